@@ -1,0 +1,46 @@
+// The composition root: one data folder, one database, the services every front door shares.
+import type { Db } from './store/db';
+import { openDatabase } from './store/db';
+import type { Services } from '../shared/contract/services';
+import { AuditLog } from './services/audit/auditLog';
+import { createAuditService } from './services/audit/auditService';
+import { createInventory } from './services/inventory/inventoryService';
+import { createVault, type Vault } from './services/vault/vaultService';
+import type { OsKeychain } from './services/vault/osKeychain';
+import { createSystemService } from './services/system/systemService';
+
+export interface AppOptions {
+  dataDir: string;
+  /** Vault passphrase (CLUSTERDECK_PASSPHRASE or a prompt); optional, the UI can unlock later. */
+  passphrase?: string;
+  osKeychain?: OsKeychain;
+}
+
+export interface App {
+  dataDir: string;
+  db: Db;
+  services: Services;
+  vault: Vault;
+  audit: AuditLog;
+  close(): void;
+}
+
+export function createApp(opts: AppOptions): App {
+  const db = openDatabase(opts.dataDir);
+  const audit = new AuditLog(db);
+  const vault = createVault(db, audit, { passphrase: opts.passphrase, osKeychain: opts.osKeychain });
+  const services: Services = {
+    inventory: createInventory(db, audit),
+    vault,
+    audit: createAuditService(db),
+    system: createSystemService(db, opts.dataDir),
+  };
+  return {
+    dataDir: opts.dataDir,
+    db,
+    services,
+    vault,
+    audit,
+    close: () => db.close(),
+  };
+}

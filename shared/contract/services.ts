@@ -1,0 +1,59 @@
+// The service interfaces the contract's procedures call. main/ implements them; the renderer
+// and the CLI only ever reach them through the router, so validation and auditing happen once.
+import type { z } from 'zod';
+import type { Actor } from './trpc';
+import type * as inv from './schemas/inventory';
+import type * as vault from './schemas/vault';
+import type * as audit from './schemas/audit';
+import type { SystemInfo } from './schemas/system';
+
+type In<T extends z.ZodType> = z.output<T>;
+
+export interface InventoryService {
+  listNodes(query: In<typeof inv.NodeQuery>): inv.NodeList;
+  getNode(name: string): inv.Node;
+  addNode(actor: Actor, node: inv.NodeFields): inv.Node;
+  updateNode(actor: Actor, name: string, patch: Partial<inv.NodeFields>): inv.Node;
+  removeNodes(actor: Actor, nodeset: string): { removed: number };
+  previewNodeSet(expr: string): inv.NodeSetPreview;
+  expandNodeSet(expr: string): string[];
+  importNodes(actor: Actor, input: In<typeof inv.ImportInput>): inv.ImportResult;
+  exportNodes(input: In<typeof inv.ExportInput>): { text: string; count: number };
+
+  listGroups(): inv.Group[];
+  addGroup(actor: Actor, input: In<typeof inv.GroupInput>): inv.Group;
+  removeGroup(actor: Actor, name: string): void;
+  groupMembers(name: string): string[];
+  setGroupMembers(actor: Actor, name: string, op: 'add' | 'remove' | 'set', nodeset: string): { members: number };
+
+  listRooms(): inv.Room[];
+  addRoom(actor: Actor, input: In<typeof inv.RoomInput>): inv.Room;
+  removeRoom(actor: Actor, name: string): void;
+  listRacks(): inv.Rack[];
+  addRack(actor: Actor, input: In<typeof inv.RackInput>): inv.Rack;
+  removeRack(actor: Actor, name: string): void;
+}
+
+export interface VaultService {
+  status(): vault.VaultStatus;
+  unlock(passphrase: string): vault.VaultStatus;
+  list(): vault.CredentialSummary[];
+  add(actor: Actor, input: In<typeof vault.CredentialInput>): vault.CredentialSummary;
+  remove(actor: Actor, name: string): void;
+}
+
+export interface AuditService {
+  list(query: In<typeof audit.AuditQuery>): audit.AuditList;
+  exportCsv(query: In<typeof audit.AuditQuery>): string;
+}
+
+export interface SystemService {
+  info(via: Actor['via']): SystemInfo;
+}
+
+export interface Services {
+  inventory: InventoryService;
+  vault: VaultService;
+  audit: AuditService;
+  system: SystemService;
+}
