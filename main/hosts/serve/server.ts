@@ -1,9 +1,7 @@
 import http from 'node:http';
-import os from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
-import { applyWSSHandler } from '@trpc/server/adapters/ws';
-import { appRouter } from '../../../shared/contract/router';
+import { contractConnectionHandler } from '../contractConnection';
 import type { Services } from '../../../shared/contract/services';
 import { ServeGuard } from './auth';
 import { serveStatic } from './staticFiles';
@@ -65,13 +63,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 80 * 1024 * 1024 });
-  const user = os.userInfo().username;
-  const handler = applyWSSHandler({
-    wss,
-    router: appRouter,
-    createContext: () => ({ services: opts.services, actor: { user, via: 'serve' as const } }),
-    keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 10_000 },
-  });
+  const handleConnection = contractConnectionHandler(opts.services, 'serve', true);
+  wss.on('connection', handleConnection);
 
   server.on('upgrade', (req, socket, head) => {
     const reject = (status: number, text: string) => {
@@ -98,7 +91,6 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     token: guard.token,
     port,
     async close() {
-      handler.broadcastReconnectNotification();
       for (const c of wss.clients) c.terminate();
       wss.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,0 +1,43 @@
+import type { PreloadBridge } from '../../../shared/ipc';
+
+/**
+ * A WebSocket look-alike over the desktop preload's string pipe, so the renderer uses tRPC's
+ * wsLink unchanged in both the desktop app and `clusterdeck serve`.
+ */
+export function ipcWebSocketClass(bridge: PreloadBridge): typeof WebSocket {
+  class IpcWebSocket extends EventTarget {
+    static readonly CONNECTING = 0;
+    static readonly OPEN = 1;
+    static readonly CLOSING = 2;
+    static readonly CLOSED = 3;
+    readonly CONNECTING = 0;
+    readonly OPEN = 1;
+    readonly CLOSING = 2;
+    readonly CLOSED = 3;
+    readyState = 0;
+    binaryType: BinaryType = 'blob';
+    private unsubscribe: () => void;
+
+    constructor(_url: string | URL) {
+      super();
+      this.unsubscribe = bridge.onMessage((data) => this.dispatchEvent(new MessageEvent('message', { data })));
+      queueMicrotask(() => {
+        this.readyState = 1;
+        this.dispatchEvent(new Event('open'));
+      });
+    }
+
+    send(data: string): void {
+      if (this.readyState !== 1) throw new DOMException('not open', 'InvalidStateError');
+      bridge.send(data);
+    }
+
+    close(): void {
+      if (this.readyState >= 2) return;
+      this.readyState = 3;
+      this.unsubscribe();
+      this.dispatchEvent(new CloseEvent('close', { code: 1000 }));
+    }
+  }
+  return IpcWebSocket as unknown as typeof WebSocket;
+}

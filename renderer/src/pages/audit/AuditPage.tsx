@@ -1,0 +1,59 @@
+import { useState } from 'react';
+import { Button, Input, Select, Space, Table, Tag, Typography } from 'antd';
+import { DownloadOutlined, ReloadOutlined } from '@ant-design/icons';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../api/client';
+import { useCall } from '../../state/useCall';
+import { useErrorNotice } from '../../components/errors';
+import { downloadText } from '../../components/download';
+import { AUDIT_RESULTS, type AuditEntry } from '../../../../shared/contract/schemas/audit';
+
+const RESULT_COLORS: Record<string, string> = { ok: 'green', running: 'blue', failed: 'red', partial: 'orange', cancelled: 'default' };
+
+export function AuditPage() {
+  const { t } = useTranslation('audit');
+  const notifyError = useErrorNotice();
+  const [module, setModule] = useState<string>();
+  const [result, setResult] = useState<AuditEntry['result']>();
+  const [text, setText] = useState('');
+  const query = { module, result, text: text || undefined };
+  const list = useCall(() => api.audit.list.query({ ...query, offset: 0, limit: 5000 }), [module, result, text]);
+  const modules = ['inventory', 'vault', 'power', 'console', 'exec', 'jobs', 'datasets'];
+
+  return (
+    <Space direction="vertical" style={{ width: '100%' }}>
+      <Space wrap>
+        <Select allowClear placeholder={t('filters.module')} style={{ width: 160 }} value={module} onChange={setModule} options={modules.map((m) => ({ value: m, label: m }))} />
+        <Select allowClear placeholder={t('filters.result')} style={{ width: 140 }} value={result} onChange={setResult} options={AUDIT_RESULTS.map((r) => ({ value: r, label: t(`results.${r}`) }))} />
+        <Input.Search allowClear placeholder={t('filters.text')} style={{ width: 320 }} onSearch={setText} data-testid="audit-search" />
+        <Button icon={<ReloadOutlined />} onClick={list.reload}>{t('common:actions.refresh')}</Button>
+        <Button icon={<DownloadOutlined />} onClick={() => api.audit.exportCsv.query({ ...query, offset: 0, limit: 100_000 }).then((csv) => downloadText('clusterdeck-audit.csv', csv, 'text/csv'), notifyError)}>
+          {t('exportCsv')}
+        </Button>
+        <Typography.Text type="secondary">{t('total', { total: list.data?.total ?? 0 })}</Typography.Text>
+      </Space>
+      <Table<AuditEntry>
+        data-testid="audit-table"
+        rowKey="id"
+        size="small"
+        virtual
+        loading={list.loading}
+        scroll={{ x: 1300, y: 'calc(100vh - 230px)' as unknown as number }}
+        pagination={false}
+        dataSource={list.data?.items ?? []}
+        columns={[
+          { title: t('columns.id'), dataIndex: 'id', width: 70 },
+          { title: t('columns.started'), dataIndex: 'startedAt', width: 180, render: (v: string) => v.replace('T', ' ').slice(0, 19) },
+          { title: t('columns.operator'), dataIndex: 'actor', width: 100 },
+          { title: t('columns.via'), dataIndex: 'via', width: 70 },
+          { title: t('columns.module'), dataIndex: 'module', width: 100 },
+          { title: t('columns.action'), dataIndex: 'action', width: 150 },
+          { title: t('columns.targets'), dataIndex: 'targets', width: 200, ellipsis: true },
+          { title: t('columns.params'), dataIndex: 'params', width: 240, ellipsis: true, render: (p: Record<string, unknown>) => JSON.stringify(p) },
+          { title: t('columns.result'), dataIndex: 'result', width: 100, render: (r: string) => <Tag color={RESULT_COLORS[r]}>{t(`results.${r}`)}</Tag> },
+          { title: t('columns.detail'), dataIndex: 'detail', ellipsis: true },
+        ]}
+      />
+    </Space>
+  );
+}

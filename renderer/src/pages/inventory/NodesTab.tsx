@@ -1,0 +1,119 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { App, Button, Dropdown, Input, Space, Table, Tag, Typography, type InputRef } from 'antd';
+import { DeleteOutlined, DownloadOutlined, PlusOutlined, ReloadOutlined, UploadOutlined } from '@ant-design/icons';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../api/client';
+import { useCall } from '../../state/useCall';
+import { useErrorNotice } from '../../components/errors';
+import { NodeSetInput } from '../../components/NodeSetInput';
+import { downloadText } from '../../components/download';
+import { NodeDrawer } from './NodeDrawer';
+import { ImportDialog } from './ImportDialog';
+import type { Node } from '../../../../shared/contract/schemas/inventory';
+
+export function NodesTab() {
+  const { t } = useTranslation('inventory');
+  const { modal, message } = App.useApp();
+  const notifyError = useErrorNotice();
+  const [filter, setFilter] = useState('');
+  const [applied, setApplied] = useState('');
+  const [search, setSearch] = useState('');
+  const [selected, setSelected] = useState<string[]>([]);
+  const [editing, setEditing] = useState<Node | 'new' | null>(null);
+  const [importing, setImporting] = useState(false);
+  const searchRef = useRef<InputRef>(null);
+  const list = useCall(() => api.inventory.listNodes.query({ nodeset: applied || undefined, offset: 0, limit: 100_000 }), [applied]);
+
+  // "/" focuses the search box, "n" adds a node, Delete removes the selection: the repeated moves.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const target = e.target as HTMLElement;
+      if (target.closest('input, textarea, [contenteditable], .ant-modal, .ant-drawer')) return;
+      if (e.key === '/') { e.preventDefault(); searchRef.current?.focus(); }
+      else if (e.key === 'n') { e.preventDefault(); setEditing('new'); }
+      else if (e.key === 'Delete' && selected.length) { e.preventDefault(); confirmDelete(); }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  });
+
+  const rows = useMemo(() => {
+    const items = list.data?.items ?? [];
+    const s = search.trim().toLowerCase();
+    if (!s) return items;
+    return items.filter((n) => n.name.toLowerCase().includes(s) || n.hostname.toLowerCase().includes(s) || (n.gpuModel ?? '').toLowerCase().includes(s));
+  }, [list.data, search]);
+
+  const confirmDelete = () => {
+    const names = selected.join(',');
+    api.inventory.previewNodeSet.query({ expr: names }).then((p) => {
+      modal.confirm({
+        title: t('deleteConfirm', { count: p.count }),
+        content: t('deleteDetail', { nodes: p.folded }),
+        okButtonProps: { danger: true, id: 'confirm-delete' },
+        okText: t('common:actions.delete'),
+        onOk: () => api.inventory.removeNodes.mutate({ nodeset: p.folded }).then((r) => {
+          message.success(t('deleted', { count: r.removed }));
+          setSelected([]);
+          list.reload();
+        }, notifyError),
+      });
+    }, notifyError);
+  };
+
+  const exportAs = (format: 'csv' | 'yaml') =>
+    api.inventory.exportNodes.query({ format, nodeset: applied || undefined }).then((r) => {
+      downloadText(`clusterdeck-nodes.${format}`, r.text, format === 'csv' ? 'text/csv' : 'application/yaml');
+      message.success(t('exported', { count: r.count }));
+    }, notifyError);
+
+  return (
+    <Space direction="vertical" style={{ width: '100%' }}>
+      <Space wrap align="start">
+        <div style={{ width: 420 }}>
+          <NodeSetInput value={filter} onChange={(v) => { setFilter(v); if (!v) setApplied(''); }} onPressEnter={() => setApplied(filter)} placeholder={t('filter')} testId="nodes-filter" />
+        </div>
+        <Input.Search ref={searchRef} allowClear placeholder={t('searchPlaceholder')} style={{ width: 260 }} onChange={(e) => setSearch(e.target.value)} data-testid="nodes-search" />
+        <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')} data-testid="node-add">{t('addNode')}</Button>
+        <Button icon={<UploadOutlined />} onClick={() => setImporting(true)} data-testid="node-import">{t('common:actions.import')}</Button>
+        <Dropdown menu={{ items: [{ key: 'csv', label: 'CSV' }, { key: 'yaml', label: 'YAML' }], onClick: ({ key }) => exportAs(key as 'csv' | 'yaml') }}>
+          <Button icon={<DownloadOutlined />}>{t('common:actions.export')}</Button>
+        </Dropdown>
+        <Button danger icon={<DeleteOutlined />} disabled={!selected.length} onClick={confirmDelete} data-testid="node-delete">
+          {t('common:actions.delete')}{selected.length ? ` (${selected.length})` : ''}
+        </Button>
+        <Button icon={<ReloadOutlined />} onClick={list.reload}>{t('common:actions.refresh')}</Button>
+      </Space>
+      <Typography.Text type="secondary" data-testid="nodes-total">
+        {t('total', { shown: rows.length, total: list.data?.total ?? 0 })}{selected.length ? ` · ${t('selected', { count: selected.length })}` : ''}
+      </Typography.Text>
+      <Table<Node>
+        data-testid="nodes-table"
+        rowKey="name"
+        size="small"
+        virtual
+        loading={list.loading}
+        pagination={false}
+        scroll={{ x: 1500, y: 'calc(100vh - 300px)' as unknown as number }}
+        dataSource={rows}
+        locale={{ emptyText: t('empty') }}
+        rowSelection={{ selectedRowKeys: selected, onChange: (keys) => setSelected(keys as string[]) }}
+        onRow={(n) => ({ onDoubleClick: () => setEditing(n) })}
+        columns={[
+          { title: t('columns.name'), dataIndex: 'name', width: 160, fixed: 'left', sorter: (a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }), render: (v: string, n) => <a onClick={() => setEditing(n)}>{v}</a> },
+          { title: t('columns.hostname'), dataIndex: 'hostname', width: 160 },
+          { title: t('columns.type'), dataIndex: 'type', width: 100, render: (v: string) => t(`types.${v}`), filters: ['compute', 'gpu', 'login', 'storage', 'management'].map((v) => ({ text: t(`types.${v}`), value: v })), onFilter: (v, n) => n.type === v },
+          { title: t('columns.rack'), dataIndex: 'rack', width: 110, sorter: (a, b) => (a.rack ?? '').localeCompare(b.rack ?? '') },
+          { title: t('columns.u'), dataIndex: 'u', width: 70, render: (u: number | null, n) => (u === null ? '' : n.uHeight > 1 ? `${u}-${u + n.uHeight - 1}` : u) },
+          { title: t('columns.gpus'), key: 'gpus', width: 140, render: (_, n) => (n.gpuCount ? `${n.gpuCount} × ${n.gpuModel ?? 'GPU'}` : '') },
+          { title: t('columns.groups'), dataIndex: 'groups', width: 200, render: (g: string[]) => g.map((x) => <Tag key={x}>{x}</Tag>) },
+          { title: t('columns.ssh'), key: 'ssh', width: 220, render: (_, n) => (n.ssh ? `${n.ssh.user}@${n.ssh.host}:${n.ssh.port}${n.ssh.credential ? ` (${n.ssh.credential})` : ''}` : '') },
+          { title: t('columns.bmc'), key: 'bmc', width: 240, render: (_, n) => (n.bmc ? `${n.bmc.protocol} ${n.bmc.host}:${n.bmc.port}${n.bmc.credential ? ` (${n.bmc.credential})` : ''}` : '') },
+          { title: t('columns.labels'), dataIndex: 'labels', render: (l: Record<string, string>) => Object.entries(l).map(([k, v]) => `${k}=${v}`).join(' ') },
+        ]}
+      />
+      {editing && <NodeDrawer node={editing === 'new' ? null : editing} onClose={(saved) => { setEditing(null); if (saved) list.reload(); }} />}
+      {importing && <ImportDialog onClose={(imported) => { setImporting(false); if (imported) list.reload(); }} />}
+    </Space>
+  );
+}
