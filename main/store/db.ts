@@ -15,11 +15,14 @@ export function openDatabase(dataDir: string, opts: { migrations?: readonly Migr
   let db: Db;
   try {
     db = new Database(file);
+    // Refuse a newer schema before touching the file at all (even the journal mode is a write).
+    refuseNewerSchema(db, opts.migrations ?? migrations, file);
     db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
     db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 5000');
   } catch (error) {
+    if (AppError.is(error)) throw error;
     throw new AppError('STORE_OPEN_FAILED', `Cannot open the database ${file}: ${(error as Error).message}. Check the file and folder permissions or choose another --data-dir.`, { file });
   }
   try {
@@ -31,16 +34,22 @@ export function openDatabase(dataDir: string, opts: { migrations?: readonly Migr
   return db;
 }
 
-export function migrate(db: Db, list: readonly Migration[], file = 'the database'): number {
+function refuseNewerSchema(db: Db, list: readonly Migration[], file: string): void {
   const known = list.length ? list[list.length - 1].version : 0;
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > known) {
+    db.close();
     throw new AppError(
       'STORE_SCHEMA_TOO_NEW',
       `${file} was written by a newer ClusterDeck (schema ${current}; this build knows up to ${known}). Upgrade ClusterDeck, or choose another data folder with --data-dir.`,
       { file, current, known },
     );
   }
+}
+
+export function migrate(db: Db, list: readonly Migration[], file = 'the database'): number {
+  refuseNewerSchema(db, list, file);
+  const current = db.pragma('user_version', { simple: true }) as number;
   for (const m of list) {
     if (m.version <= current) continue;
     db.transaction(() => {
