@@ -11,6 +11,7 @@ import { registerAudit } from './commands/audit';
 import { registerDb } from './commands/db';
 import { registerNodeset } from './commands/nodeset';
 import { registerServe } from './commands/serve';
+import { registerLab } from './commands/lab';
 import { VERSION } from '../../version';
 import { sessionKeptOpen } from './lifecycle';
 
@@ -35,6 +36,7 @@ export async function main(argv: string[]): Promise<number> {
   registerDb(program, getSession);
   registerNodeset(program, getSession);
   registerServe(program, getSession);
+  registerLab(program, getSession);
   for (const c of program.commands) c.exitOverride();
 
   try {

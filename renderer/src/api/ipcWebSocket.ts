@@ -15,7 +15,7 @@ export function ipcWebSocketClass(bridge: PreloadBridge): typeof WebSocket {
     readonly CLOSING = 2;
     readonly CLOSED = 3;
     readyState = 0;
-    binaryType: BinaryType = 'blob';
+    binaryType: 'blob' | 'arraybuffer' = 'blob';
     private unsubscribe: () => void;
 
     constructor(_url: string | URL) {
@@ -36,7 +36,8 @@ export function ipcWebSocketClass(bridge: PreloadBridge): typeof WebSocket {
       if (this.readyState >= 2) return;
       this.readyState = 3;
       this.unsubscribe();
-      this.dispatchEvent(new CloseEvent('close', { code: 1000 }));
+      // A plain Event carrying `code`: CloseEvent is missing in some runtimes (Node < 23, where this is tested).
+      this.dispatchEvent(Object.assign(new Event('close'), { code: 1000, reason: '', wasClean: true }));
     }
   }
   return IpcWebSocket as unknown as typeof WebSocket;
