@@ -198,17 +198,21 @@ export async function openConnection({ endpoint, pin, credentials, mode, opts }:
   }
 
   const logoutWith = (token: string, path: string) => async () => {
+    let problem: string | null = null;
     try {
-      await pinnedRequest(
+      const res = await pinnedRequest(
         endpoint,
         pin,
         { method: 'DELETE', path, headers: { 'X-Auth-Token': token } },
         { timeoutMs: opts.logoutTimeoutMs }, // deliberately not the caller's signal
       );
+      // 404: the session is already gone (expired or deleted by an administrator).
+      if ((res.status < 200 || res.status >= 300) && res.status !== 404) problem = `${REDFISH_ERROR.HTTP} ${res.status}`;
     } catch (e) {
-      opts.onWarning?.(
-        `Could not delete the Redfish session ${path} on ${endpoint.host} (${AppError.is(e) ? e.code : 'error'}); the BMC will expire it.`,
-      );
+      problem = AppError.is(e) ? e.code : 'error';
+    }
+    if (problem) {
+      opts.onWarning?.(`Could not delete the Redfish session ${path} on ${endpoint.host} (${problem}); the BMC will expire it.`);
     }
   };
 

@@ -158,7 +158,8 @@ function guarded<T>(
       clearTimeout(timer);
       opts.signal?.removeEventListener('abort', onAbort);
       if (err) {
-        for (const s of sockets) s.destroy();
+        // Sockets already being hung up politely (see hangUp) finish that on their own.
+        for (const s of sockets) if (!s.writableEnded) s.destroy();
         reject(err);
       } else resolve(value as T);
     }
@@ -173,6 +174,18 @@ function guarded<T>(
       settle(unreachableError(ep.host, ep.port, e));
     }
   });
+}
+
+/**
+ * Closes a connection on which nothing was written: `end()` flushes the last handshake flight
+ * and sends close_notify + FIN (an immediate destroy() would drop the client's Finished and
+ * leave a handshake error in the BMC's log). No application data is ever written here.
+ */
+function hangUp(socket: tls.TLSSocket): void {
+  socket.end();
+  const force = setTimeout(() => socket.destroy(), 1000);
+  force.unref();
+  socket.once('close', () => clearTimeout(force));
 }
 
 function connectTls(ep: Endpoint): tls.TLSSocket {
@@ -196,7 +209,7 @@ export function probeCertificate(ep: Endpoint, opts: CallOptions): Promise<Certi
     socket.on('error', (e) => settle(unreachableError(ep.host, ep.port, e)));
     socket.once('secureConnect', () => {
       const cert = socket.getPeerCertificate(false);
-      socket.destroy();
+      hangUp(socket);
       if (!cert || !cert.raw) return settle(unreachableError(ep.host, ep.port, { code: 'NO_PEER_CERTIFICATE' }));
       try {
         settle(null, describeCertificate(ep, cert.raw));
@@ -227,7 +240,7 @@ export function pinnedRequest(ep: Endpoint, pin: string, req: HttpRequest, opts:
       const cert = socket.getPeerCertificate(false);
       const presented = cert && cert.raw ? fingerprintOf(cert.raw) : 'none';
       if (!sameFingerprint(presented, pin)) {
-        socket.destroy();
+        hangUp(socket);
         return settle(certChangedError(ep, pin, presented));
       }
       send(socket);

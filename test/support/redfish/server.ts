@@ -75,7 +75,10 @@ export class RedfishTestServer {
   generation = 0;
   readonly state: M.MockState;
   readonly requests: RecordedRequest[] = [];
+  /** TLS connections (handshake completed), with what they carried. */
   readonly connections: RecordedConnection[] = [];
+  /** TCP connections accepted, handshake or not, by certificate generation. */
+  readonly tcpConnections: { generation: number }[] = [];
   readonly resets: string[] = [];
   sessionsCreated = 0;
   sessionsDeleted = 0;
@@ -139,7 +142,7 @@ export class RedfishTestServer {
   /** Resolves once no connection is open any more (the client has hung up everywhere). */
   async idle(timeoutMs = 2000): Promise<void> {
     const until = Date.now() + timeoutMs;
-    while (this.connections.some((c) => c.open)) {
+    while (this.sockets.size > 0 || this.connections.some((c) => c.open)) {
       if (Date.now() > until) throw new Error('test server: connections still open');
       await new Promise((r) => setTimeout(r, 10));
     }
@@ -174,6 +177,7 @@ export class RedfishTestServer {
     );
     server.on('connection', (raw: net.Socket) => {
       this.sockets.add(raw);
+      this.tcpConnections.push({ generation: this.generation });
       raw.on('close', () => this.sockets.delete(raw));
     });
     server.on('secureConnection', (socket: tls.TLSSocket) => {
