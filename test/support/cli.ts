@@ -1,0 +1,25 @@
+import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { REPO } from './tmp';
+
+export const BIN = path.join(REPO, 'resources', 'bin', 'clusterdeck.cjs');
+
+export interface CliResult { code: number; stdout: string; stderr: string }
+
+/** Runs the built `clusterdeck` command as a user would. */
+export function cli(dataDir: string, args: string[], opts: { input?: string; env?: Record<string, string>; spawn?: SpawnSyncOptions } = {}): CliResult {
+  if (!fs.existsSync(path.join(REPO, 'out', 'main', 'cli.js'))) throw new Error('run `npm run build` before the CLI tests');
+  const r = spawnSync(process.execPath, [BIN, '--data-dir', dataDir, ...args], {
+    encoding: 'utf8',
+    input: opts.input ?? '',
+    env: { ...process.env, CLUSTERDECK_PASSPHRASE: 'test-passphrase', ...opts.env },
+    timeout: 60_000,
+    ...opts.spawn,
+  });
+  return { code: r.status ?? -1, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? '') };
+}
+
+export function csv(rows: string[]): string {
+  return `${rows.join('\n')}\n`;
+}
