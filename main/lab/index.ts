@@ -6,10 +6,13 @@
  * Peers
  * - BMCs: OpenIPMI's ipmi_sim speaking IPMI 2.0 / RMCP+ (use `ipmitool -I lanplus -C 3`).
  *   Each BMC has its own UDP port, an admin user, four threshold sensors with SDRs
- *   (CPU Temp, Fan1, 12V, PSU1 Power), a SEL with four entries, chassis power/boot/identify via a
+ *   (CPU Temp, Fan1, 12V, PSU1 Power), a SEL with four dated entries (written to ipmi_sim's
+ *   persistence file, since `sel_add` stamps entries with a clock that starts at the host's
+ *   uptime; entries added later get that clock's time), chassis power/boot/identify via a
  *   POSIX sh chassis-control script that keeps the state in <stateDir>/bmc/power/<name>, and
  *   Serial over LAN backed by a simulated serial console (getty-like banner, echo).
  *   One ipmi_sim serves `bmcsPerProcess` BMCs (default 10, see DEFAULT_BMCS_PER_PROCESS).
+ *   100 BMCs start in about 0.2 s here (2 cores).
  * - SSH: OpenSSH's sshd with a throwaway ed25519 host key and client key; login as the user
  *   running the lab, key only. Many inventory nodes may point at one sshd.
  *

@@ -115,8 +115,9 @@ describe('lab: ipmi_sim BMCs', () => {
     }
   });
 
-  it('stops: pids gone, UDP and serial ports free', async () => {
+  it('stops: pids gone, UDP and serial ports free; a restart in the same folder keeps power state', async () => {
     const g = group!;
+    await ipmitool(g.bmcs[2], 'chassis', 'power', 'on');
     const udp = g.bmcs.map((b) => b.port);
     const tcp = g.bmcs.map((b) => b.solPort!);
     await g.stop();
@@ -124,5 +125,11 @@ describe('lab: ipmi_sim BMCs', () => {
     expect(unboundOf('udp', udp)).toEqual(udp);
     expect(unboundOf('tcp', tcp)).toEqual(tcp);
     group = undefined;
+
+    group = await startBmcs({ stateDir: dir, count: 3, bmcsPerProcess: 2, initialPower: 'off', sol: false });
+    expect(group.pids.map((p) => p.kind)).toEqual(['ipmi_sim', 'ipmi_sim']);
+    expect(await group.readPower('bmc003')).toBe('on');
+    expect(await ipmitool(group.bmcs[2], 'chassis', 'power', 'status')).toContain('Chassis Power is on');
+    expect(await ipmitool(group.bmcs[0], 'chassis', 'power', 'status')).toContain('Chassis Power is off');
   });
 });

@@ -28,3 +28,17 @@ export async function ipmitool(bmc: BmcPeer, ...args: string[]): Promise<string>
 export async function run(file: string, args: string[], timeout = 20_000): Promise<{ stdout: string; stderr: string }> {
   return execFileP(file, args, { timeout });
 }
+
+export function sshArgs(s: { port: number; privateKeyPath: string }, knownHosts: string): string[] {
+  return [
+    '-i', s.privateKeyPath,
+    '-p', String(s.port),
+    '-o', 'StrictHostKeyChecking=yes',
+    '-o', `UserKnownHostsFile=${knownHosts}`,
+    '-o', 'GlobalKnownHostsFile=/dev/null',
+    '-o', 'IdentitiesOnly=yes',
+    '-o', 'BatchMode=yes',
+    '-o', 'ConnectTimeout=10',
+    '-o', 'LogLevel=ERROR',
+  ];
+}
