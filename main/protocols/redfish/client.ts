@@ -46,6 +46,8 @@ export interface RedfishClientOptions {
 
 export interface OperationOptions {
   signal?: AbortSignal;
+  /** Overrides the client's per-request timeout for this operation. */
+  timeoutMs?: number;
 }
 
 /** The operations available inside `withSession`, all sharing one session. */
@@ -91,7 +93,7 @@ export class RedfishClient {
 
   /** Reads the BMC certificate without sending anything. */
   probeCertificate(op: OperationOptions = {}): Promise<CertificateInfo> {
-    return probeCertificate(this.endpoint, { timeoutMs: this.timeoutMs, signal: op.signal });
+    return probeCertificate(this.endpoint, { timeoutMs: op.timeoutMs ?? this.timeoutMs, signal: op.signal });
   }
 
   /**
@@ -100,15 +102,16 @@ export class RedfishClient {
    */
   async withSession<T>(fn: (api: RedfishApi) => Promise<T>, op: OperationOptions = {}): Promise<T> {
     if (!this.pin) throw certUnknownError(await this.probeCertificate(op));
+    const timeoutMs = op.timeoutMs ?? this.timeoutMs;
     const conn = await openConnection({
       endpoint: this.endpoint,
       pin: this.pin,
       credentials: { username: this.options.username, password: this.options.password },
       mode: this.options.auth ?? 'session',
       opts: {
-        timeoutMs: this.timeoutMs,
+        timeoutMs,
         signal: op.signal,
-        logoutTimeoutMs: Math.min(this.timeoutMs, 5_000),
+        logoutTimeoutMs: Math.min(timeoutMs, 5_000),
         background: (work) => this.track(work),
         onWarning: this.options.onWarning,
       },

@@ -60,10 +60,11 @@ export async function resolveSystemPath(conn: RedfishConnection, systemId?: stri
   if (systemId === undefined) return systems[0].path;
   const found = systems.find((s) => s.id === systemId);
   if (!found) {
+    const known = systems.map((s) => s.id).join(', ');
     throw redfishError(
       REDFISH_ERROR.HTTP,
-      `The BMC at ${conn.host} has no system "${systemId}" (it has: ${systems.map((s) => s.id).join(', ')}). Pick one of those.`,
-      { host: conn.host, status: 404, systemId },
+      `The BMC at ${conn.host} has no system "${systemId}" (it has: ${known}). Pick one of those.`,
+      { host: conn.host, method: 'GET', path: systems[0].path, status: 404, redfishMessage: `no system "${systemId}"; known: ${known}`, messageId: null },
     );
   }
   return found.path;
@@ -131,7 +132,7 @@ export async function resetSystem(conn: RedfishConnection, type: ResetType, syst
     throw redfishError(
       REDFISH_ERROR.RESET_TYPE_UNSUPPORTED,
       `"${String(type)}" is not a reset type ClusterDeck knows. Use one of ${RESET_TYPES.join(', ')}.`,
-      { host: conn.host, resetType: String(type) },
+      { host: conn.host, resetType: String(type), allowed: RESET_TYPES.join(',') },
     );
   }
   const path = await resolveSystemPath(conn, systemId);

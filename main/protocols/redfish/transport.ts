@@ -139,7 +139,8 @@ export function certificateFromError(err: AppError): CertificateInfo | null {
 /**
  * Runs one exchange under a deadline and an AbortSignal. `start` gets `settle` and `track`
  * (sockets to destroy when the exchange ends early). Whatever happens, the promise settles once
- * and every tracked socket is destroyed when it settles with an error.
+ * and, when it settles with an error (timeout and cancel included), every tracked socket that is
+ * not already being hung up is destroyed at once.
  */
 function guarded<T>(
   ep: Endpoint,

@@ -55,6 +55,15 @@ describe('timeouts', () => {
     expect(server.openSessions).toBe(0);
   });
 
+  it('a per-operation timeout overrides the client timeout', async () => {
+    server.addFault({ method: 'GET', path: '/redfish/v1/Chassis/1/Thermal', delayMs: 5000 });
+    const t0 = Date.now();
+    const err = await captureAppError(clientFor({ timeoutMs: 10_000 }).getReadings({ timeoutMs: 250 }));
+    expect(err.code).toBe('REDFISH_TIMEOUT');
+    expect(err.params).toMatchObject({ timeoutMs: 250, what: 'GET /redfish/v1/Chassis/1/Thermal' });
+    expect(Date.now() - t0).toBeLessThan(2000);
+  });
+
   it('a peer that accepts TCP but never completes TLS times out (probe and pinned request)', async () => {
     const silent = net.createServer(() => undefined);
     const sockets: net.Socket[] = [];
@@ -146,6 +155,13 @@ describe('broken peers', () => {
     const err = await captureAppError(clientFor().getReadings());
     expect(err.code).toBe('REDFISH_BAD_RESPONSE');
     expect(err.message).toContain('GET /redfish/v1/Chassis/1/Thermal');
+  });
+
+  it('an unknown systemId gives REDFISH_HTTP 404 naming the systems the BMC has', async () => {
+    const err = await captureAppError(clientFor({ systemId: '7' }).getPowerState());
+    expect(err.code).toBe('REDFISH_HTTP');
+    expect(err.params.status).toBe(404);
+    expect(err.message).toContain('it has: 1');
   });
 
   it('a PowerState outside the schema gives REDFISH_BAD_RESPONSE', async () => {
