@@ -1,0 +1,109 @@
+// bench/inventory.mjs — 10,000 nodes: CSV import through the CLI, then the Inventory page in
+// Chromium (time to show all rows, frame times while scrolling the virtual table).
+// Run: npm run build && node bench/inventory.mjs
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { machine, ms, stats, writeSection } from './lib/results.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const BIN = path.join(ROOT, 'resources', 'bin', 'clusterdeck.cjs');
+const N = Number(process.env.NODES ?? 10_000);
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cd-bench-inv-'));
+const env = { ...process.env, CLUSTERDECK_PASSPHRASE: 'bench' };
+
+function csv() {
+  const rows = ['name,hostname,type,rack,u,groups,gpu_count,gpu_model,ssh_host,ssh_port,ssh_user,bmc_host,bmc_port,bmc_protocol'];
+  for (let i = 0; i < N; i++) {
+    const name = `gpu${String(i + 1).padStart(5, '0')}`;
+    const ip = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
+    rows.push(`${name},${ip},gpu,r${String(Math.floor(i / 40) + 1).padStart(3, '0')},${(i % 40) + 1},gpu;row${Math.floor(i / 400) + 1},8,H100,${ip},22,root,10.200.${(i >> 8) & 255}.${i & 255},623,ipmi`);
+  }
+  return `${rows.join('\n')}\n`;
+}
+
+const file = path.join(work, 'nodes.csv');
+fs.writeFileSync(file, csv());
+
+const importTimes = [];
+let dataDir = '';
+for (let run = 0; run < 3; run++) {
+  dataDir = path.join(work, `data-${run}`);
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, [BIN, '--data-dir', dataDir, 'nodes', 'import', '--create-missing', file], { env, encoding: 'utf8' });
+  importTimes.push(performance.now() - t0);
+  if (r.status !== 0) throw new Error(r.stderr);
+}
+const imp = stats(importTimes);
+
+const serve = spawn(process.execPath, [BIN, '--data-dir', dataDir, 'serve', '--port', '0'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+const url = await new Promise((resolve) => {
+  let out = '';
+  serve.stdout.on('data', (d) => { out += d; const m = /(http:\/\/\S+token=\S+)/.exec(out); if (m) resolve(m[1]); });
+});
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+const firstStart = performance.now();
+await page.goto(url);
+await page.getByTestId('page-title').waitFor();
+const firstPage = performance.now() - firstStart;
+
+const renders = [];
+for (let run = 0; run < 3; run++) {
+  await page.evaluate(() => { location.hash = '#/dashboard'; });
+  await page.getByTestId('stat-nodes').waitFor();
+  const t0 = performance.now();
+  await page.evaluate(() => { location.hash = '#/inventory'; });
+  await page.waitForFunction((n) => document.querySelector('[data-testid=nodes-total]')?.textContent?.includes(`${n} of ${n}`) && document.querySelectorAll('.ant-table-tbody-virtual .ant-table-row').length > 10, N);
+  renders.push(performance.now() - t0);
+}
+const render = stats(renders);
+
+// Scroll the virtual list from top to bottom in steps, one step per animation frame, and record
+// the interval between frames; a frame longer than 1.5 × 16.7 ms counts as dropped.
+const frames = await page.evaluate(async () => {
+  const holder = document.querySelector('.ant-table-tbody-virtual-holder');
+  const intervals = [];
+  let last = performance.now();
+  const steps = 300;
+  for (let i = 1; i <= steps; i++) {
+    await new Promise((r) => requestAnimationFrame(r));
+    const now = performance.now();
+    intervals.push(now - last);
+    last = now;
+    holder.scrollTop = (holder.scrollHeight - holder.clientHeight) * (i / steps);
+    holder.dispatchEvent(new Event('scroll'));
+  }
+  return intervals.slice(2);
+});
+const frame = stats(frames);
+const dropped = frames.filter((f) => f > 25).length;
+await page.screenshot({ path: path.join(work, 'inventory-10k.png') });
+await browser.close();
+serve.kill('SIGTERM');
+
+const cmd = 'npm run build && node bench/inventory.mjs';
+writeSection('inventory', `
+## Inventory: ${N.toLocaleString('en')} nodes (${new Date().toISOString().slice(0, 10)})
+
+Machine: ${machine()}. Command: \`${cmd}\`.
+
+| what | result | bar |
+| --- | --- | --- |
+| \`clusterdeck nodes import\` of a ${N.toLocaleString('en')}-node CSV (whole CLI process, median of ${imp.n}) | ${ms(imp.p50)} (min ${ms(imp.min)}, max ${ms(imp.max)}) | < 2000 ms |
+| \`clusterdeck serve\`: first page in Chromium | ${ms(firstPage)} | < 3000 ms |
+| Inventory page: navigate → all ${N.toLocaleString('en')} rows loaded and drawn (median of ${render.n}) | ${ms(render.p50)} (max ${ms(render.max)}) | — |
+| scrolling the virtual table top to bottom, ${frame.n} frames: frame interval p50 / p95 / max | ${ms(frame.p50)} / ${ms(frame.p95)} / ${ms(frame.max)} | 16.7 ms at 60 Hz |
+| frames over 25 ms while scrolling | ${dropped} of ${frame.n} | 0 |
+
+Headless Chromium with \`--disable-gpu\` (software compositing); there is no anchor program for this page.
+`);
+console.log({ import: imp, firstPage, render, frame, dropped });
+fs.rmSync(work, { recursive: true, force: true });
