@@ -34,6 +34,8 @@ export interface StartBmcsOptions {
   firstIndex?: number;
   /** BMCs per ipmi_sim process (1..100). Default DEFAULT_BMCS_PER_PROCESS. */
   bmcsPerProcess?: number;
+  /** UDP ports, one per BMC. Default: free ports picked by bind probe (and re-picked if taken). */
+  ports?: number[];
   /** Default "admin". */
   user?: string;
   /** Default: random per call (16 characters). */
@@ -308,6 +310,7 @@ function bmcRange(plan: ProcPlan): string {
 }
 
 export async function startBmcs(opts: StartBmcsOptions): Promise<BmcGroup> {
+  if (opts.signal?.aborted) throw abortError(opts.signal);
   const prefix = opts.namePrefix ?? 'bmc';
   const first = opts.firstIndex ?? 1;
   const perProc = opts.bmcsPerProcess ?? DEFAULT_BMCS_PER_PROCESS;
@@ -322,6 +325,9 @@ export async function startBmcs(opts: StartBmcsOptions): Promise<BmcGroup> {
   if (!SAFE_NAME.test(user) || user.length > 16) throw new AppError('LAB_BAD_OPTION', `bad BMC user name "${user}"`);
   if (!SAFE_SECRET.test(password) || password.includes('"')) {
     throw new AppError('LAB_BAD_OPTION', 'BMC password must be 1..20 printable ASCII characters without quotes');
+  }
+  if (opts.ports && (opts.ports.length !== opts.count || !opts.ports.every((p) => Number.isInteger(p) && p > 0 && p < 65536))) {
+    throw new AppError('LAB_BAD_OPTION', `ports must list ${opts.count} UDP port numbers`);
   }
   if (!SAFE_PATH.test(opts.stateDir)) throw new AppError('LAB_BAD_OPTION', `state folder path has quotes or $: ${opts.stateDir}`);
 
@@ -342,6 +348,11 @@ export async function startBmcs(opts: StartBmcsOptions): Promise<BmcGroup> {
   const record = (rec: PidRecord) => {
     pids.push(rec);
     opts.onSpawn?.(rec);
+  };
+  // A process that failed and was stopped during start is dropped from `pids`.
+  const forget = (rec: PidRecord) => {
+    const k = pids.indexOf(rec);
+    if (k >= 0) pids.splice(k, 1);
   };
   const group: BmcGroup = {
     bmcs: [],
@@ -382,7 +393,8 @@ export async function startBmcs(opts: StartBmcsOptions): Promise<BmcGroup> {
       for (const p of plans) for (const b of p.bmcs) b.solPort = consoles.ports.get(b.name);
     }
     const used = new Set<number>();
-    const allPorts = await pickFreePorts('udp', names.length);
+    const fixed = opts.ports !== undefined;
+    const allPorts = opts.ports ?? (await pickFreePorts('udp', names.length));
     allPorts.forEach((p) => used.add(p));
     let offset = 0;
     // allSettled: every process must have been spawned and recorded before a cleanup runs.
@@ -390,12 +402,12 @@ export async function startBmcs(opts: StartBmcsOptions): Promise<BmcGroup> {
       plans.map((plan) => {
         const ports = allPorts.slice(offset, offset + plan.bmcs.length);
         offset += plan.bmcs.length;
-        return runProcess(plan, ports, used, { chassis, user, password, timeoutMs, signal: opts.signal, record });
+        return runProcess(plan, ports, used, { chassis, user, password, timeoutMs, signal: opts.signal, record, forget, fixed });
       }),
     );
     const failed = settled.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed.length > 0) {
-      if (failed.length > 1 && failed[0].reason instanceof Error) {
+      if (failed.length > 1 && failed[0].reason instanceof AppError && failed[0].reason.code !== 'LAB_ABORTED') {
         failed[0].reason.message += ` (and ${failed.length - 1} more ipmi_sim processes failed)`;
       }
       throw failed[0].reason;
@@ -418,7 +430,16 @@ async function runProcess(
   plan: ProcPlan,
   firstPorts: number[],
   used: Set<number>,
-  o: { chassis: string; user: string; password: string; timeoutMs: number; signal?: AbortSignal; record: (r: PidRecord) => void },
+  o: {
+    chassis: string;
+    user: string;
+    password: string;
+    timeoutMs: number;
+    signal?: AbortSignal;
+    record: (r: PidRecord) => void;
+    forget: (r: PidRecord) => void;
+    fixed: boolean;
+  },
 ): Promise<number[]> {
   rmSync(plan.dir, { recursive: true, force: true });
   mkdirSync(join(plan.dir, 'persist'), { recursive: true, mode: 0o700 });
@@ -445,12 +466,15 @@ async function runProcess(
     const outcome = await waitBmcsUp(spawned, ports, o.timeoutMs, o.signal);
     if (outcome.ok) return ports;
     await stopProcesses([spawned.record]);
-    if (outcome.stolen.length > 0 && attempt < 3) {
+    o.forget(spawned.record);
+    if (outcome.stolen.length > 0 && !o.fixed && attempt < 3) {
       ports = await pickFreePorts('udp', ports.length, used);
       ports.forEach((p) => used.add(p));
       continue;
     }
-    throw new AppError('LAB_BMC_START_FAILED', `ipmi_sim (pid ${spawned.record.pid}) for ${bmcRange(plan)} ${outcome.why}; see ${log}`, {
+    // With -n ipmi_sim reports configuration errors nowhere; say how to see them.
+    const hint = outcome.stolen.length === 0 && !outcome.exited ? ` (to see config errors run: cd ${plan.dir} && ipmi_sim -c lan.conf -f commands -s persist)` : '';
+    throw new AppError('LAB_BMC_START_FAILED', `ipmi_sim (pid ${spawned.record.pid}) for ${bmcRange(plan)} ${outcome.why}; see ${log}${hint}`, {
       log,
     });
   }
@@ -461,7 +485,7 @@ async function waitBmcsUp(
   ports: number[],
   timeoutMs: number,
   signal?: AbortSignal,
-): Promise<{ ok: true } | { ok: false; why: string; stolen: number[] }> {
+): Promise<{ ok: true } | { ok: false; why: string; stolen: number[]; exited?: boolean }> {
   const pid = spawned.record.pid;
   const started = Date.now();
   const deadline = started + timeoutMs;
@@ -469,7 +493,15 @@ async function waitBmcsUp(
   while (Date.now() < deadline) {
     if (signal?.aborted) throw abortError(signal);
     const exit = spawned.exitStatus();
-    if (exit) return { ok: false, why: `exited (code ${exit.code}, signal ${exit.signal})`, stolen: [] };
+    if (exit) {
+      // A port someone else holds makes ipmi_sim print "Unable to bind to LAN port: Address
+      // already in use" and exit 1 (or, in some setups, run on without that socket).
+      const stolen = ports.filter((p) => portOwners('udp', [p], pid).get(p) === 'other');
+      const why = stolen.length
+        ? `could not bind UDP ports ${stolen.join(', ')} (in use)`
+        : `exited (code ${exit.code}, signal ${exit.signal})`;
+      return { ok: false, why, stolen, exited: true };
+    }
     const owners = portOwners('udp', ports, pid);
     lastOwners = owners;
     const stolen = ports.filter((p) => owners.get(p) === 'other');

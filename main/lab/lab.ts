@@ -5,7 +5,7 @@ import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync }
 import { join, resolve } from 'node:path';
 import { AppError } from '../../shared/errors';
 import { startBmcs, type BmcPeer, type BmcGroup } from './ipmi';
-import { identify, stopProcesses, type PidRecord, type StopResult } from './procs';
+import { abortError, identify, stopProcesses, type PidRecord, type StopResult } from './procs';
 import { startSshd, type SshPeer, type SshServer } from './ssh';
 
 export interface SshNodePeer extends SshPeer {
@@ -77,6 +77,7 @@ export function readLabState(stateDir: string): LabState | null {
 }
 
 export async function labUp(opts: LabUpOptions): Promise<LabState> {
+  if (opts.signal?.aborted) throw abortError(opts.signal);
   const stateDir = resolve(opts.stateDir);
   mkdirSync(stateDir, { recursive: true, mode: 0o700 });
   chmodSync(stateDir, 0o700);
@@ -153,6 +154,8 @@ export async function labUp(opts: LabUpOptions): Promise<LabState> {
         hostPublicKey: s.hostPublicKey,
       });
     }
+    // Exactly the processes that run now (the journal above may list failed, stopped attempts).
+    state.pids = [...group.pids, ...sshds.map((s) => s.record)];
     state.status = 'up';
     writeLabFile(state);
     return state;

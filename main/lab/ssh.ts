@@ -95,6 +95,7 @@ function readBanner(port: number, ms: number): Promise<string | null> {
 }
 
 export async function startSshd(opts: StartSshdOptions): Promise<SshServer> {
+  if (opts.signal?.aborted) throw abortError(opts.signal);
   const dir = join(opts.stateDir, opts.name ?? 'sshd');
   const timeoutMs = opts.timeoutMs ?? 15_000;
   mkdirSync(dir, { recursive: true, mode: 0o700 });

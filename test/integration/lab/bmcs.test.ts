@@ -133,3 +133,38 @@ describe('lab: ipmi_sim BMCs', () => {
     expect(await ipmitool(group.bmcs[0], 'chassis', 'power', 'status')).toContain('Chassis Power is off');
   });
 });
+
+describe('lab: ipmi_sim on a UDP port that is taken', () => {
+  it('fails with a clear error naming the port and the log, and leaves no process behind', async () => {
+    const { createSocket } = await import('node:dgram');
+    const dir = tempStateDir('busy');
+    const holder = createSocket('udp4');
+    await new Promise<void>((r) => holder.bind(0, '127.0.0.1', () => r()));
+    const busy = holder.address().port;
+    const free = (await import('../../../main/lab/ports')).pickFreePorts;
+    const [other] = await free('udp', 1, [busy]);
+    const before = new Set((await import('node:fs')).readdirSync('/proc').filter((d) => /^\d+$/.test(d)));
+    try {
+      const err = await startBmcs({ stateDir: dir, count: 2, ports: [other, busy], sol: false, timeoutMs: 5000 }).then(
+        () => null,
+        (e: Error) => e,
+      );
+      expect(err?.message).toMatch(new RegExp(`could not bind UDP ports ${busy} \\(in use\\); see .*ipmi_sim\\.log`));
+      // Nothing we started is left: no new ipmi_sim with this state folder.
+      const { readdirSync, readFileSync } = await import('node:fs');
+      const leftovers = readdirSync('/proc')
+        .filter((d) => /^\d+$/.test(d) && !before.has(d))
+        .filter((d) => {
+          try {
+            return readFileSync(`/proc/${d}/cmdline`, 'latin1').includes(dir);
+          } catch {
+            return false;
+          }
+        });
+      expect(leftovers).toEqual([]);
+    } finally {
+      holder.close();
+      removeDir(dir);
+    }
+  });
+});
