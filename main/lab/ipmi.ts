@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { AppError } from '../../shared/errors';
 import { pickFreePorts, portOwners } from './ports';
 import { abortError, sleep, spawnDetached, stopProcesses, type PidRecord, type Spawned } from './procs';
@@ -79,6 +79,19 @@ const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 // Paths end up inside double-quoted lan.conf strings and single-quoted shell words.
 const SAFE_PATH = /^[^'"\\$`\n\r]+$/;
 const SAFE_SECRET = /^[\x21-\x7e]{1,20}$/;
+
+/** Letters and digits only, so it never needs quoting and never starts with "-". */
+export function randomPassword(length: number): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  let out = '';
+  while (out.length < length) {
+    for (const b of randomBytes(length * 2)) {
+      // 62 * 4 = 248: reject 248..255 so every character is equally likely.
+      if (b < 248 && out.length < length) out += alphabet[b % 62];
+    }
+  }
+  return out;
+}
 
 // ---------------------------------------------------------------------------------------------
 // chassis-control script
@@ -315,7 +328,7 @@ export async function startBmcs(opts: StartBmcsOptions): Promise<BmcGroup> {
   const first = opts.firstIndex ?? 1;
   const perProc = opts.bmcsPerProcess ?? DEFAULT_BMCS_PER_PROCESS;
   const user = opts.user ?? 'admin';
-  const password = opts.password ?? randomBytes(12).toString('base64url');
+  const password = opts.password ?? randomPassword(16);
   const timeoutMs = opts.timeoutMs ?? 20_000;
   if (!Number.isInteger(opts.count) || opts.count < 0) throw new AppError('LAB_BAD_OPTION', `bad BMC count ${opts.count}`);
   if (!Number.isInteger(perProc) || perProc < 1 || perProc > MAX_BMCS_PER_PROCESS) {
@@ -329,13 +342,17 @@ export async function startBmcs(opts: StartBmcsOptions): Promise<BmcGroup> {
   if (opts.ports && (opts.ports.length !== opts.count || !opts.ports.every((p) => Number.isInteger(p) && p > 0 && p < 65536))) {
     throw new AppError('LAB_BAD_OPTION', `ports must list ${opts.count} UDP port numbers`);
   }
-  if (!SAFE_PATH.test(opts.stateDir)) throw new AppError('LAB_BAD_OPTION', `state folder path has quotes or $: ${opts.stateDir}`);
+  const stateDir = resolve(opts.stateDir);
+  if (!SAFE_PATH.test(stateDir)) throw new AppError('LAB_BAD_OPTION', `state folder path has quotes or $: ${stateDir}`);
 
   const width = Math.max(3, String(first + opts.count - 1).length);
   const names = Array.from({ length: opts.count }, (_, k) => `${prefix}${String(first + k).padStart(width, '0')}`);
-  const dir = join(opts.stateDir, 'bmc');
-  for (const d of [dir, join(dir, 'power'), join(dir, 'boot')]) mkdirSync(d, { recursive: true, mode: 0o700 });
-  chmodSync(opts.stateDir, 0o700);
+  const dir = join(stateDir, 'bmc');
+  // The state folder itself may be the caller's; only the lab's own folders are made private.
+  for (const d of [dir, join(dir, 'power'), join(dir, 'boot')]) {
+    mkdirSync(d, { recursive: true, mode: 0o700 });
+    chmodSync(d, 0o700);
+  }
   const chassis = join(dir, 'chassis.sh');
   writeFileSync(chassis, CHASSIS_SCRIPT, { mode: 0o755 });
   chmodSync(chassis, 0o755);

@@ -1,7 +1,7 @@
 // `clusterdeck lab up/down`: start BMCs and ssh nodes into a state folder, record everything
 // (including pids and command lines) in <stateDir>/lab.json, and stop exactly that later.
 
-import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AppError } from '../../shared/errors';
 import { startBmcs, type BmcPeer, type BmcGroup } from './ipmi';
@@ -79,8 +79,8 @@ export function readLabState(stateDir: string): LabState | null {
 export async function labUp(opts: LabUpOptions): Promise<LabState> {
   if (opts.signal?.aborted) throw abortError(opts.signal);
   const stateDir = resolve(opts.stateDir);
+  // New folders are private; an existing one is left as it is (lab.json itself is 0600).
   mkdirSync(stateDir, { recursive: true, mode: 0o700 });
-  chmodSync(stateDir, 0o700);
   const previous = readLabState(stateDir);
   if (previous) {
     const alive = previous.pids.filter((r) => identify(r) === 'ours').map((r) => r.pid);

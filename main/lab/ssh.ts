@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { connect } from 'node:net';
 import { userInfo } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { AppError } from '../../shared/errors';
 import { pickFreePorts, portOwners } from './ports';
@@ -96,7 +96,7 @@ function readBanner(port: number, ms: number): Promise<string | null> {
 
 export async function startSshd(opts: StartSshdOptions): Promise<SshServer> {
   if (opts.signal?.aborted) throw abortError(opts.signal);
-  const dir = join(opts.stateDir, opts.name ?? 'sshd');
+  const dir = join(resolve(opts.stateDir), opts.name ?? 'sshd');
   const timeoutMs = opts.timeoutMs ?? 15_000;
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   chmodSync(dir, 0o700);
@@ -129,8 +129,8 @@ export async function startSshd(opts: StartSshdOptions): Promise<SshServer> {
         '# ClusterDeck lab sshd (written by main/lab)',
         'ListenAddress 127.0.0.1',
         `Port ${port}`,
-        `HostKey ${hostKey}`,
-        `AuthorizedKeysFile ${authorized}`,
+        `HostKey "${hostKey}"`,
+        `AuthorizedKeysFile "${authorized}"`,
         'PubkeyAuthentication yes',
         'PasswordAuthentication no',
         'KbdInteractiveAuthentication no',
@@ -143,7 +143,7 @@ export async function startSshd(opts: StartSshdOptions): Promise<SshServer> {
         'PrintLastLog no',
         'UseDNS no',
         'X11Forwarding no',
-        `PidFile ${join(dir, 'sshd.pid')}`,
+        `PidFile "${join(dir, 'sshd.pid')}"`,
         'Subsystem sftp internal-sftp',
         '',
       ].join('\n'),
