@@ -55,7 +55,7 @@ import {
   type IdentifyOptions,
 } from './commands/chassis';
 import { getDeviceId, type DeviceId } from './commands/device';
-import { readSdrRepository, readSensors, type SdrRecord, type SdrWalkOptions, type SensorReading } from './commands/sdr';
+import { readSdrRepository, readSensors, type ReadSensorsOptions, type SdrRecord, type SdrWalkOptions, type SensorReading } from './commands/sdr';
 import { clearSel, getSelEntries, getSelInfo, type SelEntry, type SelInfo, type SelReadOptions } from './commands/sel';
 
 type Incoming =
@@ -704,7 +704,7 @@ export class IpmiSession implements IpmiRequester, PacketListener {
     return readSdrRepository(this, o);
   }
 
-  sensors(o?: SdrWalkOptions): Promise<SensorReading[]> {
+  sensors(o?: ReadSensorsOptions): Promise<SensorReading[]> {
     return readSensors(this, o);
   }
 

@@ -328,13 +328,47 @@ export async function getSensorReading(r: IpmiRequester, rec: SensorRecord, opts
   return parseSensorReading(rec, res.data);
 }
 
+/**
+ * Get Sensor Thresholds (section 35.9): the BMC's current thresholds of a threshold sensor with a
+ * full record, converted; undefined when the BMC has none or refuses (the SDR values remain).
+ */
+export async function getSensorThresholds(
+  r: IpmiRequester,
+  rec: SensorRecord,
+  opts?: IpmiRequestOptions,
+): Promise<Partial<Record<ThresholdName, number>> | undefined> {
+  if (!rec.threshold || !rec.conversion || rec.ownerId !== 0x20) return undefined;
+  const res = await r.rawRequest(NetFn.sensorEvent, 0x27, [rec.number], { ...opts, lun: rec.ownerLun, what: 'Get Sensor Thresholds' });
+  if (res.completionCode !== 0 || res.data.length < 7) return undefined;
+  const readable = res.data[0]; // bit order as in the SDR mask: LNC, LC, LNR, UNC, UC, UNR
+  const t: Partial<Record<ThresholdName, number>> = {};
+  THRESHOLDS.forEach((name, bit) => {
+    if (readable & (1 << bit)) {
+      const v = convertReading(res.data[1 + bit], rec.conversion!);
+      if (v !== undefined) t[name] = v;
+    }
+  });
+  return t;
+}
+
+export interface ReadSensorsOptions extends SdrWalkOptions {
+  /** Also ask the BMC for each threshold sensor's current thresholds (one more request per sensor). */
+  queryThresholds?: boolean;
+}
+
 /** Walks the SDR repository and reads every full/compact sensor. */
-export async function readSensors(r: IpmiRequester, o: SdrWalkOptions = {}): Promise<SensorReading[]> {
+export async function readSensors(r: IpmiRequester, o: ReadSensorsOptions = {}): Promise<SensorReading[]> {
   const records = await readSdrRepository(r, o);
+  const opts = { timeoutMs: o.timeoutMs, retransmitMs: o.retransmitMs, signal: o.signal };
   const out: SensorReading[] = [];
   for (const rec of records) {
     const s = parseSensorRecord(rec);
-    if (s) out.push(await getSensorReading(r, s, { timeoutMs: o.timeoutMs, retransmitMs: o.retransmitMs, signal: o.signal }));
+    if (!s) continue;
+    if (o.queryThresholds) {
+      const t = await getSensorThresholds(r, s, opts);
+      if (t) s.thresholds = t;
+    }
+    out.push(await getSensorReading(r, s, opts));
   }
   return out;
 }
