@@ -21,10 +21,12 @@ export function ipcWebSocketClass(bridge: PreloadBridge): typeof WebSocket {
     constructor(_url: string | URL) {
       super();
       this.unsubscribe = bridge.onMessage((data) => this.dispatchEvent(new MessageEvent('message', { data })));
-      queueMicrotask(() => {
+      // Open on a later task, as a real socket would: clients attach listeners after construction
+      // and a few awaits (tRPC's wsClient does), and must not miss the event.
+      setTimeout(() => {
         this.readyState = 1;
         this.dispatchEvent(new Event('open'));
-      });
+      }, 0);
     }
 
     send(data: string): void {
