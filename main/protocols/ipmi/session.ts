@@ -314,6 +314,7 @@ export class IpmiSession implements IpmiRequester, PacketListener {
       );
     }
     const keys = deriveSessionKeys(this.suite, this.kg ?? this.kuid, v);
+    this.keys = keys; // to recognise authenticated answers below; the session counts as active only after RAKP 4
     const tag3 = randomBytes(1)[0];
     const pkt3 = encodeV20({
       payloadType: PayloadType.rakp3,
@@ -321,21 +322,36 @@ export class IpmiSession implements IpmiRequester, PacketListener {
       sessionSeq: 0,
       payload: encodeRakp3(tag3, 0, this.bmcSid, rakp3AuthCode(this.suite, this.kuid, v)),
     });
-    const r4 = await this.exchange('RAKP 3', () => pkt3, (i) => {
-      if (i.kind !== 'rmcpp' || i.payloadType !== PayloadType.rakp4) return undefined;
-      const r = decodeRakp4(i.payload, this.suite);
-      if (r.tag !== tag3 || (r.consoleSid !== undefined && r.consoleSid !== this.consoleSid)) return undefined;
-      return r;
-    });
-    if (r4.status !== 0) throw this.statusError('RAKP 4', r4.status);
-    if (!constantTimeEqual(rakp4Icv(this.suite, keys.sik, v), r4.icv!)) {
+    // When RAKP 4 is lost the BMC has already activated the session and may ignore a repeated RAKP 3
+    // (ipmi_sim does). So from the third transmission on, an authenticated Set Session Privilege Level
+    // goes along: an answer whose AuthCode verifies with K1 proves the BMC derived the same SIK.
+    const probeSeq = this.nextRqSeq();
+    const probe = encodeIpmiRequest({ netFn: NetFn.app, cmd: 0x3b, data: Buffer.from([this.privilege]), rqSeq: probeSeq });
+    let sent = 0;
+    const r4 = await this.exchange(
+      'RAKP 3',
+      () => (++sent >= 3 ? [pkt3, this.wrap(PayloadType.ipmi, probe)] : pkt3),
+      (i) => {
+        if (i.kind === 'ipmi' && i.v === 20 && this.matches(i.res, NetFn.app, 0x3b, probeSeq)) return { probe: i.res };
+        if (i.kind !== 'rmcpp' || i.payloadType !== PayloadType.rakp4) return undefined;
+        const r = decodeRakp4(i.payload, this.suite);
+        if (r.tag !== tag3 || (r.consoleSid !== undefined && r.consoleSid !== this.consoleSid)) return undefined;
+        return { rakp4: r };
+      },
+    );
+    if (r4.probe) {
+      this.trace('RAKP 4 lost; session confirmed by an authenticated answer');
+      return;
+    }
+    const r = r4.rakp4!;
+    if (r.status !== 0) throw this.statusError('RAKP 4', r.status);
+    if (!constantTimeEqual(rakp4Icv(this.suite, keys.sik, v), r.icv!)) {
       throw ipmiError(
         'IPMI_AUTH_FAILED',
         `BMC ${this.target} sent a RAKP 4 that does not match: check the BMC key (K_G) configured for ${this.target}.`,
         { target: this.target, user: this.user, stage: 'RAKP 4' },
       );
     }
-    this.keys = keys;
   }
 
   /** Section 22.18: RMCP+ sessions start at USER privilege (ipmi_sim, many BMCs); raise it. */
@@ -491,7 +507,7 @@ export class IpmiSession implements IpmiRequester, PacketListener {
   }
 
   /** Sends, retransmits every retransmitMs (a fresh packet each time) and waits for an accepted answer. */
-  private exchange<T>(stage: string, build: () => Buffer, accept: (i: Incoming) => T | undefined, o: IpmiRequestOptions = {}): Promise<T> {
+  private exchange<T>(stage: string, build: () => Buffer | Buffer[], accept: (i: Incoming) => T | undefined, o: IpmiRequestOptions = {}): Promise<T> {
     const timeoutMs = o.timeoutMs ?? this.timeoutMs;
     const retransmitMs = Math.max(10, o.retransmitMs ?? this.retransmitMs);
     const signal = o.signal ?? this.signal;
@@ -529,20 +545,22 @@ export class IpmiSession implements IpmiRequester, PacketListener {
           packets: p.garbage,
         });
       const transmit = () => {
-        let buf: Buffer;
+        let bufs: Buffer | Buffer[];
         try {
-          buf = build();
+          bufs = build();
         } catch (e) {
           p.reject(e);
           return;
         }
         transmissions++;
-        this.pool.send(this.address, this.family, this.port, buf).catch((e: NodeJS.ErrnoException) => {
-          if (this.pending !== p) return;
-          if (UNREACHABLE_SEND_ERRORS.has(e.code ?? '')) p.reject(unreachable(e.code!));
-          else if (this.pool.isClosed) p.reject(ipmiError('IPMI_CLOSED', `The IPMI endpoint pool was closed during ${stage}.`, params));
-          else this.trace(`send failed: ${e.code ?? e.message}`);
-        });
+        for (const buf of Array.isArray(bufs) ? bufs : [bufs]) {
+          this.pool.send(this.address, this.family, this.port, buf).catch((e: NodeJS.ErrnoException) => {
+            if (this.pending !== p) return;
+            if (UNREACHABLE_SEND_ERRORS.has(e.code ?? '')) p.reject(unreachable(e.code!));
+            else if (this.pool.isClosed) p.reject(ipmiError('IPMI_CLOSED', `The IPMI endpoint pool was closed during ${stage}.`, params));
+            else this.trace(`send failed: ${e.code ?? e.message}`);
+          });
+        }
       };
       const tick = () => {
         if (p.garbage >= 3) return p.reject(badResponse());
@@ -747,6 +765,13 @@ export class IpmiSession implements IpmiRequester, PacketListener {
           // RAKP 3 with an error status. Twice, as nothing acknowledges it.
           await this.sendRakp3Abort(this.bmcSid, this.abortStatus);
           await this.sendRakp3Abort(this.bmcSid, this.abortStatus);
+          if (this.keys) {
+            // RAKP 3 may have activated it already (RAKP 4 lost): also an unacknowledged Close Session.
+            const sid = Buffer.alloc(4);
+            sid.writeUInt32LE(this.bmcSid);
+            const msg = encodeIpmiRequest({ netFn: NetFn.app, cmd: 0x3c, data: sid, rqSeq: this.nextRqSeq() });
+            await this.pool.send(this.address, this.family, this.port, this.wrap(PayloadType.ipmi, msg)).catch(() => undefined);
+          }
         }
       } catch (e) {
         this.trace(`Close Session failed: ${(e as AppError).code ?? (e as Error).message}`);

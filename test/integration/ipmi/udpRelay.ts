@@ -24,6 +24,9 @@ export interface RelayOptions {
 export class UdpRelay {
   dropRate: number;
   blackhole = false;
+  /** Drop decision by packet number (1-based, both directions counted), before dropRate applies. */
+  policy?: (n: number) => boolean;
+  private count = 0;
   readonly stats = { forwarded: 0, dropped: 0 };
   private front = dgram.createSocket('udp4');
   private upstream = new Map<string, dgram.Socket>();
@@ -46,7 +49,8 @@ export class UdpRelay {
   }
 
   private drop(): boolean {
-    if (this.blackhole || this.rand() < this.dropRate) {
+    const n = ++this.count;
+    if (this.blackhole || this.policy?.(n) || this.rand() < this.dropRate) {
       this.stats.dropped++;
       return true;
     }
