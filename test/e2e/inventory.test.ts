@@ -69,6 +69,7 @@ describe('Inventory page in Chromium', () => {
   });
 
   it('adds a node from the form and rejects a taken rack unit with the server\'s reason', async () => {
+    await page.getByTestId('page-title').click();
     await page.keyboard.press('n');
     await page.getByTestId('node-name').fill('login01');
     await page.getByTestId('node-hostname').fill('10.9.9.9');
@@ -77,7 +78,7 @@ describe('Inventory page in Chromium', () => {
     await page.getByTestId('node-add').click();
     await page.getByTestId('node-name').fill('clash01');
     await page.getByTestId('node-hostname').fill('10.9.9.10');
-    await page.locator('.ant-drawer').getByRole('combobox').nth(3).click();
+    await page.locator('.ant-drawer #rack').click();
     await page.locator('.ant-select-dropdown:visible').getByText('r01 (42U)').click();
     await page.locator('#u').fill('5');
     await page.getByTestId('node-save').click();
@@ -87,14 +88,15 @@ describe('Inventory page in Chromium', () => {
   });
 
   it('deletes a selection after a confirmation that names the count', async () => {
-    await page.getByTestId('nodes-search').fill('gpu29');
+    const search = page.getByPlaceholder('Search name, hostname, GPU model');
+    await search.fill('gpu29');
     await expect.poll(total).toMatch(/10 of 301 nodes/);
     await page.locator('.ant-table-header .ant-checkbox-input').check();
     await page.getByTestId('node-delete').click();
     await expect.poll(() => page.locator('.ant-modal-confirm').innerText()).toMatch(/Delete 10 node\(s\)\?[\s\S]*gpu\[290-299\]/);
     await shot(page, 'inventory-delete-confirm-en');
     await page.locator('#confirm-delete').click();
-    await page.getByTestId('nodes-search').fill('');
+    await search.fill('');
     await expect.poll(total).toMatch(/291 of 291 nodes/);
   });
 
