@@ -196,6 +196,8 @@ export class IpmiSession implements IpmiRequester, PacketListener {
     } catch (e) {
       await this.close();
       throw e;
+    } finally {
+      this.kuid.fill(0); // the password is not needed once RAKP is over
     }
   }
 
@@ -777,6 +779,7 @@ export class IpmiSession implements IpmiRequester, PacketListener {
         this.trace(`Close Session failed: ${(e as AppError).code ?? (e as Error).message}`);
       } finally {
         this.state = 'closed';
+        if (this.keys) for (const k of [this.keys.sik, this.keys.k1, this.keys.k2]) k.fill(0);
         this.keys = undefined;
         this.pool.unregister(this);
         this.untrack?.();

@@ -24,8 +24,8 @@ export interface RelayOptions {
 export class UdpRelay {
   dropRate: number;
   blackhole = false;
-  /** Drop decision by packet number (1-based, both directions counted), before dropRate applies. */
-  policy?: (n: number) => boolean;
+  /** Drop decision by packet number (1-based, both directions counted) and content, before dropRate applies. */
+  policy?: (n: number, buf: Buffer, direction: 'to-bmc' | 'to-client') => boolean;
   private count = 0;
   readonly stats = { forwarded: 0, dropped: 0 };
   private front = dgram.createSocket('udp4');
@@ -48,9 +48,9 @@ export class UdpRelay {
     return this.front.address().port;
   }
 
-  private drop(): boolean {
+  private drop(buf: Buffer, direction: 'to-bmc' | 'to-client'): boolean {
     const n = ++this.count;
-    if (this.blackhole || this.policy?.(n) || this.rand() < this.dropRate) {
+    if (this.blackhole || this.policy?.(n, buf, direction) || this.rand() < this.dropRate) {
       this.stats.dropped++;
       return true;
     }
@@ -64,13 +64,13 @@ export class UdpRelay {
     if (!up) {
       up = dgram.createSocket('udp4');
       up.on('message', (b) => {
-        if (!this.drop()) this.front.send(b, port, address);
+        if (!this.drop(b, 'to-client')) this.front.send(b, port, address);
       });
       up.on('error', () => undefined);
       up.bind(0, '127.0.0.1');
       this.upstream.set(key, up);
     }
-    if (!this.drop()) up.send(buf, this.targetPort, this.host);
+    if (!this.drop(buf, 'to-bmc')) up.send(buf, this.targetPort, this.host);
   }
 
   async close(): Promise<void> {
