@@ -1,4 +1,12 @@
 // Native IPMI 2.0 LAN (RMCP+) client. Plain Node (node:dgram, node:crypto); no Electron, no ipmitool.
+//
+//   const pool = new IpmiEndpointPool();                    // one UDP socket for every session
+//   const st = await withIpmiSession(pool, { host, port, user, password, cipherSuite: 3 },
+//     (s) => s.chassisStatus(), { timeoutMs: 6000, retransmitMs: 400, signal });
+//   const results = await ipmiBatch(pool, endpoints, (s) => s.chassisStatus());  // Result<T>[]
+//   await pool.close();                                     // closes sessions still open, then the socket
+//
+// Errors are AppError with codes IPMI_* (see errors.ts); messages and params never hold a password.
 export { IpmiEndpointPool, type IpmiPoolOptions, type PoolStats, type ProbeResult } from './transport';
 export { IpmiSession, normalizePrivilege } from './session';
 export { openIpmiSession, withIpmiSession, ipmiBatch, type BatchOptions } from './api';

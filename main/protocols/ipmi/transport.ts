@@ -4,6 +4,7 @@
 
 import dgram from 'node:dgram';
 import { randomBytes } from 'node:crypto';
+import { ipmiError } from './errors';
 import { ASF_PRESENCE_PONG, decodeAsf, encodeAsfPing, peekRouting, type Routing } from './framing';
 
 export interface PacketListener {
@@ -128,7 +129,7 @@ export class IpmiEndpointPool {
   }
 
   register(l: PacketListener): void {
-    if (this.closed) throw new Error('IPMI endpoint pool is closed');
+    if (this.closed) throw ipmiError('IPMI_CLOSED', 'The IPMI endpoint pool is closed: create a new one.');
     this.bySid.set(l.consoleSid, l);
     const k = endpointKey(l.address, l.port);
     let set = this.byEndpoint.get(k);
@@ -156,7 +157,7 @@ export class IpmiEndpointPool {
 
   /** Sends one datagram; rejects with the socket error (code set) when sendto() fails. */
   async send(address: string, family: 4 | 6, port: number, buf: Buffer): Promise<void> {
-    if (this.closed) throw new Error('IPMI endpoint pool is closed');
+    if (this.closed) throw ipmiError('IPMI_CLOSED', 'The IPMI endpoint pool is closed: create a new one.');
     const s = await this.socket(family);
     this.stats.packetsOut++;
     const p = new Promise<void>((resolve, reject) => s.send(buf, port, address, (e) => (e ? reject(e) : resolve())));

@@ -197,7 +197,7 @@ describe('IPMI client failures', () => {
     expect(await activeSessions(bmc)).toBe(3);
     await p2.close();
     expect(await activeSessions(bmc)).toBe(1);
-    await expect(openIpmiSession(p2, bmc)).rejects.toThrow(/closed/);
+    await expect(openIpmiSession(p2, bmc)).rejects.toMatchObject({ code: 'IPMI_CLOSED' });
   });
 
   it('bad arguments: IPMI_INVALID_ARGUMENT', async () => {
