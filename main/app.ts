@@ -8,6 +8,7 @@ import { createInventory } from './services/inventory/inventoryService';
 import { createVault, type Vault } from './services/vault/vaultService';
 import type { OsKeychain } from './services/vault/osKeychain';
 import { createSystemService } from './services/system/systemService';
+import { ChangeFeed } from './services/events/changeFeed';
 
 export interface AppOptions {
   dataDir: string;
@@ -28,12 +29,14 @@ export interface App {
 export function createApp(opts: AppOptions): App {
   const db = openDatabase(opts.dataDir);
   const audit = new AuditLog(db);
+  const feed = new ChangeFeed(db);
+  audit.onComplete = () => feed.notify();
   const vault = createVault(db, audit, { passphrase: opts.passphrase, osKeychain: opts.osKeychain });
   const services: Services = {
     inventory: createInventory(db, audit),
     vault,
     audit: createAuditService(db),
-    system: createSystemService(db, opts.dataDir),
+    system: createSystemService(db, opts.dataDir, feed),
   };
   return {
     dataDir: opts.dataDir,
@@ -41,6 +44,9 @@ export function createApp(opts: AppOptions): App {
     services,
     vault,
     audit,
-    close: () => db.close(),
+    close: () => {
+      feed.close();
+      db.close();
+    },
   };
 }

@@ -6,6 +6,8 @@ import type * as inv from './schemas/inventory';
 import type * as vault from './schemas/vault';
 import type * as audit from './schemas/audit';
 import type { SystemInfo } from './schemas/system';
+import type { ChangeEvent } from './schemas/events';
+import type { CancelSignal } from './signal';
 
 type In<T extends z.ZodType> = z.output<T>;
 
@@ -49,6 +51,8 @@ export interface AuditService {
 
 export interface SystemService {
   info(via: Actor['via']): SystemInfo;
+  /** Completed state changes, from any process on this data folder, until `signal` aborts. */
+  changes(signal?: CancelSignal): AsyncIterable<ChangeEvent>;
 }
 
 export interface Services {

@@ -21,6 +21,9 @@ export class AuditLog {
   private readonly insert;
   private readonly finish;
 
+  /** Called after every completed entry: the change feed listens here. */
+  onComplete: (() => void) | null = null;
+
   constructor(private readonly db: Db) {
     this.insert = db.prepare(
       `INSERT INTO audit_log (started_at, actor, via, module, action, targets, params) VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -43,6 +46,7 @@ export class AuditLog {
 
   complete(id: number, result: AuditOutcome, detail = ''): void {
     this.finish.run(nowIso(), result, detail.slice(0, 4000), id);
+    this.onComplete?.();
   }
 
   /** Runs `fn` between begin and complete; a thrown error is recorded as `failed` and rethrown. */
