@@ -10,14 +10,23 @@
 //   foldNodeSet(['node1', 'node2', 'node10'])                  // 'node[1-2,10]'
 //   countNodeSet('@gpu', { resolveGroup: (g) => groups[g] })   // groups through a callback
 //
-// Errors are AppError (shared/errors.ts) with params { expression, message, position?, part? }:
+// Groups come from the caller: `resolveGroup(group, source?)` answers `@group` / `@source:group`
+// with node set expressions (unioned; groups inside are resolved in the same source), and the
+// optional `listGroups(source?)` enables `@*` (union of all groups), `@@source` (group names)
+// and node wildcards (`gpu*`, `n?`, matched against all nodes).
+//
+// Errors are AppError (shared/errors.ts) with params { expression, message, position?, part? }
+// (position: 0-based offset in the expression; messages count characters from 1):
 //   NODESET_SYNTAX         brackets, operators, non-numbers, empty ranges or expression
 //   NODESET_RANGE          10-1, a step below 1, padding mismatch, too many indexes
 //   NODESET_UNKNOWN_GROUP  the resolver does not know the group (params.group = "@name")
+// Errors inside a group's text name the group and keep params.expression = the outer text.
 //
 // Deliberate differences from ClusterShell: an unknown group and an empty expression are errors
-// (ClusterShell yields an empty set); one range may not exceed MAX_RANGE_SIZE indexes; only
-// ASCII digits are indexes; `--autostep` (a-b/step output) is not offered.
+// (ClusterShell yields an empty set); one range may not exceed MAX_RANGE_SIZE indexes (1e9 in
+// ClusterShell); only ASCII digits are indexes (Python's int() also reads other Unicode digits);
+// `@*` is always the union of the listed groups (ClusterShell first tries a source's `all`
+// upcall or a YAML group named `all`); `--autostep` (a-b/step output) is not offered.
 
 import type { NodeSetOptions } from './evaluate';
 import { NodeSet } from './nodeSet';

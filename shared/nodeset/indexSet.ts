@@ -194,6 +194,8 @@ export class IndexSet {
   addAll(o: IndexSet): void {
     if (o.items.size === 0) return;
     const before = this.items.size;
+    const min = before > 0 ? this.knownFirst() : undefined;
+    const max = before > 0 ? this.knownLast() : undefined;
     const into = this.mutable();
     if (before === 0) {
       for (const x of o.items) into.add(x);
@@ -203,8 +205,6 @@ export class IndexSet {
       this.hashCache = o.hashCache;
       return;
     }
-    const min = this.minCache ?? (this.sortedCache ? this.sortedCache[0] : undefined);
-    const max = this.maxCache ?? (this.sortedCache ? this.sortedCache[this.sortedCache.length - 1] : undefined);
     let h = this.hashCache;
     for (const x of o.items) {
       if (into.has(x)) continue;
@@ -222,6 +222,17 @@ export class IndexSet {
     } else {
       this.minCache = this.maxCache = undefined;
     }
+  }
+
+  /** First/last index if known without a scan. */
+  private knownFirst(): string | undefined {
+    if (this.items instanceof One) return this.items.value;
+    return this.minCache ?? (this.sortedCache ? this.sortedCache[0] : undefined);
+  }
+
+  private knownLast(): string | undefined {
+    if (this.items instanceof One) return this.items.value;
+    return this.maxCache ?? (this.sortedCache ? this.sortedCache[this.sortedCache.length - 1] : undefined);
   }
 
   /** Owner only: add one index. */

@@ -66,11 +66,11 @@ export class NodeSet implements Iterable<string> {
     return this.map.entries.size === 0;
   }
 
-  /** Whether the node with this exact name (e.g. "gpu007") is in the set. */
+  /** Whether the node with this exact name (e.g. "gpu007"; padding matters) is in the set. */
   has(name: string): boolean {
     let scanned: { parts: string[]; indexes: string[] };
     try {
-      scanned = scanName(name);
+      scanned = scanName(pyStrip(name));
     } catch {
       return false;
     }

@@ -104,11 +104,13 @@ export function* scanTerms(text: string): Generator<Term> {
         const bracketAt = open;
         const close = nextClose[open + 1];
         if (close < 0) {
-          fail(NODESET_SYNTAX, `missing "]" for the "[" ${where(open)} in ${quote(s.slice(start))}`, open, s.slice(start));
+          const rest = s.slice(start);
+          fail(NODESET_SYNTAX, `missing "]" for the "[" ${where(open)} in ${quote(rest)}`, open, rest);
         }
         const stray = nextClose[cur];
         if (stray >= 0 && stray < open) {
-          fail(NODESET_SYNTAX, `unexpected "]" ${where(stray)} in ${quote(termText(start, close))}`, stray, s.slice(cur, open));
+          const message = `unexpected "]" ${where(stray)} in ${quote(termText(start, close))}`;
+          fail(NODESET_SYNTAX, message, stray, s.slice(cur, open));
         }
         let body = s.slice(open + 1, close);
         let after = close + 1;
@@ -148,7 +150,8 @@ export function* scanTerms(text: string): Generator<Term> {
         open = after < n ? nextOpen[after] : -1;
         opAt = nextOp[after];
         if (after < n && s.charCodeAt(after) === 91) {
-          fail(NODESET_SYNTAX, `unexpected "[" right after a range ${where(after)} in ${quote(termText(start, after))}`, after, s.slice(after));
+          const message = `unexpected "[" right after a range ${where(after)} in ${quote(termText(start, after))}`;
+          fail(NODESET_SYNTAX, message, after, s.slice(after));
         }
         ranges.push(rangeSet(body, start, bracketAt));
         parts.push('');
@@ -179,7 +182,8 @@ export function* scanTerms(text: string): Generator<Term> {
       }
       const stray = nextClose[start];
       if (stray >= 0 && stray < end) {
-        fail(NODESET_SYNTAX, `unexpected "]" ${where(stray)} in ${quote(s.slice(start, end))}`, stray, s.slice(start, end));
+        const node = s.slice(start, end);
+        fail(NODESET_SYNTAX, `unexpected "]" ${where(stray)} in ${quote(node)}`, stray, node);
       }
       scanPlain(start, pyRStripIndex(s, start, end), parts, ranges);
     }
