@@ -44,7 +44,7 @@ describe('IPMI client failures', () => {
 
   beforeAll(async () => {
     dir = tempStateDir('fail');
-    lab = await startBmcs({ stateDir: dir, count: 1, sol: false, seedSel: false, initialPower: 'off' });
+    lab = await startBmcs({ stateDir: dir, count: 1, sol: false, initialPower: 'off' });
     bmc = lab.bmcs[0];
     pool = new IpmiEndpointPool({ trace: (l) => trace.push(l) });
   });

@@ -17,7 +17,7 @@ describe('IPMI over a link that drops 50% of the packets', () => {
 
   beforeAll(async () => {
     dir = tempStateDir('lossy');
-    lab = await startBmcs({ stateDir: dir, count: 1, sol: false, seedSel: false, initialPower: 'off' });
+    lab = await startBmcs({ stateDir: dir, count: 1, sol: false, initialPower: 'off' });
     bmc = lab.bmcs[0];
     relay = await UdpRelay.start(bmc.host, bmc.port, { dropRate: 0.5, seed: 20240601 });
     pool = new IpmiEndpointPool({ trace: (l) => trace.push(l) });

@@ -13,7 +13,7 @@ describe('IPMI to 100 BMCs over one socket', () => {
   beforeAll(async () => {
     dir = tempStateDir('scale');
     // Every fourth BMC is powered on: status must tell them apart.
-    lab = await startBmcs({ stateDir: dir, count: 100, sol: false, seedSel: false, initialPower: 'off' });
+    lab = await startBmcs({ stateDir: dir, count: 100, sol: false, initialPower: 'off' });
     for (let i = 0; i < 100; i += 4) {
       const { writeFileSync } = await import('node:fs');
       writeFileSync(`${lab.dir}/power/${lab.bmcs[i].name}`, '1\n');
