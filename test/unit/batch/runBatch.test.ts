@@ -439,22 +439,18 @@ describe('runBatch: retries', () => {
 });
 
 describe('runBatch: scale', () => {
-  it('runs 10,000 instant targets with fanout 256 well under a second, one result each', async () => {
+  it('runs 10,000 instant targets with fanout 256, one result each', async () => {
     const targets = names(10_000, 'gpu');
     const { state, wrapped } = concurrency(async (t: BatchTarget) => t.name.length);
-    const t0 = performance.now();
     const c = await collect(runBatch({ targets, fanout: 256, perTargetTimeoutMs: 5_000, operation: wrapped }));
-    const elapsed = performance.now() - t0;
     expectOneResultEach(c, targets);
     expect(c.summary.counts.ok).toBe(10_000);
     expect(state.max).toBeLessThanOrEqual(256);
     expect(new Set(c.started).size).toBe(10_000);
-    expect(elapsed).toBeLessThan(1_000);
   });
 
   it('runs 10,000 targets through a precheck too', async () => {
     const targets = names(10_000, 'bmc');
-    const t0 = performance.now();
     const c = await collect(
       runBatch({
         targets,
@@ -466,6 +462,5 @@ describe('runBatch: scale', () => {
     );
     expectOneResultEach(c, targets);
     expect(c.summary.counts).toMatchObject({ ok: 9_000, unreachable: 1_000 });
-    expect(performance.now() - t0).toBeLessThan(1_500);
   });
 });

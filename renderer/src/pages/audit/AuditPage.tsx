@@ -17,7 +17,7 @@ export function AuditPage() {
   const [result, setResult] = useState<AuditEntry['result']>();
   const [text, setText] = useState('');
   const query = { module, result, text: text || undefined };
-  const list = useCall(() => api.audit.list.query({ ...query, offset: 0, limit: 5000 }), [module, result, text]);
+  const list = useCall(() => api.audit.list.query({ ...query, offset: 0, limit: 5000 }), [module, result, text], ['*']);
   const modules = ['inventory', 'vault', 'power', 'console', 'exec', 'jobs', 'datasets'];
 
   return (

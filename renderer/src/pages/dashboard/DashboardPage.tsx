@@ -6,8 +6,8 @@ import { go } from '../../shell/navigation';
 
 export function DashboardPage() {
   const { t } = useTranslation();
-  const info = useCall(() => api.system.info.query(), []);
-  const recent = useCall(() => api.audit.list.query({ offset: 0, limit: 8 }), []);
+  const info = useCall(() => api.system.info.query(), [], ['*']);
+  const recent = useCall(() => api.audit.list.query({ offset: 0, limit: 8 }), [], ['*']);
   const c = info.data?.counts;
   const stats: [string, number | undefined, () => void][] = [
     ['nodes', c?.nodes, () => go('inventory')], ['groups', c?.groups, () => go('inventory')], ['racks', c?.racks, () => go('inventory')],
@@ -34,7 +34,7 @@ export function DashboardPage() {
                 <List.Item>
                   <Typography.Text type="secondary" style={{ width: 170, flex: 'none' }}>{e.startedAt.replace('T', ' ').slice(0, 19)}</Typography.Text>
                   <span style={{ flex: 1 }}>{e.module} · {e.action} {e.targets && <Typography.Text code>{e.targets.slice(0, 40)}</Typography.Text>}</span>
-                  <Tag color={e.result === 'ok' ? 'green' : e.result === 'running' ? 'blue' : 'red'}>{e.result}</Tag>
+                  <Tag color={e.result === 'ok' ? 'green' : e.result === 'running' ? 'blue' : 'red'}>{t(`audit:results.${e.result}`)}</Tag>
                 </List.Item>
               )}
             />

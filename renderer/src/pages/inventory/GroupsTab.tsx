@@ -12,7 +12,7 @@ export function GroupsTab() {
   const { t } = useTranslation('inventory');
   const { message } = App.useApp();
   const notifyError = useErrorNotice();
-  const list = useCall(() => api.inventory.listGroups.query(), []);
+  const list = useCall(() => api.inventory.listGroups.query(), [], ['inventory', 'lab']);
   const [adding, setAdding] = useState(false);
   const [members, setMembers] = useState<{ group: string; expr: string } | null>(null);
   const [form] = Form.useForm<{ name: string; description: string }>();

@@ -22,7 +22,7 @@ export function NodesTab() {
   const [editing, setEditing] = useState<Node | 'new' | null>(null);
   const [importing, setImporting] = useState(false);
   const searchRef = useRef<InputRef>(null);
-  const list = useCall(() => api.inventory.listNodes.query({ nodeset: applied || undefined, offset: 0, limit: 100_000 }), [applied]);
+  const list = useCall(() => api.inventory.listNodes.query({ nodeset: applied || undefined, offset: 0, limit: 100_000 }), [applied], ['inventory', 'lab']);
 
   // "/" focuses the search box, "n" adds a node, Delete removes the selection: the repeated moves.
   useEffect(() => {
@@ -70,10 +70,10 @@ export function NodesTab() {
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
       <Space wrap align="start">
-        <div style={{ width: 420 }}>
+        <div style={{ width: 360 }}>
           <NodeSetInput value={filter} onChange={(v) => { setFilter(v); if (!v) setApplied(''); }} onPressEnter={() => setApplied(filter)} placeholder={t('filter')} testId="nodes-filter" />
         </div>
-        <Input.Search ref={searchRef} allowClear placeholder={t('searchPlaceholder')} style={{ width: 260 }} onChange={(e) => setSearch(e.target.value)} data-testid="nodes-search" />
+        <Input.Search ref={searchRef} allowClear placeholder={t('searchPlaceholder')} style={{ width: 220 }} onChange={(e) => setSearch(e.target.value)} data-testid="nodes-search" />
         <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')} data-testid="node-add">{t('addNode')}</Button>
         <Button icon={<UploadOutlined />} onClick={() => setImporting(true)} data-testid="node-import">{t('common:actions.import')}</Button>
         <Dropdown menu={{ items: [{ key: 'csv', label: 'CSV' }, { key: 'yaml', label: 'YAML' }], onClick: ({ key }) => exportAs(key as 'csv' | 'yaml') }}>

@@ -37,8 +37,8 @@ function RackView({ rack }: { rack: Rack }) {
 export function RacksTab() {
   const { t } = useTranslation('inventory');
   const notifyError = useErrorNotice();
-  const racks = useCall(() => api.inventory.listRacks.query(), []);
-  const rooms = useCall(() => api.inventory.listRooms.query(), []);
+  const racks = useCall(() => api.inventory.listRacks.query(), [], ['inventory', 'lab']);
+  const rooms = useCall(() => api.inventory.listRooms.query(), [], ['inventory']);
   const [selected, setSelected] = useState<Rack | null>(null);
   const [dialog, setDialog] = useState<'rack' | 'room' | null>(null);
   const [rackForm] = Form.useForm();

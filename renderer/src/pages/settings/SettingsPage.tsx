@@ -45,7 +45,7 @@ function CredentialsCard({ version }: { version: number }) {
   const { t } = useTranslation('settings');
   const { message } = App.useApp();
   const notifyError = useErrorNotice();
-  const list = useCall(() => api.vault.list.query(), [version]);
+  const list = useCall(() => api.vault.list.query(), [version], ['vault', 'inventory']);
   const [open, setOpen] = useState(false);
   const [form] = Form.useForm<CredForm>();
   const kind = Form.useWatch('kind', form);
