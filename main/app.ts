@@ -9,6 +9,7 @@ import { createVault, type Vault } from './services/vault/vaultService';
 import type { OsKeychain } from './services/vault/osKeychain';
 import { createSystemService } from './services/system/systemService';
 import { ChangeFeed } from './services/events/changeFeed';
+import { StreamHub } from './services/streams/streamHub';
 
 export interface AppOptions {
   dataDir: string;
@@ -23,6 +24,8 @@ export interface App {
   services: Services;
   vault: Vault;
   audit: AuditLog;
+  /** Console kinds (ssh, sol) register their session factories here. */
+  streams: StreamHub;
   close(): void;
 }
 
@@ -32,11 +35,13 @@ export function createApp(opts: AppOptions): App {
   const feed = new ChangeFeed(db);
   audit.onComplete = () => feed.notify();
   const vault = createVault(db, audit, { passphrase: opts.passphrase, osKeychain: opts.osKeychain });
+  const streams = new StreamHub(audit);
   const services: Services = {
     inventory: createInventory(db, audit),
     vault,
     audit: createAuditService(db),
     system: createSystemService(db, opts.dataDir, feed),
+    streams,
   };
   return {
     dataDir: opts.dataDir,
@@ -44,7 +49,9 @@ export function createApp(opts: AppOptions): App {
     services,
     vault,
     audit,
+    streams,
     close: () => {
+      streams.closeAll();
       feed.close();
       db.close();
     },

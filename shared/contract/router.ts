@@ -5,12 +5,14 @@ import { inventoryRouter } from './routers/inventory';
 import { vaultRouter } from './routers/vault';
 import { auditRouter } from './routers/audit';
 import { systemRouter } from './routers/system';
+import { streamsRouter } from './routers/streams';
 
 export const appRouter = router({
   inventory: inventoryRouter,
   vault: vaultRouter,
   audit: auditRouter,
   system: systemRouter,
+  streams: streamsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -8,6 +8,7 @@ import type * as audit from './schemas/audit';
 import type { SystemInfo } from './schemas/system';
 import type { ChangeEvent } from './schemas/events';
 import type { CancelSignal } from './signal';
+import type * as streams from './schemas/streams';
 
 type In<T extends z.ZodType> = z.output<T>;
 
@@ -55,9 +56,19 @@ export interface SystemService {
   changes(signal?: CancelSignal): AsyncIterable<ChangeEvent>;
 }
 
+export interface StreamService {
+  open(actor: Actor, input: z.output<typeof streams.StreamOpenInput>, signal?: CancelSignal): AsyncIterable<streams.StreamEvent>;
+  write(id: string, base64: string): void;
+  resize(id: string, cols: number, rows: number): void;
+  /** The renderer has consumed `bytes` more bytes of output. */
+  ack(id: string, bytes: number): void;
+  close(id: string): void;
+}
+
 export interface Services {
   inventory: InventoryService;
   vault: VaultService;
   audit: AuditService;
   system: SystemService;
+  streams: StreamService;
 }
