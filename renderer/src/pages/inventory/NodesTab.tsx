@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { App, Button, Dropdown, Input, Space, Table, Tag, Typography, type InputRef } from 'antd';
+import { App, Button, Dropdown, Input, Space, Table, Typography, type InputRef, type TableColumnsType } from 'antd';
 import { DeleteOutlined, DownloadOutlined, PlusOutlined, ReloadOutlined, UploadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
@@ -43,6 +43,20 @@ export function NodesTab() {
     if (!s) return items;
     return items.filter((n) => n.name.toLowerCase().includes(s) || n.hostname.toLowerCase().includes(s) || (n.gpuModel ?? '').toLowerCase().includes(s));
   }, [list.data, search]);
+
+  // Built once per language: a virtual table re-renders only visible rows when columns are stable.
+  const columns = useMemo<TableColumnsType<Node>>(() => [
+    { title: t('columns.name'), dataIndex: 'name', width: 160, fixed: 'left', sorter: (a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }), render: (v: string, n) => <a onClick={() => setEditing(n)}>{v}</a> },
+    { title: t('columns.hostname'), dataIndex: 'hostname', width: 160 },
+    { title: t('columns.type'), dataIndex: 'type', width: 100, render: (v: string) => t(`types.${v}`), filters: ['compute', 'gpu', 'login', 'storage', 'management'].map((v) => ({ text: t(`types.${v}`), value: v })), onFilter: (v, n) => n.type === v },
+    { title: t('columns.rack'), dataIndex: 'rack', width: 110, sorter: (a, b) => (a.rack ?? '').localeCompare(b.rack ?? '') },
+    { title: t('columns.u'), dataIndex: 'u', width: 70, render: (u: number | null, n) => (u === null ? '' : n.uHeight > 1 ? `${u}-${u + n.uHeight - 1}` : u) },
+    { title: t('columns.gpus'), key: 'gpus', width: 140, render: (_, n) => (n.gpuCount ? `${n.gpuCount} × ${n.gpuModel ?? 'GPU'}` : '') },
+    { title: t('columns.groups'), dataIndex: 'groups', width: 200, render: (g: string[]) => g.join(', ') },
+    { title: t('columns.ssh'), key: 'ssh', width: 220, render: (_, n) => (n.ssh ? `${n.ssh.user}@${n.ssh.host}:${n.ssh.port}${n.ssh.credential ? ` (${n.ssh.credential})` : ''}` : '') },
+    { title: t('columns.bmc'), key: 'bmc', width: 240, render: (_, n) => (n.bmc ? `${n.bmc.protocol} ${n.bmc.host}:${n.bmc.port}${n.bmc.credential ? ` (${n.bmc.credential})` : ''}` : '') },
+    { title: t('columns.labels'), dataIndex: 'labels', render: (l: Record<string, string>) => Object.entries(l).map(([k, v]) => `${k}=${v}`).join(' ') },
+        ], [t]);
 
   const confirmDelete = () => {
     const names = selected.join(',');
@@ -99,18 +113,7 @@ export function NodesTab() {
         locale={{ emptyText: t('empty') }}
         rowSelection={{ selectedRowKeys: selected, onChange: (keys) => setSelected(keys as string[]) }}
         onRow={(n) => ({ onDoubleClick: () => setEditing(n) })}
-        columns={[
-          { title: t('columns.name'), dataIndex: 'name', width: 160, fixed: 'left', sorter: (a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }), render: (v: string, n) => <a onClick={() => setEditing(n)}>{v}</a> },
-          { title: t('columns.hostname'), dataIndex: 'hostname', width: 160 },
-          { title: t('columns.type'), dataIndex: 'type', width: 100, render: (v: string) => t(`types.${v}`), filters: ['compute', 'gpu', 'login', 'storage', 'management'].map((v) => ({ text: t(`types.${v}`), value: v })), onFilter: (v, n) => n.type === v },
-          { title: t('columns.rack'), dataIndex: 'rack', width: 110, sorter: (a, b) => (a.rack ?? '').localeCompare(b.rack ?? '') },
-          { title: t('columns.u'), dataIndex: 'u', width: 70, render: (u: number | null, n) => (u === null ? '' : n.uHeight > 1 ? `${u}-${u + n.uHeight - 1}` : u) },
-          { title: t('columns.gpus'), key: 'gpus', width: 140, render: (_, n) => (n.gpuCount ? `${n.gpuCount} × ${n.gpuModel ?? 'GPU'}` : '') },
-          { title: t('columns.groups'), dataIndex: 'groups', width: 200, render: (g: string[]) => g.map((x) => <Tag key={x}>{x}</Tag>) },
-          { title: t('columns.ssh'), key: 'ssh', width: 220, render: (_, n) => (n.ssh ? `${n.ssh.user}@${n.ssh.host}:${n.ssh.port}${n.ssh.credential ? ` (${n.ssh.credential})` : ''}` : '') },
-          { title: t('columns.bmc'), key: 'bmc', width: 240, render: (_, n) => (n.bmc ? `${n.bmc.protocol} ${n.bmc.host}:${n.bmc.port}${n.bmc.credential ? ` (${n.bmc.credential})` : ''}` : '') },
-          { title: t('columns.labels'), dataIndex: 'labels', render: (l: Record<string, string>) => Object.entries(l).map(([k, v]) => `${k}=${v}`).join(' ') },
-        ]}
+        columns={columns}
       />
       {editing && <NodeDrawer node={editing === 'new' ? null : editing} onClose={(saved) => { setEditing(null); if (saved) list.reload(); }} />}
       {importing && <ImportDialog onClose={(imported) => { setImporting(false); if (imported) list.reload(); }} />}
