@@ -12,6 +12,7 @@ import { InventoryPage } from '../pages/inventory/InventoryPage';
 import { AuditPage } from '../pages/audit/AuditPage';
 import { SettingsPage } from '../pages/settings/SettingsPage';
 import { ComingPage } from '../pages/coming/ComingPage';
+import { ShortcutSheet } from './ShortcutSheet';
 
 function PageView({ page }: { page: Page }) {
   switch (page) {
@@ -95,6 +96,7 @@ export function AppShell() {
         </Layout.Header>
         <Layout.Content style={{ padding: 16, overflow: 'auto' }}>
           <PageView page={page} />
+          <ShortcutSheet />
         </Layout.Content>
       </Layout>
     </Layout>

@@ -74,3 +74,25 @@ describe('CLI on bad input', () => {
     expect(r.stderr).toMatch(/unknown option '--secret'/);
   });
 });
+
+describe('YAML import on bad input', () => {
+  const t = tempDir();
+  afterAll(() => t.cleanup());
+
+  it('names the line of a YAML syntax error and of each bad node, and imports nothing', () => {
+    const data = path.join(t.dir, 'yaml');
+    const broken = path.join(t.dir, 'broken.yaml');
+    fs.writeFileSync(broken, 'nodes:\n  - name: a\n    hostname: [unclosed\n');
+    const r1 = cli(data, ['nodes', 'import', broken]);
+    expect(r1.code).toBe(2);
+    expect(r1.stderr).toMatch(/broken\.yaml:\d+: not valid YAML/);
+    const bad = path.join(t.dir, 'bad.yaml');
+    fs.writeFileSync(bad, ['nodes:', '  - name: ok1', '    hostname: 10.0.0.1', '  - name: bad 2', '    hostname: 10.0.0.2', '  - name: bad3', '    hostname: 10.0.0.3', '    bmc: { host: 10.1.0.3, protocol: snmp }', '  - just a string', ''].join('\n'));
+    const r2 = cli(data, ['nodes', 'import', bad]);
+    expect(r2.code).toBe(2);
+    expect(r2.stderr).toMatch(/bad\.yaml:4: name: use letters, digits/);
+    expect(r2.stderr).toMatch(/bad\.yaml:6: bmc\.protocol/);
+    expect(r2.stderr).toMatch(/bad\.yaml:9: each node must be a mapping/);
+    expect(JSON.parse(cli(data, ['nodes', 'list', '--json']).stdout)).toEqual([]);
+  });
+});
