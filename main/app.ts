@@ -10,6 +10,9 @@ import type { OsKeychain } from './services/vault/osKeychain';
 import { createSystemService } from './services/system/systemService';
 import { ChangeFeed } from './services/events/changeFeed';
 import { StreamHub } from './services/streams/streamHub';
+import { DbHostKeyStore } from './services/hostkeys/hostKeyStore';
+import { createHostKeysService } from './services/hostkeys/hostKeysService';
+import { createExecService } from './services/exec/execService';
 
 export interface AppOptions {
   dataDir: string;
@@ -36,12 +39,17 @@ export function createApp(opts: AppOptions): App {
   audit.onComplete = () => feed.notify();
   const vault = createVault(db, audit, { passphrase: opts.passphrase, osKeychain: opts.osKeychain });
   const streams = new StreamHub(audit);
+  const inventory = createInventory(db, audit);
+  const hostKeys = new DbHostKeyStore(db);
+  const exec = createExecService({ inventory, vault, audit, hostKeys });
   const services: Services = {
-    inventory: createInventory(db, audit),
+    inventory,
     vault,
     audit: createAuditService(db),
     system: createSystemService(db, opts.dataDir, feed),
     streams,
+    exec,
+    hostkeys: createHostKeysService({ inventory, vault, audit, store: hostKeys }),
   };
   return {
     dataDir: opts.dataDir,
@@ -52,6 +60,7 @@ export function createApp(opts: AppOptions): App {
     streams,
     close: () => {
       streams.closeAll();
+      void exec.close();
       feed.close();
       db.close();
     },

@@ -6,6 +6,8 @@ import { vaultRouter } from './routers/vault';
 import { auditRouter } from './routers/audit';
 import { systemRouter } from './routers/system';
 import { streamsRouter } from './routers/streams';
+import { execRouter } from './routers/exec';
+import { hostkeysRouter } from './routers/hostkeys';
 
 export const appRouter = router({
   inventory: inventoryRouter,
@@ -13,6 +15,8 @@ export const appRouter = router({
   audit: auditRouter,
   system: systemRouter,
   streams: streamsRouter,
+  exec: execRouter,
+  hostkeys: hostkeysRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -8,6 +8,8 @@ import type * as audit from './schemas/audit';
 import type { SystemInfo } from './schemas/system';
 import type { ChangeEvent } from './schemas/events';
 import type { CancelSignal } from './signal';
+import type * as exec from './schemas/exec';
+import type * as hostkeys from './schemas/hostkeys';
 import type * as streams from './schemas/streams';
 
 type In<T extends z.ZodType> = z.output<T>;
@@ -65,10 +67,22 @@ export interface StreamService {
   close(id: string): void;
 }
 
+export interface ExecService {
+  run(actor: Actor, input: In<typeof exec.ExecRunInput>, signal?: CancelSignal): AsyncIterable<exec.ExecEvent>;
+}
+
+export interface HostKeysService {
+  list(input: In<typeof hostkeys.HostKeyListInput>): hostkeys.HostKeyEntry[];
+  scan(actor: Actor, input: In<typeof hostkeys.HostKeyScanInput>, signal?: CancelSignal): Promise<hostkeys.HostKeyScanResult[]>;
+  forget(actor: Actor, input: In<typeof hostkeys.HostKeyForgetInput>): hostkeys.HostKeyForgetResult;
+}
+
 export interface Services {
   inventory: InventoryService;
   vault: VaultService;
   audit: AuditService;
   system: SystemService;
   streams: StreamService;
+  exec: ExecService;
+  hostkeys: HostKeysService;
 }

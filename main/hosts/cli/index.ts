@@ -12,6 +12,8 @@ import { registerDb } from './commands/db';
 import { registerNodeset } from './commands/nodeset';
 import { registerServe } from './commands/serve';
 import { registerLab } from './commands/lab';
+import { registerExec } from './commands/exec';
+import { registerHostkeys } from './commands/hostkeys';
 import { VERSION } from '../../version';
 import { sessionKeptOpen } from './lifecycle';
 
@@ -37,6 +39,8 @@ export async function main(argv: string[]): Promise<number> {
   registerNodeset(program, getSession);
   registerServe(program, getSession);
   registerLab(program, getSession);
+  registerExec(program, getSession);
+  registerHostkeys(program, getSession);
   for (const c of program.commands) c.exitOverride();
 
   try {

@@ -109,7 +109,6 @@ function handshake(hop: SshHop, opts: HopOptions, probeOnly: boolean): Promise<C
 
     function mapError(err: Error & { level?: string }): AppError {
       if (verdictError) return verdictError;
-      if (probed) return verdictError!; // unreachable: probe path settles in the verifier
       const level = err.level ?? '';
       if (level === 'client-socket' || level === 'client-dns') return socketError(host, port, err, opts.timeoutMs);
       if (level === 'client-timeout') return timeoutError(where, 'connect', opts.timeoutMs);
@@ -139,6 +138,13 @@ function handshake(hop: SshHop, opts: HopOptions, probeOnly: boolean): Promise<C
         probed = key;
         verify(false); // hang up before any login
         return finish(null, key);
+      }
+      // Look again: a parallel connection may have stored this endpoint's key meanwhile.
+      try {
+        known = opts.hostKeys.lookup(host, port);
+      } catch (error) {
+        verdictError = AppError.is(error) ? error : sshError(SSH_ERROR.UNREACHABLE, `Could not read the known host keys: ${(error as Error).message}`, { host, port });
+        return verify(false);
       }
       const verdict = judgeHostKey(key, known);
       if (verdict.status === 'known') return verify(true);

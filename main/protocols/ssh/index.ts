@@ -24,7 +24,7 @@ import type { ConnectOptions, SshPool, SshTarget } from './pool';
 export { prepareAuth, agentSocket, type SshCredentials, type PreparedAuth, type AuthMethod } from './auth';
 export { connectHop, fetchHostKey, type SshHop, type HopOptions } from './connect';
 export { execCommand, DEFAULT_MAX_OUTPUT_BYTES, type ExecOptions, type ExecResult } from './exec';
-export { SshPool, type SshTarget, type PoolHop, type Lease, type ConnectOptions } from './pool';
+export { SshPool, forwardTo, type SshTarget, type PoolHop, type Lease, type ConnectOptions } from './pool';
 export {
   fingerprint,
   keyTypeOf,

@@ -233,3 +233,17 @@ function forward(via: Client, viaHop: PoolHop, to: PoolHop, toIsTarget: boolean,
     }
   });
 }
+
+/** A TCP stream to host:port opened by a logged-in client (for a host key scan behind a jump host). */
+export function forwardTo(via: Client, host: string, port: number): Promise<Duplex> {
+  return new Promise((resolve, reject) => {
+    try {
+      via.forwardOut('127.0.0.1', 0, host, port, (err, stream) => {
+        if (err) reject(sshError(SSH_ERROR.UNREACHABLE, `SSH: the jump host could not open a connection to ${hostPort(host, port)} (${err.message}).`, { host, port, cause: 'FORWARD', reason: 'refused' }));
+        else resolve(stream);
+      });
+    } catch (error) {
+      reject(sshError(SSH_ERROR.CLOSED, `The jump host connection is closed: ${(error as Error).message}.`, { host, port }));
+    }
+  });
+}

@@ -4,10 +4,12 @@ import enCommon from './locales/en/common.json';
 import enInventory from './locales/en/inventory.json';
 import enAudit from './locales/en/audit.json';
 import enSettings from './locales/en/settings.json';
+import enConsoles from './locales/en/consoles.json';
 import zhCommon from './locales/zh-CN/common.json';
 import zhInventory from './locales/zh-CN/inventory.json';
 import zhAudit from './locales/zh-CN/audit.json';
 import zhSettings from './locales/zh-CN/settings.json';
+import zhConsoles from './locales/zh-CN/consoles.json';
 import enErrors from '../../../shared/i18n/errors.en.json';
 import zhErrors from '../../../shared/i18n/errors.zh-CN.json';
 
@@ -17,8 +19,8 @@ export type Language = (typeof LANGUAGES)[number];
 // Every catalog is bundled: the app must work with no network.
 void i18n.use(initReactI18next).init({
   resources: {
-    en: { common: enCommon, inventory: enInventory, audit: enAudit, settings: enSettings, errors: enErrors },
-    'zh-CN': { common: zhCommon, inventory: zhInventory, audit: zhAudit, settings: zhSettings, errors: zhErrors },
+    en: { common: enCommon, inventory: enInventory, audit: enAudit, settings: enSettings, consoles: enConsoles, errors: enErrors },
+    'zh-CN': { common: zhCommon, inventory: zhInventory, audit: zhAudit, settings: zhSettings, consoles: zhConsoles, errors: zhErrors },
   },
   lng: 'en',
   fallbackLng: 'en',

@@ -1,0 +1,102 @@
+import os from 'node:os';
+import type { Command } from 'commander';
+import type { CliSession } from '../session';
+import { printJson } from '../output';
+import { CliExit, EXIT_SOME_FAILED, EXIT_USAGE } from '../exitCodes';
+import { appRouter } from '../../../../shared/contract/router';
+import type { ExecGroup, ExecNodeResult, ExecSummary } from '../../../../shared/contract/schemas/exec';
+import { AppError } from '../../../../shared/errors';
+
+const num = (what: string, min: number) => (v: string) => {
+  const n = Number(v);
+  if (!/^\d+(\.\d+)?$/.test(v) || !(n >= min)) throw new AppError('INVALID_INPUT', `${what} "${v}" must be a number of at least ${min}`);
+  return n;
+};
+
+const RULE = '---------------';
+
+/** `clush -b` layout: a header naming the folded node set and its size, then the shared output. */
+export function renderGroup(g: Pick<ExecGroup, 'nodes' | 'count'>, text: string): string {
+  const body = text.endsWith('\n') || text === '' ? text : `${text}\n`;
+  return `${RULE}\n${g.nodes} (${g.count})\n${RULE}\n${body}`;
+}
+
+function describeGroup(g: ExecGroup): string | null {
+  if (g.status === 'ok') return null;
+  if (g.status === 'failed') return g.signal ? `killed by signal ${g.signal}` : g.exitCode === null ? 'ended without an exit status' : `exited with exit code ${g.exitCode}`;
+  return g.error ? `${g.status}: ${g.error.message} (${g.error.code})` : g.status;
+}
+
+export function registerExec(program: Command, session: () => CliSession): void {
+  program.command('exec')
+    .description('run a command on every node of a node set over SSH, output folded like clush -b (put the command after --)')
+    .argument('<nodeset>', 'node set, e.g. gpu[001-100] or @rack3')
+    .argument('<command...>', 'the command (after --)')
+    .option('-f, --fanout <n>', 'nodes at once (sliding window)', num('--fanout', 1), 64)
+    .option('--connect-timeout <s>', 'seconds for TCP, handshake and login (per hop)', num('--connect-timeout', 0.001), 10)
+    .option('--command-timeout <s>', 'seconds the command may run, 0 for no limit', num('--command-timeout', 0), 0)
+    .option('--accept-new', 'store unknown host keys (like ssh -o StrictHostKeyChecking=accept-new); changed keys are still refused')
+    .option('--lines', 'print each node\'s output as it finishes, "node: line" (like clush without -b)')
+    .option('--json', 'JSON output: every node\'s result and the summary')
+    .addHelpText('after', '\nExit codes: 0 every node exited 0; 1 some node failed, was unreachable or timed out; 2 usage error.\nExample: clusterdeck exec \'gpu[001-100]\' --command-timeout 30 -- nvidia-smi -L')
+    .action(async (nodeset: string, words: string[], o: { fanout: number; connectTimeout: number; commandTimeout: number; acceptNew?: boolean; lines?: boolean; json?: boolean }) => {
+      if (!Number.isInteger(o.fanout)) throw new CliExit(EXIT_USAGE, '--fanout must be a whole number.');
+      const command = words.join(' ');
+      const app = await session().open(true);
+      const ctrl = new AbortController();
+      const onSigint = (): void => {
+        if (ctrl.signal.aborted) process.exit(130);
+        process.stderr.write('\nclusterdeck: cancelling (Ctrl-C again to quit at once)\n');
+        ctrl.abort();
+      };
+      process.on('SIGINT', onSigint);
+      const api = appRouter.createCaller({ services: app.services, actor: { user: os.userInfo().username, via: 'cli' } }, { signal: ctrl.signal });
+      const results: ExecNodeResult[] = [];
+      let summary: ExecSummary | undefined;
+      try {
+        const events = await api.exec.run({
+          nodeset, command, fanout: o.fanout, connectTimeoutS: o.connectTimeout, commandTimeoutS: o.commandTimeout, acceptNew: !!o.acceptNew,
+        });
+        for await (const ev of events) {
+          if (ev.type === 'node') {
+            results.push(ev.result);
+            if (o.lines && !o.json) printLines(ev.result);
+          } else if (ev.type === 'done') summary = ev.summary;
+        }
+      } finally {
+        process.off('SIGINT', onSigint);
+      }
+      if (!summary) throw new CliExit(EXIT_SOME_FAILED, 'exec ended without a summary');
+      if (o.json) printJson({ summary, nodes: results });
+      else {
+        if (!o.lines) printFolded(summary.groups);
+        for (const g of summary.groups) {
+          const why = describeGroup(g);
+          if (why) process.stderr.write(`clusterdeck: ${g.nodes} (${g.count}): ${why}\n`);
+          if (g.truncated) process.stderr.write(`clusterdeck: ${g.nodes} (${g.count}): output truncated (only the first 1 MiB of output was kept)\n`);
+        }
+        process.stderr.write(`clusterdeck: exec: ${summary.line} (${(summary.elapsedMs / 1000).toFixed(1)} s)${summary.hostKeysAdded ? `; ${summary.hostKeysAdded} new host key(s) stored` : ''}\n`);
+      }
+      if (summary.counts.ok !== summary.total) throw new CliExit(EXIT_SOME_FAILED);
+    });
+}
+
+function printFolded(groups: ExecGroup[]): void {
+  // Nodes where the command ran show their output (failed ones too, as clush does); remote
+  // stderr is folded the same way onto our stderr.
+  for (const g of groups) {
+    if (g.status !== 'ok' && g.status !== 'failed') continue;
+    if (g.stdout || g.status === 'ok') process.stdout.write(renderGroup(g, g.stdout));
+    if (g.stderr) process.stderr.write(renderGroup(g, g.stderr));
+  }
+}
+
+function printLines(r: ExecNodeResult): void {
+  const prefix = (text: string, stream: NodeJS.WriteStream) => {
+    if (!text) return;
+    const lines = text.endsWith('\n') ? text.slice(0, -1).split('\n') : text.split('\n');
+    stream.write(lines.map((l) => `${r.name}: ${l}\n`).join(''));
+  };
+  prefix(r.stdout, process.stdout);
+  prefix(r.stderr, process.stderr);
+}
