@@ -10,9 +10,12 @@ import type { OsKeychain } from './services/vault/osKeychain';
 import { createSystemService } from './services/system/systemService';
 import { ChangeFeed } from './services/events/changeFeed';
 import { StreamHub } from './services/streams/streamHub';
+import { sshShellFactory } from './services/consoles/sshShell';
+import { SshPool } from './protocols/ssh';
 import { DbHostKeyStore } from './services/hostkeys/hostKeyStore';
 import { createHostKeysService } from './services/hostkeys/hostKeysService';
 import { createExecService } from './services/exec/execService';
+import { createPowerService } from './services/power';
 
 export interface AppOptions {
   dataDir: string;
@@ -42,11 +45,16 @@ export function createApp(opts: AppOptions): App {
   const inventory = createInventory(db, audit);
   const hostKeys = new DbHostKeyStore(db);
   const exec = createExecService({ inventory, vault, audit, hostKeys });
+  // Terminals get their own connections: a long interactive session never holds an exec slot.
+  const consolePool = new SshPool();
+  streams.register('ssh', sshShellFactory({ inventory, vault, hostKeys, pool: consolePool }));
+  const power = createPowerService({ db, audit, inventory, reveal: (name) => vault.reveal(name) });
   const services: Services = {
     inventory,
     vault,
     audit: createAuditService(db),
     system: createSystemService(db, opts.dataDir, feed),
+    power,
     streams,
     exec,
     hostkeys: createHostKeysService({ inventory, vault, audit, store: hostKeys }),
@@ -60,7 +68,9 @@ export function createApp(opts: AppOptions): App {
     streams,
     close: () => {
       streams.closeAll();
+      void consolePool.close();
       void exec.close();
+      void power.close(); // cancels running batches; their sessions close on the pool's socket
       feed.close();
       db.close();
     },

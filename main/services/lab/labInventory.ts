@@ -4,6 +4,7 @@ import type { App } from '../../app';
 import type { Actor } from '../../../shared/contract/trpc';
 import type { LabState } from '../../lab';
 import { CSV_COLUMNS } from '../inventory/records';
+import { DbHostKeyStore } from '../hostkeys/hostKeyStore';
 
 export const LAB_GROUP = 'lab';
 export const LAB_BMC_CREDENTIAL = 'lab-bmc';
@@ -52,10 +53,27 @@ export function writeLabInventory(app: App, actor: Actor, lab: LabState): { node
       bmc_credential: bmc ? LAB_BMC_CREDENTIAL : '',
     });
   }
+  trustLabHostKeys(app, lab);
   const text = stringify(rows, { header: true, columns: [...CSV_COLUMNS] });
   const r = app.services.inventory.importNodes(actor, { format: 'csv', text, update: true, createMissing: true });
   if (r.problems.length) throw new Error(`lab inventory rejected: ${r.problems.map((p) => `${p.line}: ${p.reason}`).join('; ')}`);
   return { nodes: r.imported };
+}
+
+/**
+ * The lab generated its sshd host keys itself, so it knows them out of band: storing them is
+ * the one case where a key is trusted without a first-contact question.
+ */
+function trustLabHostKeys(app: App, lab: LabState): void {
+  const store = new DbHostKeyStore(app.db);
+  for (const sshd of lab.sshds) {
+    const [type, b64] = sshd.hostPublicKey.split(/\s+/);
+    const blob = Buffer.from(b64, 'base64');
+    if (!store.stored(sshd.host, sshd.port).some((k) => k.blob.equals(blob))) {
+      store.forget(sshd.host, sshd.port); // a previous lab on the same port had another key
+      store.add(sshd.host, sshd.port, { type, blob });
+    }
+  }
 }
 
 /** Removes what writeLabInventory added (nodes of the `lab` group, lab racks and credentials). */

@@ -10,6 +10,7 @@ import type { VaultStatus } from '../../../shared/contract/schemas/vault';
 import { DashboardPage } from '../pages/dashboard/DashboardPage';
 import { InventoryPage } from '../pages/inventory/InventoryPage';
 import { AuditPage } from '../pages/audit/AuditPage';
+import { ConsolesPage } from '../pages/consoles/ConsolesPage';
 import { SettingsPage } from '../pages/settings/SettingsPage';
 import { ComingPage } from '../pages/coming/ComingPage';
 import { ShortcutSheet } from './ShortcutSheet';
@@ -18,6 +19,7 @@ function PageView({ page }: { page: Page }) {
   switch (page) {
     case 'dashboard': return <DashboardPage />;
     case 'inventory': return <InventoryPage />;
+    case 'consoles': return <ConsolesPage />;
     case 'audit': return <AuditPage />;
     case 'settings': return <SettingsPage />;
     default: return <ComingPage page={page} />;
