@@ -53,3 +53,4 @@ export { startSshd, fingerprintOf, knownHostsLine, type SshPeer, type SshServer,
 export { labUp, labDown, readLabState, labFilePath, LAB_FILE, type LabState, type LabUpOptions, type LabDownResult, type SshNodePeer, type SshdInfo } from './lab';
 export { stopProcesses, identify, isRunning, type PidRecord, type PeerKind, type StopResult } from './procs';
 export { pickFreePorts, unboundOf } from './ports';
+export { startSlurm, stopSlurm, slurmToken, type SlurmLab, type StartSlurmOptions } from './slurm';
