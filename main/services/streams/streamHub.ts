@@ -7,10 +7,10 @@ import type { AuditLog } from '../audit/auditLog';
 import type { ByteSession, SessionFactory } from './byteSession';
 
 /** Output the renderer may hold unacknowledged before the source is paused, and where it resumes. */
-export const HIGH_WATER = 512 * 1024;
-export const LOW_WATER = 128 * 1024;
+export const HIGH_WATER = 4 * 1024 * 1024;
+export const LOW_WATER = 2 * 1024 * 1024;
 /** Chunks are coalesced up to this size: fewer, larger messages for floods, no delay for keystrokes. */
-export const MAX_CHUNK = 64 * 1024;
+export const MAX_CHUNK = 256 * 1024;
 
 interface Live {
   session: ByteSession;

@@ -33,6 +33,8 @@ export function TerminalPane({ kind, target, onInput, register, fontSize }: Prop
     term.open(host.current!);
     fit.fit();
     termRef.current = term;
+    // Reachable from the page for tests and bench/terminal.mjs (same page, no extra privilege).
+    (host.current as HTMLDivElement & { xterm?: Terminal }).xterm = term;
     const stream = new ConsoleStream(kind, target, term.cols, term.rows, {
       onData: (bytes, done) => term.write(bytes, done),
       onExit: (code, reason) => term.write(`\r\n\x1b[33m[${target}: ${reason}${code !== null ? `, exit ${code}` : ''}]\x1b[0m\r\n`),

@@ -65,7 +65,7 @@ export class ConsoleStream {
 
   private rendered(n: number): void {
     this.unacked += n;
-    if (this.unacked >= 64 * 1024) this.flushAck();
+    if (this.unacked >= 256 * 1024) this.flushAck();
     else this.ackTimer ??= setTimeout(() => this.flushAck(), 30);
   }
 
