@@ -1,0 +1,125 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { Alert, App, Button, Checkbox, Empty, Segmented, Space, Switch, Tabs, Tooltip, Typography } from 'antd';
+import { CloseOutlined, MinusOutlined, PlusOutlined } from '@ant-design/icons';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../api/client';
+import { NodeSetInput } from '../../components/NodeSetInput';
+import { useErrorNotice } from '../../components/errors';
+import { TerminalPane, type PaneHandle } from './TerminalPane';
+
+interface Pane { key: string; kind: string; target: string; receives: boolean }
+interface Tab { key: string; title: string; panes: Pane[] }
+
+const MAX_PANES_PER_OPEN = 16;
+let counter = 0;
+
+/**
+ * Terminal tabs, each a grid of panes (one per node). Broadcast input is decided here: keys typed
+ * in any pane of the tab go to every pane marked as receiving, and the banner names them.
+ */
+export function TerminalsPanel() {
+  const { t } = useTranslation('consoles');
+  const { message } = App.useApp();
+  const notifyError = useErrorNotice();
+  const [expr, setExpr] = useState('');
+  const [kind, setKind] = useState<'ssh' | 'sol'>('ssh');
+  const [tabs, setTabs] = useState<Tab[]>([]);
+  const [active, setActive] = useState<string>();
+  const [broadcast, setBroadcast] = useState(false);
+  const [fontSize, setFontSize] = useState(13);
+  const handles = useRef(new Map<string, PaneHandle>());
+
+  const open = async () => {
+    try {
+      const names = (await api.inventory.previewNodeSet.query({ expr })).count ? await api.inventory.listNodes.query({ nodeset: expr, offset: 0, limit: MAX_PANES_PER_OPEN + 1 }) : null;
+      if (!names || names.total === 0) return;
+      if (names.total > MAX_PANES_PER_OPEN) message.warning(t('tooMany', { max: MAX_PANES_PER_OPEN, count: names.total }));
+      const panes = names.items.slice(0, MAX_PANES_PER_OPEN).map((n) => ({ key: `p${++counter}`, kind, target: n.name, receives: true }));
+      const tab = { key: `t${++counter}`, title: panes.length === 1 ? panes[0].target : `${panes[0].target} +${panes.length - 1}`, panes };
+      setTabs((ts) => [...ts, tab]);
+      setActive(tab.key);
+    } catch (e) {
+      notifyError(e);
+    }
+  };
+
+  const current = tabs.find((x) => x.key === active);
+  const receivers = current?.panes.filter((p) => p.receives) ?? [];
+
+  const input = useCallback((from: Pane, text: string) => {
+    if (!broadcast || !current?.panes.some((p) => p.key === from.key)) {
+      handles.current.get(from.key)?.write(text);
+      return;
+    }
+    for (const p of current.panes) if (p.receives) handles.current.get(p.key)?.write(text);
+    if (!from.receives) handles.current.get(from.key)?.write(text);
+  }, [broadcast, current]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.ctrlKey && e.shiftKey && e.key.toLowerCase() === 'b') { e.preventDefault(); setBroadcast((b) => !b); }
+    };
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+  }, []);
+
+  const updatePane = (tabKey: string, paneKey: string, patch: Partial<Pane> | null) =>
+    setTabs((ts) => ts.map((tab) => tab.key !== tabKey ? tab : { ...tab, panes: patch === null ? tab.panes.filter((p) => p.key !== paneKey) : tab.panes.map((p) => (p.key === paneKey ? { ...p, ...patch } : p)) }).filter((tab) => tab.panes.length > 0));
+
+  const columns = (n: number) => (n <= 1 ? 1 : n <= 4 ? 2 : n <= 9 ? 3 : 4);
+
+  return (
+    <Space direction="vertical" style={{ width: '100%', height: '100%' }}>
+      <Space wrap align="start">
+        <div style={{ width: 380 }}><NodeSetInput value={expr} onChange={setExpr} onPressEnter={open} testId="console-nodes" /></div>
+        <Segmented value={kind} onChange={(v) => setKind(v as 'ssh' | 'sol')} options={[{ value: 'ssh', label: 'SSH' }, { value: 'sol', label: t('sol') }]} />
+        <Button type="primary" onClick={open} disabled={!expr.trim()} data-testid="console-open">{t('open')}</Button>
+        <Tooltip title="Ctrl+Shift+B"><Space><Switch checked={broadcast} onChange={setBroadcast} data-testid="broadcast-toggle" />{t('broadcast')}</Space></Tooltip>
+        <Space.Compact>
+          <Button icon={<MinusOutlined />} onClick={() => setFontSize((f) => Math.max(8, f - 1))} aria-label={t('smaller')} />
+          <Button disabled>{fontSize}px</Button>
+          <Button icon={<PlusOutlined />} onClick={() => setFontSize((f) => Math.min(28, f + 1))} aria-label={t('larger')} />
+        </Space.Compact>
+      </Space>
+      {broadcast && current && (
+        <Alert type="warning" showIcon data-testid="broadcast-banner"
+          message={t('broadcasting', { count: receivers.length, targets: receivers.map((p) => p.target).join(', ') })} />
+      )}
+      {tabs.length === 0 ? (
+        <Empty style={{ marginTop: 60 }} description={<Typography.Text type="secondary">{t('empty')}</Typography.Text>} />
+      ) : (
+        <Tabs
+          type="editable-card"
+          hideAdd
+          activeKey={active}
+          onChange={setActive}
+          onEdit={(key, action) => { if (action === 'remove') setTabs((ts) => ts.filter((x) => x.key !== key)); }}
+          items={tabs.map((tab) => ({
+            key: tab.key,
+            label: tab.title,
+            children: (
+              <div style={{ display: 'grid', gridTemplateColumns: `repeat(${columns(tab.panes.length)}, 1fr)`, gap: 6, height: 'calc(100vh - 280px)' }}>
+                {tab.panes.map((p) => (
+                  <div key={p.key} style={{ display: 'flex', flexDirection: 'column', minHeight: 0, outline: broadcast && p.receives ? '2px solid #faad14' : undefined }}>
+                    <Space style={{ justifyContent: 'space-between', width: '100%', padding: '2px 4px' }}>
+                      <Typography.Text strong>{p.target}</Typography.Text>
+                      <Space size="small">
+                        {broadcast && <Checkbox checked={p.receives} onChange={(e) => updatePane(tab.key, p.key, { receives: e.target.checked })}>{t('receives')}</Checkbox>}
+                        <Button size="small" type="text" icon={<CloseOutlined />} onClick={() => updatePane(tab.key, p.key, null)} aria-label={t('close')} />
+                      </Space>
+                    </Space>
+                    <div style={{ flex: 1, minHeight: 0 }}>
+                      <TerminalPane kind={p.kind} target={p.target} fontSize={fontSize}
+                        onInput={(text) => input(p, text)}
+                        register={(h) => { if (h) handles.current.set(p.key, h); else handles.current.delete(p.key); }} />
+                    </div>
+                  </div>
+                ))}
+              </div>
+            ),
+          }))}
+        />
+      )}
+    </Space>
+  );
+}
