@@ -5,6 +5,7 @@ import { inventoryRouter } from './routers/inventory';
 import { vaultRouter } from './routers/vault';
 import { auditRouter } from './routers/audit';
 import { systemRouter } from './routers/system';
+import { powerRouter } from './routers/power';
 import { streamsRouter } from './routers/streams';
 import { execRouter } from './routers/exec';
 import { hostkeysRouter } from './routers/hostkeys';
@@ -14,6 +15,7 @@ export const appRouter = router({
   vault: vaultRouter,
   audit: auditRouter,
   system: systemRouter,
+  power: powerRouter,
   streams: streamsRouter,
   exec: execRouter,
   hostkeys: hostkeysRouter,

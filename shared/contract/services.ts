@@ -8,6 +8,7 @@ import type * as audit from './schemas/audit';
 import type { SystemInfo } from './schemas/system';
 import type { ChangeEvent } from './schemas/events';
 import type { CancelSignal } from './signal';
+import type * as power from './schemas/power';
 import type * as exec from './schemas/exec';
 import type * as hostkeys from './schemas/hostkeys';
 import type * as streams from './schemas/streams';
@@ -77,11 +78,21 @@ export interface HostKeysService {
   forget(actor: Actor, input: In<typeof hostkeys.HostKeyForgetInput>): hostkeys.HostKeyForgetResult;
 }
 
+export interface PowerService {
+  run(actor: Actor, input: In<typeof power.PowerRunInput>, signal?: CancelSignal): AsyncIterable<power.PowerEvent>;
+  sensors(actor: Actor, input: In<typeof power.SensorsInput>, signal?: CancelSignal): AsyncIterable<power.SensorsEvent>;
+  sel(actor: Actor, input: In<typeof power.SelInput>, signal?: CancelSignal): AsyncIterable<power.SelEvent>;
+  probeCertificates(input: In<typeof power.CertificateProbeInput>, signal?: CancelSignal): Promise<power.CertificateStatus[]>;
+  trust(actor: Actor, input: In<typeof power.TrustInput>, signal?: CancelSignal): Promise<power.TrustResult[]>;
+  lastStates(input: In<typeof power.LastStatesInput>): power.LastState[];
+}
+
 export interface Services {
   inventory: InventoryService;
   vault: VaultService;
   audit: AuditService;
   system: SystemService;
+  power: PowerService;
   streams: StreamService;
   exec: ExecService;
   hostkeys: HostKeysService;

@@ -1,0 +1,36 @@
+import type { BatchOptions } from '../../../shared/contract/schemas/power';
+
+/**
+ * Sessions open at once. Measured with bench/power.mjs (`clusterdeck power status` over lab
+ * BMCs, 2 cores): see README "Batch power" for the figures behind the choice.
+ */
+export const DEFAULT_FANOUT = 256;
+/** Per node: the whole operation, session setup to answer. */
+export const DEFAULT_TIMEOUT_MS = 10_000;
+/** As ipmipower: resend an unanswered packet after 400 ms. */
+export const DEFAULT_RETRANSMIT_MS = 400;
+/** A dead BMC costs at most this long (or the per-node timeout, if shorter). */
+export const PRECHECK_MAX_MS = 3_000;
+/** Probes are a socket and a ping each: cheap enough for a wider window than sessions. */
+export const PRECHECK_FANOUT = 512;
+
+export type EffectiveOptions = Required<BatchOptions>;
+
+export function effectiveOptions(o: BatchOptions, idempotent: boolean): EffectiveOptions {
+  return {
+    fanout: o.fanout ?? DEFAULT_FANOUT,
+    timeoutMs: o.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    retransmitMs: o.retransmitMs ?? DEFAULT_RETRANSMIT_MS,
+    staggerMs: o.staggerMs ?? 0,
+    // A power cycle or reset that timed out may still have happened: never repeat it on our own.
+    retries: idempotent ? (o.retries ?? 1) : 0,
+    precheck: o.precheck ?? true,
+  };
+}
+
+/**
+ * Close Session gets many retransmissions: the session is gone once one request reaches the BMC
+ * (the answer may be lost), and a session left open uses one of the BMC's few slots.
+ */
+export const closeTimeoutOf = (o: EffectiveOptions): number => Math.min(10_000, Math.max(2_000, 12 * o.retransmitMs));
+
