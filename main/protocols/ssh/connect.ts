@@ -136,8 +136,10 @@ function handshake(hop: SshHop, opts: HopOptions, probeOnly: boolean): Promise<C
       const key: HostKey = { type, blob: Buffer.from(blob) };
       if (probeOnly) {
         probed = key;
+        finish(null, key); // settle first: refusing the key below makes ssh2 emit an error
         verify(false); // hang up before any login
-        return finish(null, key);
+        client.destroy();
+        return;
       }
       // Look again: a parallel connection may have stored this endpoint's key meanwhile.
       try {

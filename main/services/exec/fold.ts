@@ -72,3 +72,17 @@ export function summaryLine(results: readonly ExecNodeResult[], cancelled: boole
   if (parts.length === 0) return cancelled ? 'cancelled before any node ran' : 'no nodes';
   return (cancelled ? 'cancelled; ' : '') + parts.join('; ');
 }
+
+/** Nodes folded by one aspect of their results (stdout alone, stderr alone, ...), as clush -b shows them. */
+export function foldBy(results: Iterable<ExecNodeResult>, keyOf: (r: ExecNodeResult) => string | null): { key: string; nodes: string; count: number }[] {
+  const byKey = new Map<string, string[]>();
+  for (const r of results) {
+    const key = keyOf(r);
+    if (key === null) continue;
+    byKey.set(key, [...(byKey.get(key) ?? []), r.name]);
+  }
+  return [...byKey]
+    .map(([key, names]) => ({ key, names: names.sort(compareNames) }))
+    .sort((a, b) => b.names.length - a.names.length || compareNames(a.names[0], b.names[0]))
+    .map(({ key, names }) => ({ key, nodes: fold(names), count: names.length }));
+}

@@ -5,6 +5,7 @@ import { printJson } from '../output';
 import { CliExit, EXIT_SOME_FAILED, EXIT_USAGE } from '../exitCodes';
 import { appRouter } from '../../../../shared/contract/router';
 import type { ExecGroup, ExecNodeResult, ExecSummary } from '../../../../shared/contract/schemas/exec';
+import { foldBy } from '../../../services/exec/fold';
 import { AppError } from '../../../../shared/errors';
 
 const num = (what: string, min: number) => (v: string) => {
@@ -21,10 +22,11 @@ export function renderGroup(g: Pick<ExecGroup, 'nodes' | 'count'>, text: string)
   return `${RULE}\n${g.nodes} (${g.count})\n${RULE}\n${body}`;
 }
 
-function describeGroup(g: ExecGroup): string | null {
-  if (g.status === 'ok') return null;
-  if (g.status === 'failed') return g.signal ? `killed by signal ${g.signal}` : g.exitCode === null ? 'ended without an exit status' : `exited with exit code ${g.exitCode}`;
-  return g.error ? `${g.status}: ${g.error.message} (${g.error.code})` : g.status;
+/** Why a node is not ok, the same words for the same cause so nodes fold together. */
+function describe(r: ExecNodeResult): string | null {
+  if (r.status === 'ok') return null;
+  if (r.status === 'failed') return r.signal ? `killed by signal ${r.signal}` : r.exitCode === null ? 'ended without an exit status' : `exited with exit code ${r.exitCode}`;
+  return r.error ? `${r.status}: ${r.error.message} (${r.error.code})` : r.status;
 }
 
 export function registerExec(program: Command, session: () => CliSession): void {
@@ -69,11 +71,10 @@ export function registerExec(program: Command, session: () => CliSession): void 
       if (!summary) throw new CliExit(EXIT_SOME_FAILED, 'exec ended without a summary');
       if (o.json) printJson({ summary, nodes: results });
       else {
-        if (!o.lines) printFolded(summary.groups);
-        for (const g of summary.groups) {
-          const why = describeGroup(g);
-          if (why) process.stderr.write(`clusterdeck: ${g.nodes} (${g.count}): ${why}\n`);
-          if (g.truncated) process.stderr.write(`clusterdeck: ${g.nodes} (${g.count}): output truncated (only the first 1 MiB of output was kept)\n`);
+        if (!o.lines) printFolded(results);
+        for (const g of foldBy(results, describe)) process.stderr.write(`clusterdeck: ${g.nodes} (${g.count}): ${g.key}\n`);
+        for (const g of foldBy(results, (r) => (r.truncated ? 'output truncated: only the first part was kept (1 MiB per node)' : null))) {
+          process.stderr.write(`clusterdeck: ${g.nodes} (${g.count}): ${g.key}\n`);
         }
         process.stderr.write(`clusterdeck: exec: ${summary.line} (${(summary.elapsedMs / 1000).toFixed(1)} s)${summary.hostKeysAdded ? `; ${summary.hostKeysAdded} new host key(s) stored` : ''}\n`);
       }
@@ -81,14 +82,12 @@ export function registerExec(program: Command, session: () => CliSession): void 
     });
 }
 
-function printFolded(groups: ExecGroup[]): void {
-  // Nodes where the command ran show their output (failed ones too, as clush does); remote
-  // stderr is folded the same way onto our stderr.
-  for (const g of groups) {
-    if (g.status !== 'ok' && g.status !== 'failed') continue;
-    if (g.stdout || g.status === 'ok') process.stdout.write(renderGroup(g, g.stdout));
-    if (g.stderr) process.stderr.write(renderGroup(g, g.stderr));
-  }
+function printFolded(results: ExecNodeResult[]): void {
+  // As clush -b: stdout folded by identical content (failed nodes' output too), remote stderr
+  // folded the same way onto our stderr; nodes with no output print nothing.
+  const ran = results.filter((r) => r.status === 'ok' || r.status === 'failed');
+  for (const g of foldBy(ran, (r) => r.stdout || null)) process.stdout.write(renderGroup(g, g.key));
+  for (const g of foldBy(ran, (r) => r.stderr || null)) process.stderr.write(renderGroup(g, g.key));
 }
 
 function printLines(r: ExecNodeResult): void {
