@@ -1,0 +1,203 @@
+import { z } from 'zod';
+import { Name } from './common';
+
+// One job model across backends (Slurm now; Kubernetes later). A job is written from a template
+// and its parameter values; ClusterDeck keeps drafts and an outbox locally, so nothing is lost
+// when no cluster answers.
+
+export const JOB_STATES = ['queued', 'scheduling', 'running', 'pausing', 'paused', 'succeeded', 'failed', 'cancelled', 'unknown'] as const;
+export type JobState = (typeof JOB_STATES)[number];
+
+/** Where a job is in ClusterDeck: written only, waiting for its backend, or handed to it. */
+export const JOB_PHASES = ['draft', 'outbox', 'submitted'] as const;
+
+export const BACKEND_KINDS = ['slurm-cli', 'slurm-rest'] as const;
+
+export const Backend = z.object({
+  name: Name,
+  kind: z.enum(BACKEND_KINDS),
+  /** slurm-rest: http(s)://host:port of slurmrestd. slurm-cli: "local" (SSH login nodes later). */
+  url: z.string().max(2048),
+  /** The Slurm user name REST requests authenticate as. */
+  user: z.string().max(128).nullable(),
+  /** Vault credential holding the JWT (slurm-rest) or the SSH key (later). */
+  credential: z.string().max(128).nullable(),
+  /** Default working folder for jobs (their output files land here unless a template says otherwise). */
+  workDir: z.string().max(4096).nullable(),
+  /** Environment for the Slurm commands of a slurm-cli backend (e.g. SLURM_CONF). */
+  env: z.record(z.string(), z.string()),
+  createdAt: z.string(),
+});
+export type Backend = z.infer<typeof Backend>;
+
+export const BackendInput = z.object({
+  name: Name,
+  kind: z.enum(BACKEND_KINDS),
+  url: z.string().max(2048).default('local'),
+  user: z.string().max(128).nullable().default(null),
+  credential: z.string().max(128).nullable().default(null),
+  workDir: z.string().max(4096).nullable().default(null),
+  env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'environment names are letters, digits and _'), z.string().max(4096)).default({}),
+  replace: z.boolean().default(false),
+});
+
+export const Devices = z.object({ count: z.number().int().min(0).max(1024).default(0), type: z.string().max(64).nullable().default(null) });
+
+export const Mount = z.object({ source: z.string().max(4096), target: z.string().max(4096), readOnly: z.boolean().default(false) });
+
+/** What a rendered template asks the backend for (shown in the preview, stored with the job). */
+export const JobSpec = z.object({
+  name: z.string().max(128),
+  priority: z.number().int().min(1).max(1000).default(100),
+  preemptible: z.boolean().default(false),
+  devices: Devices.default({ count: 0, type: null }),
+  /** Distributed shape: nodes × devices per node (tasks per node for MPI). */
+  shape: z.object({ nodes: z.number().int().min(1).max(100_000).default(1), tasksPerNode: z.number().int().min(1).max(4096).default(1) }).default({ nodes: 1, tasksPerNode: 1 }),
+  partition: z.string().max(128).nullable().default(null),
+  image: z.string().max(1024).nullable().default(null),
+  env: z.record(z.string(), z.string()).default({}),
+  mounts: z.array(Mount).default([]),
+  /** Interactive endpoints the job serves (Jupyter, TensorBoard): name and port. */
+  endpoints: z.array(z.object({ name: z.string().max(64), port: z.number().int().min(1).max(65535) })).default([]),
+  timeLimitMin: z.number().int().min(1).nullable().default(null),
+  /** Output file (Slurm pattern, %j = job id). */
+  output: z.string().max(4096).nullable().default(null),
+  workDir: z.string().max(4096).nullable().default(null),
+});
+export type JobSpec = z.infer<typeof JobSpec>;
+
+export const ParamValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.string()), z.record(z.string(), z.string())]);
+export const Params = z.record(z.string(), ParamValue);
+export type Params = z.infer<typeof Params>;
+
+export const Rendered = z.object({
+  template: z.string(),
+  version: z.number().int(),
+  /** "script" for Slurm batch scripts, "manifest" for Kubernetes YAML. */
+  kind: z.enum(['script', 'manifest']),
+  /** The exact text that is submitted. */
+  text: z.string(),
+  spec: JobSpec,
+  params: Params,
+});
+export type Rendered = z.infer<typeof Rendered>;
+
+export const Job = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  phase: z.enum(JOB_PHASES),
+  backend: z.string().nullable(),
+  template: z.string(),
+  templateVersion: z.number().int(),
+  params: Params,
+  backendJobId: z.string().nullable(),
+  state: z.enum(JOB_STATES).nullable(),
+  /** The backend's own state, as it reported it ("PENDING", "CANCELLED by 0", ...). */
+  rawState: z.string().nullable(),
+  reason: z.string().nullable(),
+  exitCode: z.number().int().nullable(),
+  nodes: z.string().nullable(),
+  output: z.string().nullable(),
+  lastError: z.string().nullable(),
+  attempts: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  submittedAt: z.string().nullable(),
+  /** A job ClusterDeck submitted that its backend no longer knows. */
+  vanished: z.boolean(),
+});
+export type Job = z.infer<typeof Job>;
+
+export const JobDetail = Job.extend({ rendered: Rendered.nullable() });
+export type JobDetail = z.infer<typeof JobDetail>;
+
+export const JobRef = z.object({ id: z.number().int().min(1) });
+
+export const SubmitInput = z.object({
+  template: z.string().min(1).max(128),
+  /** Latest version unless given. */
+  version: z.number().int().min(1).optional(),
+  params: Params.default({}),
+  backend: z.string().max(128).optional(),
+  /** Save as a draft instead of submitting. */
+  draft: z.boolean().default(false),
+});
+
+export const PreviewInput = SubmitInput.pick({ template: true, version: true, params: true, backend: true });
+
+export const ListInput = z.object({
+  backend: z.string().max(128).optional(),
+  phase: z.enum(JOB_PHASES).optional(),
+  /** Ask each backend for the current state first (otherwise the last known state). */
+  refresh: z.boolean().default(true),
+});
+
+export const ControlInput = z.object({ id: z.number().int().min(1), action: z.enum(['hold', 'release', 'suspend', 'resume']) });
+
+export const FlushResult = z.object({
+  submitted: z.array(z.object({ id: z.number().int(), backendJobId: z.string() })),
+  waiting: z.array(z.object({ id: z.number().int(), error: z.string() })),
+});
+
+export const Partition = z.object({ name: z.string(), state: z.string(), nodes: z.string(), isDefault: z.boolean(), totalCpus: z.number().nullable(), totalNodes: z.number().nullable() });
+export const ClusterNode = z.object({ name: z.string(), state: z.string(), partitions: z.array(z.string()), cpus: z.number(), gres: z.string(), reason: z.string() });
+
+export const LogsInput = z.object({ id: z.number().int().min(1), tailBytes: z.number().int().min(1).max(64 * 1024 * 1024).default(1024 * 1024) });
+export const LogsResult = z.object({ path: z.string(), text: z.string(), finished: z.boolean() });
+
+// Templates: a JSON Schema for the parameters plus a script or manifest with {{placeholders}}.
+
+export const TemplateParamSchema = z.object({
+  type: z.enum(['string', 'integer', 'number', 'boolean', 'array', 'object']),
+  title: z.string().optional(),
+  description: z.string().optional(),
+  default: z.unknown().optional(),
+  enum: z.array(z.union([z.string(), z.number()])).optional(),
+  minimum: z.number().optional(),
+  maximum: z.number().optional(),
+  minLength: z.number().int().optional(),
+  maxLength: z.number().int().optional(),
+  pattern: z.string().optional(),
+  items: z.object({ type: z.literal('string') }).optional(),
+  additionalProperties: z.object({ type: z.literal('string') }).optional(),
+});
+
+export const TemplateBody = z.object({
+  name: Name,
+  title: z.string().max(200),
+  description: z.string().max(4000).default(''),
+  /** slurm: a batch script. kubernetes: a manifest (rendered to YAML by a serializer). */
+  target: z.enum(['slurm', 'kubernetes']),
+  parameters: z.object({
+    type: z.literal('object'),
+    properties: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), TemplateParamSchema),
+    required: z.array(z.string()).default([]),
+  }),
+  /** Slurm: script lines; `{{p}}` becomes one shell-quoted word (arrays: several words). */
+  script: z.string().max(1_000_000).optional(),
+  /** Kubernetes: the manifest as JSON; a string "{{p}}" becomes the value itself, typed. */
+  manifest: z.unknown().optional(),
+  /** The job's resources and metadata; values may be "{{p}}" placeholders. */
+  spec: z.record(z.string(), z.unknown()).default({}),
+});
+export type TemplateBody = z.infer<typeof TemplateBody>;
+
+export const TemplateSummary = z.object({
+  name: z.string(),
+  title: z.string(),
+  target: z.enum(['slurm', 'kubernetes']),
+  version: z.number().int(),
+  builtin: z.boolean(),
+  /** Versions kept for a custom template. */
+  versions: z.array(z.number().int()),
+  updatedAt: z.string().nullable(),
+});
+export type TemplateSummary = z.infer<typeof TemplateSummary>;
+
+export const Template = TemplateSummary.extend({ body: TemplateBody });
+export type Template = z.infer<typeof Template>;
+
+export const TemplateRef = z.object({ name: z.string().min(1).max(128), version: z.number().int().min(1).optional() });
+export const TemplateSaveInput = z.object({ body: TemplateBody });
+export const TemplateCloneInput = z.object({ from: z.string().min(1).max(128), to: Name });
+export const TemplateImportInput = z.object({ text: z.string().min(1).max(2_000_000), replace: z.boolean().default(false) });
