@@ -1,6 +1,7 @@
 import { migration0001 } from './0001-initial';
 import { migration0002 } from './0002-host-keys';
 import { migration0003 } from './0003-bmc-cert-pins';
+import { migration0005 } from './0005-jobs-templates';
 import { migration0004 } from './0004-datasets';
 import type { Migration } from './types';
 
