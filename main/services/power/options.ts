@@ -34,3 +34,10 @@ export function effectiveOptions(o: BatchOptions, idempotent: boolean): Effectiv
  */
 export const closeTimeoutOf = (o: EffectiveOptions): number => Math.min(10_000, Math.max(2_000, 12 * o.retransmitMs));
 
+
+/**
+ * Pings are 12 bytes: several per retransmission interval, so a link that loses half the packets
+ * still gets one through in the pre-check window (0.75^30 for 30 pings) and a live BMC is never
+ * taken for a dead one.
+ */
+export const pingIntervalOf = (o: EffectiveOptions): number => Math.max(20, Math.min(100, o.retransmitMs / 4));

@@ -30,6 +30,8 @@ export interface PowerDeps {
 export interface PowerServiceImpl extends PowerService {
   /** Cancels running batches, closes every IPMI session still open, then the socket. */
   close(): Promise<void>;
+  /** IPMI sessions open right now on the shared pool, and batches running (diagnostics, tests). */
+  stats(): { sessionsOpen: number; batchesRunning: number };
 }
 
 type ErrorData = P.PowerResultEvent['error'];
@@ -115,6 +117,7 @@ export function createPowerService(deps: PowerDeps): PowerServiceImpl {
       const names = input.nodeset?.trim() ? new Set(deps.inventory.expandNodeSet(input.nodeset)) : undefined;
       return states.list(names);
     },
+    stats: () => ({ sessionsOpen: pool.stats.sessionsOpen, batchesRunning: running.size }),
     async close() {
       if (closed) return;
       closed = true;

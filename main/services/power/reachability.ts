@@ -1,20 +1,27 @@
 // The reachability pre-check: is anything answering at the BMC's address? Cheap probes, so a
 // dead BMC costs one short check instead of a full session timeout, and a window slot is never
 // spent on it.
-//   IPMI: RMCP/ASF presence pings from a connected UDP socket (Linux reports ICMP port
-//   unreachable only to connected sockets), resent every `retransmitMs` so a lossy link still
-//   gets through; any answer counts, a garbage-speaking BMC is judged by the real operation.
+//   IPMI: an RMCP/ASF presence ping and an unauthenticated Get Channel Authentication
+//   Capabilities (the first packet of every session: some BMCs ignore pings) from a connected UDP
+//   socket (Linux reports ICMP port unreachable only to connected sockets), resent every
+//   `intervalMs` so a lossy link still gets through. Any answer counts: a BMC that speaks
+//   garbage is judged by the real operation.
 //   Redfish: a TCP connect.
 import dgram from 'node:dgram';
 import net from 'node:net';
 import { isIP } from 'node:net';
 import { randomBytes } from 'node:crypto';
+import { encodeIpmiRequest, encodeV15 } from '../../protocols/ipmi/framing';
+import { NetFn } from '../../protocols/ipmi';
 
 const REFUSED = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN']);
 const RMCP_ASF_PING = (tag: number): Buffer => Buffer.from([0x06, 0x00, 0xff, 0x06, 0x00, 0x00, 0x11, 0xbe, 0x80, tag, 0x00, 0x00]);
+// Channel 0x0e (this one) with bit 7 (IPMI 2.0 data), privilege USER.
+const CHANNEL_AUTH_CAPS = (seq: number): Buffer =>
+  encodeV15(encodeIpmiRequest({ netFn: NetFn.app, cmd: 0x38, data: Buffer.from([0x8e, 0x02]), rqSeq: seq & 0x3f }));
 
 /** Resolves true when something answers, false when the port is refused; keeps trying until `signal` aborts. */
-export function pingRmcp(host: string, port: number, retransmitMs: number, signal: AbortSignal): Promise<boolean> {
+export function pingRmcp(host: string, port: number, intervalMs: number, signal: AbortSignal): Promise<boolean> {
   return new Promise<boolean>((resolve) => {
     if (signal.aborted) return resolve(false);
     const s = dgram.createSocket(isIP(host) === 6 ? 'udp6' : 'udp4');
@@ -43,11 +50,14 @@ export function pingRmcp(host: string, port: number, retransmitMs: number, signa
     s.on('error', onError);
     s.connect(port, host, () => {
       const ping = RMCP_ASF_PING(tag);
+      const caps = CHANNEL_AUTH_CAPS(tag);
       const send = (): void => {
-        if (!done) s.send(ping, onError);
+        if (done) return;
+        s.send(ping, onError);
+        s.send(caps, onError);
       };
       send();
-      timer = setInterval(send, Math.max(20, retransmitMs));
+      timer = setInterval(send, intervalMs);
     });
   });
 }

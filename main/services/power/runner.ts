@@ -11,7 +11,7 @@ import { RedfishClient } from '../../protocols/redfish';
 import { BATCH_UNREACHABLE, runBatch, summarize, type BatchOutcome, type BatchResult } from '../batch';
 import type { AuditLog, AuditOutcome } from '../audit/auditLog';
 import type { BmcAction } from './operations';
-import { closeTimeoutOf, PRECHECK_FANOUT, PRECHECK_MAX_MS, type EffectiveOptions } from './options';
+import { closeTimeoutOf, pingIntervalOf, PRECHECK_FANOUT, PRECHECK_MAX_MS, type EffectiveOptions } from './options';
 import type { PinStore } from './pins';
 import { pingRmcp, tcpConnect } from './reachability';
 import type { BmcTarget } from './targets';
@@ -114,8 +114,12 @@ export async function* runOnBmcs<V>(deps: RunnerDeps, spec: BatchSpec<V>): Async
     for await (const event of batch) {
       if (event.type === 'done') {
         await drain();
-        for (const r of results) spec.onResult?.(r.name, r.outcome);
-        spec.onFinish?.();
+        try {
+          for (const r of results) spec.onResult?.(r.name, r.outcome);
+          spec.onFinish?.();
+        } catch {
+          /* remembering states is a convenience: the store may be closing, the results stand */
+        }
         const summary = summaryOf(results, event.summary.elapsedMs, event.summary.cancelled, action, auditId);
         safeComplete(deps.audit, auditId, summary.outcome, summary.line);
         finished = true;
@@ -138,7 +142,7 @@ export async function* runOnBmcs<V>(deps: RunnerDeps, spec: BatchSpec<V>): Async
 
 function probe(t: BmcTarget, o: EffectiveOptions, signal: AbortSignal): Promise<boolean> {
   if (t.problem) return Promise.resolve(true); // its problem is its result; the operation reports it
-  const check = t.protocol === 'redfish' ? tcpConnect(t.host, t.port, signal) : pingRmcp(t.host, t.port, o.retransmitMs, signal);
+  const check = t.protocol === 'redfish' ? tcpConnect(t.host, t.port, signal) : pingRmcp(t.host, t.port, pingIntervalOf(o), signal);
   return check.then((alive) => {
     if (!alive && !signal.aborted) {
       throw new AppError(
