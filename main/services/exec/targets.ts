@@ -48,12 +48,13 @@ function targetOf(deps: TargetDeps, node: Node, auths: AuthCache): SshTarget {
   if (!node.ssh) {
     throw new AppError(EXEC_NO_SSH, `${node.name} has no SSH endpoint. Set one with \`clusterdeck nodes add --ssh-host\` or in the node's form.`, { node: node.name });
   }
-  const target = hopOf(node.ssh.host, node.ssh.port, node.ssh.user, node.ssh.credential, auths, node.name);
+  const target = hopOf(node.ssh.host, node.ssh.port, node.ssh.user, node.ssh.credential, auths, null);
   const jumps = node.ssh.jumpHost ? jumpChain(deps, node, auths, new Set([node.name]), 0) : [];
   return { target, jumps, tag: node.name };
 }
 
-function hopOf(host: string, port: number, user: string, credential: string | null, auths: AuthCache, who: string): PoolHop {
+/** `who` prefixes login errors of jump hosts; the node's own errors are folded under its name anyway. */
+function hopOf(host: string, port: number, user: string, credential: string | null, auths: AuthCache, who: string | null): PoolHop {
   return { host, port, auth: auths.get(credential, user, who), authId: credential ?? 'agent' };
 }
 
@@ -69,7 +70,7 @@ function jumpChain(deps: TargetDeps, node: Node, auths: AuthCache, seen: Set<str
       }
       if (!jumpNode.ssh) throw new AppError(EXEC_BAD_JUMP, `Jump host ${jumpNode.name} of ${node.name} has no SSH endpoint.`, { node: node.name, jump: part });
       if (jumpNode.ssh.jumpHost) hops.push(...jumpChain(deps, jumpNode, auths, new Set([...seen, jumpNode.name]), depth + 1));
-      hops.push(hopOf(jumpNode.ssh.host, jumpNode.ssh.port, jumpNode.ssh.user, jumpNode.ssh.credential, auths, jumpNode.name));
+      hops.push(hopOf(jumpNode.ssh.host, jumpNode.ssh.port, jumpNode.ssh.user, jumpNode.ssh.credential, auths, `jump host ${jumpNode.name}`));
     } else {
       const m = /^(?:([A-Za-z0-9._][A-Za-z0-9._-]*)@)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::(\d{1,5}))?$/.exec(part);
       const port = m?.[3] ? Number(m[3]) : 22;
@@ -98,7 +99,7 @@ class AuthCache {
   private readonly cache = new Map<string, PreparedAuth | AppError>();
   constructor(private readonly vault: Pick<Vault, 'reveal'>) {}
 
-  get(credential: string | null, user: string, who: string): PreparedAuth {
+  get(credential: string | null, user: string, who: string | null): PreparedAuth {
     const key = `${credential ?? ''}\u0000${user}`;
     let got = this.cache.get(key);
     if (!got) {
@@ -110,7 +111,7 @@ class AuthCache {
       }
       this.cache.set(key, got);
     }
-    if (got instanceof AppError) throw new AppError(got.code, `${who}: ${got.message}`, got.params, got.key);
+    if (got instanceof AppError) throw who ? new AppError(got.code, `${who}: ${got.message}`, got.params, got.key) : got;
     return got;
   }
 
