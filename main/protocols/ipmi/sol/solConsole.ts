@@ -21,7 +21,7 @@ export interface SolOptions {
   retransmitMs?: number;
   /** Transmissions of one packet without an acknowledgement before the console fails with SOL_TIMEOUT (default 8). */
   maxTransmissions?: number;
-  /** NACKed transmissions of one packet (the BMC cannot take characters) before SOL_TIMEOUT (default 120). */
+  /** NACKs in a row (the BMC cannot take characters) before SOL_TIMEOUT (default 120). */
   maxNacks?: number;
   /** An IPMI request this often keeps an idle session alive and notices a payload deactivated elsewhere (default 20 s). */
   keepaliveMs?: number;
@@ -47,7 +47,6 @@ interface Outbound {
   data: Buffer;
   flags: number;
   transmissions: number;
-  nacks: number;
 }
 
 /** At most 255 characters per packet: the accepted character count is one byte (table 15-2). */
@@ -71,6 +70,14 @@ export class SolConsole {
   private inFlight?: Outbound;
   private outSeq = 0;
   private retransmitTimer?: NodeJS.Timeout;
+  private bmcNacked = false;
+  private nacks = 0;
+  /**
+   * The first packet carries no characters. A BMC may remember the sequence number it acknowledged
+   * last from an earlier console and take a new packet with that number for a retransmission
+   * (ipmi_sim does); an empty packet first makes the first characters' number differ from it.
+   */
+  private syncPending = true;
   // BMC -> console
   private lastInSeq = 0;
   private lastInAccepted = 0;
@@ -196,6 +203,7 @@ export class SolConsole {
       throw e;
     }
     signal?.addEventListener('abort', this.onAbort, { once: true });
+    this.pump(); // the synchronising empty packet
     const keepaliveMs = this.opts.keepaliveMs ?? 20_000;
     this.keepaliveTimer = setInterval(() => void this.keepalive(), keepaliveMs);
   }
@@ -204,13 +212,14 @@ export class SolConsole {
 
   /** One packet in flight at a time (15.10): the next leaves when the last is acknowledged. */
   private pump(): void {
-    if (this.inFlight || !this.isOpen) return;
-    if (!this.breakRequested && this.queue.length === 0) return;
+    if (this.inFlight || this.bmcNacked || !this.isOpen) return;
+    if (!this.syncPending && !this.breakRequested && this.queue.length === 0) return;
+    this.syncPending = false;
     const data = this.takeChars(this.maxChars);
     const flags = this.breakRequested ? SolOperation.generateBreak : 0;
     this.breakRequested = false;
     this.outSeq = nextSolSeq(this.outSeq);
-    this.inFlight = { seq: this.outSeq, data, flags, transmissions: 0, nacks: 0 };
+    this.inFlight = { seq: this.outSeq, data, flags, transmissions: 0 };
     this.transmit();
   }
 
@@ -258,27 +267,32 @@ export class SolConsole {
     const p = this.inFlight;
     if (!p || pkt.ackSeq !== p.seq) return; // a late acknowledgement of an older packet
     clearTimeout(this.retransmitTimer);
+    this.inFlight = undefined;
+    // Accepted characters are taken even with a NACK (ipmi_sim NACKs when its buffer just filled);
+    // the rest goes first in a new packet with a new sequence number (15.9).
+    const accepted = Math.min(pkt.acceptedCount, p.data.length);
+    const rest = p.data.subarray(accepted);
+    if (rest.length) this.queue.unshift(rest);
     if (pkt.flags & SolStatus.nack) {
-      // NACK: the BMC took nothing and cannot take characters now; offer the packet again later.
-      p.nacks++;
-      p.transmissions = 0;
-      if (p.nacks > this.maxNacks) {
+      // NACK: the BMC cannot take characters now. Wait for a packet without NACK, or retry later.
+      this.nacks++;
+      if (this.nacks > this.maxNacks) {
         void this.end({
           reason: 'BMC cannot take characters',
-          error: solError('SOL_TIMEOUT', `BMC ${this.session.target} refused Serial over LAN characters ${p.nacks} times (its serial port is not accepting input).`, {
+          error: solError('SOL_TIMEOUT', `BMC ${this.session.target} refused Serial over LAN characters ${this.nacks} times in a row (its serial port is not taking input).`, {
             target: this.session.target,
           }),
         });
         return;
       }
-      this.retransmitTimer = setTimeout(() => this.transmit(), this.retransmitMs);
+      this.bmcNacked = true;
+      this.retransmitTimer = setTimeout(() => {
+        this.bmcNacked = false;
+        this.pump();
+      }, this.retransmitMs);
       return;
     }
-    // A partial acknowledgement: the rest goes first in a new packet with a new sequence number (15.9).
-    const accepted = Math.min(pkt.acceptedCount, p.data.length);
-    const rest = p.data.subarray(accepted);
-    this.inFlight = undefined;
-    if (rest.length) this.queue.unshift(rest);
+    this.nacks = 0;
     this.pump();
   }
 
@@ -294,6 +308,12 @@ export class SolConsole {
       return;
     }
     if (pkt.ackSeq !== 0) this.onAck(pkt);
+    if (this.bmcNacked && !(pkt.flags & SolStatus.nack)) {
+      // The BMC can take characters again (ipmi_sim says so with an acknowledgement without NACK).
+      this.bmcNacked = false;
+      clearTimeout(this.retransmitTimer);
+      this.pump();
+    }
     if (pkt.flags & SolStatus.transmitOverrun) this.trace('BMC reports a transmit overrun: characters were dropped');
     if (pkt.flags & SolStatus.breakDetected) this.trace('BMC detected a break on the serial port');
     if (pkt.seq !== 0) this.onCharacters(pkt);
