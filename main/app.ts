@@ -16,6 +16,7 @@ import { DbHostKeyStore } from './services/hostkeys/hostKeyStore';
 import { createHostKeysService } from './services/hostkeys/hostKeysService';
 import { createExecService } from './services/exec/execService';
 import { createPowerService } from './services/power';
+import { JobStore, createJobsService, createTemplatesService } from './services/jobs';
 
 export interface AppOptions {
   dataDir: string;
@@ -49,6 +50,9 @@ export function createApp(opts: AppOptions): App {
   const consolePool = new SshPool();
   streams.register('ssh', sshShellFactory({ inventory, vault, hostKeys, pool: consolePool }));
   const power = createPowerService({ db, audit, inventory, reveal: (name) => vault.reveal(name) });
+  const jobStore = new JobStore(db);
+  const templates = createTemplatesService(jobStore, audit);
+  const jobs = createJobsService({ store: jobStore, audit, vault, templates });
   const services: Services = {
     inventory,
     vault,
@@ -58,6 +62,8 @@ export function createApp(opts: AppOptions): App {
     streams,
     exec,
     hostkeys: createHostKeysService({ inventory, vault, audit, store: hostKeys }),
+    jobs,
+    templates,
   };
   return {
     dataDir: opts.dataDir,

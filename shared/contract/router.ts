@@ -9,6 +9,8 @@ import { powerRouter } from './routers/power';
 import { streamsRouter } from './routers/streams';
 import { execRouter } from './routers/exec';
 import { hostkeysRouter } from './routers/hostkeys';
+import { jobsRouter } from './routers/jobs';
+import { templatesRouter } from './routers/templates';
 
 export const appRouter = router({
   inventory: inventoryRouter,
@@ -19,6 +21,8 @@ export const appRouter = router({
   streams: streamsRouter,
   exec: execRouter,
   hostkeys: hostkeysRouter,
+  jobs: jobsRouter,
+  templates: templatesRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -17,6 +17,8 @@ import { registerSensors } from './commands/sensors';
 import { registerSel } from './commands/sel';
 import { registerExec } from './commands/exec';
 import { registerHostkeys } from './commands/hostkeys';
+import { registerJobs } from './commands/jobs';
+import { registerTemplates } from './commands/templates';
 import { VERSION } from '../../version';
 import { sessionKeptOpen } from './lifecycle';
 
@@ -47,6 +49,8 @@ export async function main(argv: string[]): Promise<number> {
   registerSel(program, getSession);
   registerExec(program, getSession);
   registerHostkeys(program, getSession);
+  registerJobs(program, getSession);
+  registerTemplates(program, getSession);
   for (const c of program.commands) c.exitOverride();
 
   try {

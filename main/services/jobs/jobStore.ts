@@ -1,0 +1,104 @@
+// Rows of migration 0005: backends, custom template versions, jobs (drafts, outbox, submitted).
+import type { Db } from '../../store/db';
+import { nowIso } from '../../store/db';
+import type { Backend, Job, JobDetail, Rendered, TemplateBody } from '../../../shared/contract/schemas/jobs';
+import { AppError } from '../../../shared/errors';
+
+interface BackendRow { name: string; kind: Backend['kind']; url: string; username: string | null; credential: string | null; work_dir: string | null; env: string; created_at: string }
+interface JobRow {
+  id: number; name: string; phase: Job['phase']; backend: string | null; template: string; template_version: number; params: string; rendered: string | null;
+  backend_job_id: string | null; state: Job['state']; raw_state: string | null; reason: string | null; exit_code: number | null; nodes: string | null; output: string | null;
+  last_error: string | null; attempts: number; vanished: number; created_at: string; updated_at: string; submitted_at: string | null;
+}
+
+const toBackend = (r: BackendRow): Backend => ({ name: r.name, kind: r.kind, url: r.url, user: r.username, credential: r.credential, workDir: r.work_dir, env: JSON.parse(r.env), createdAt: r.created_at });
+
+function toJob(r: JobRow): JobDetail {
+  return {
+    id: r.id, name: r.name, phase: r.phase, backend: r.backend, template: r.template, templateVersion: r.template_version, params: JSON.parse(r.params),
+    backendJobId: r.backend_job_id, state: r.state, rawState: r.raw_state, reason: r.reason, exitCode: r.exit_code, nodes: r.nodes, output: r.output,
+    lastError: r.last_error, attempts: r.attempts, createdAt: r.created_at, updatedAt: r.updated_at, submittedAt: r.submitted_at, vanished: r.vanished === 1,
+    rendered: r.rendered ? (JSON.parse(r.rendered) as Rendered) : null,
+  };
+}
+
+export type JobPatch = Partial<Pick<JobRow, 'phase' | 'backend' | 'backend_job_id' | 'state' | 'raw_state' | 'reason' | 'exit_code' | 'nodes' | 'output' | 'last_error' | 'attempts' | 'vanished' | 'submitted_at'>>;
+
+export class JobStore {
+  constructor(private readonly db: Db) {}
+
+  // Backends
+  backends(): Backend[] {
+    return (this.db.prepare('SELECT * FROM job_backends ORDER BY name').all() as BackendRow[]).map(toBackend);
+  }
+  backend(name: string): Backend | null {
+    const r = this.db.prepare('SELECT * FROM job_backends WHERE name = ?').get(name) as BackendRow | undefined;
+    return r ? toBackend(r) : null;
+  }
+  putBackend(b: Omit<Backend, 'createdAt'>, replace: boolean): Backend {
+    if (!replace && this.backend(b.name)) throw new AppError('JOB_BACKEND_EXISTS', `a backend named ${b.name} already exists (use --replace to change it)`, { name: b.name });
+    this.db.prepare('INSERT OR REPLACE INTO job_backends (name, kind, url, username, credential, work_dir, env, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(b.name, b.kind, b.url, b.user, b.credential, b.workDir, JSON.stringify(b.env), nowIso());
+    return this.backend(b.name)!;
+  }
+  removeBackend(name: string): void {
+    const waiting = this.db.prepare("SELECT count(*) FROM jobs WHERE backend = ? AND phase = 'outbox'").pluck().get(name) as number;
+    if (waiting > 0) throw new AppError('JOB_BACKEND_IN_USE', `backend ${name} has ${waiting} job(s) in the outbox; submit or delete them first`, { name });
+    const n = this.db.prepare('DELETE FROM job_backends WHERE name = ?').run(name).changes;
+    if (n === 0) throw new AppError('JOB_BACKEND_NOT_FOUND', `no backend named ${name} (see \`clusterdeck backends list\`)`, { name });
+  }
+
+  // Custom templates (every version kept)
+  templateVersions(name: string): { version: number; body: TemplateBody; created_at: string }[] {
+    return (this.db.prepare('SELECT version, body, created_at FROM job_templates WHERE name = ? ORDER BY version').all(name) as { version: number; body: string; created_at: string }[])
+      .map((r) => ({ version: r.version, body: JSON.parse(r.body) as TemplateBody, created_at: r.created_at }));
+  }
+  templateNames(): string[] {
+    return this.db.prepare('SELECT DISTINCT name FROM job_templates ORDER BY name').pluck().all() as string[];
+  }
+  addTemplateVersion(body: TemplateBody, by: string): number {
+    return this.db.transaction(() => {
+      const last = (this.db.prepare('SELECT max(version) FROM job_templates WHERE name = ?').pluck().get(body.name) as number | null) ?? 0;
+      this.db.prepare('INSERT INTO job_templates (name, version, body, created_at, created_by) VALUES (?, ?, ?, ?, ?)').run(body.name, last + 1, JSON.stringify(body), nowIso(), by);
+      return last + 1;
+    })();
+  }
+  removeTemplate(name: string): number {
+    return this.db.prepare('DELETE FROM job_templates WHERE name = ?').run(name).changes;
+  }
+
+  // Jobs
+  insertJob(j: { name: string; phase: Job['phase']; backend: string | null; template: string; version: number; params: unknown; rendered: Rendered | null; lastError?: string | null }): JobDetail {
+    const now = nowIso();
+    const info = this.db.prepare('INSERT INTO jobs (name, phase, backend, template, template_version, params, rendered, last_error, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(j.name, j.phase, j.backend, j.template, j.version, JSON.stringify(j.params), j.rendered ? JSON.stringify(j.rendered) : null, j.lastError ?? null, now, now);
+    return this.job(Number(info.lastInsertRowid))!;
+  }
+  job(id: number): JobDetail | null {
+    const r = this.db.prepare('SELECT * FROM jobs WHERE id = ?').get(id) as JobRow | undefined;
+    return r ? toJob(r) : null;
+  }
+  requireJob(id: number): JobDetail {
+    const j = this.job(id);
+    if (!j) throw new AppError('JOB_NOT_FOUND', `no job ${id} in ClusterDeck (see \`clusterdeck jobs list\`)`, { id });
+    return j;
+  }
+  jobs(filter: { backend?: string; phase?: Job['phase'] } = {}): JobDetail[] {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (filter.backend) (where.push('backend = ?'), args.push(filter.backend));
+    if (filter.phase) (where.push('phase = ?'), args.push(filter.phase));
+    const sql = `SELECT * FROM jobs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id`;
+    return (this.db.prepare(sql).all(...args) as JobRow[]).map(toJob);
+  }
+  patchJob(id: number, patch: JobPatch): JobDetail {
+    const keys = Object.keys(patch) as (keyof JobPatch)[];
+    if (keys.length > 0) {
+      this.db.prepare(`UPDATE jobs SET ${keys.map((k) => `${k} = ?`).join(', ')}, updated_at = ? WHERE id = ?`).run(...keys.map((k) => patch[k] ?? null), nowIso(), id);
+    }
+    return this.requireJob(id);
+  }
+  deleteJob(id: number): void {
+    this.db.prepare('DELETE FROM jobs WHERE id = ?').run(id);
+  }
+}
