@@ -11,12 +11,12 @@ import { createSystemService } from './services/system/systemService';
 import { ChangeFeed } from './services/events/changeFeed';
 import { StreamHub } from './services/streams/streamHub';
 import { sshShellFactory } from './services/consoles/sshShell';
+import { solConsoleFactory } from './services/consoles/solConsole';
 import { SshPool } from './protocols/ssh';
 import { DbHostKeyStore } from './services/hostkeys/hostKeyStore';
 import { createHostKeysService } from './services/hostkeys/hostKeysService';
 import { createExecService } from './services/exec/execService';
 import { createPowerService } from './services/power';
-import { JobStore, createJobsService, createTemplatesService } from './services/jobs';
 
 export interface AppOptions {
   dataDir: string;
@@ -49,10 +49,8 @@ export function createApp(opts: AppOptions): App {
   // Terminals get their own connections: a long interactive session never holds an exec slot.
   const consolePool = new SshPool();
   streams.register('ssh', sshShellFactory({ inventory, vault, hostKeys, pool: consolePool }));
+  streams.register('sol', solConsoleFactory({ inventory, reveal: (name) => vault.reveal(name) }));
   const power = createPowerService({ db, audit, inventory, reveal: (name) => vault.reveal(name) });
-  const jobStore = new JobStore(db);
-  const templates = createTemplatesService(jobStore, audit);
-  const jobs = createJobsService({ store: jobStore, audit, vault, templates });
   const services: Services = {
     inventory,
     vault,
@@ -62,8 +60,6 @@ export function createApp(opts: AppOptions): App {
     streams,
     exec,
     hostkeys: createHostKeysService({ inventory, vault, audit, store: hostKeys }),
-    jobs,
-    templates,
   };
   return {
     dataDir: opts.dataDir,
