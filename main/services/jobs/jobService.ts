@@ -30,6 +30,11 @@ const strip = (j: JobDetail): Job => {
   return rest;
 };
 
+/** slurmrestd reports the output path as submitted (relative to the job's folder). */
+function absoluteOutput(path: string, job: JobDetail): string {
+  return isAbsolute(path) ? path : join(job.rendered?.spec.workDir ?? '/tmp', path);
+}
+
 export function createJobsService(deps: JobsDeps): JobsService {
   const { store, audit } = deps;
 
@@ -98,7 +103,7 @@ export function createJobsService(deps: JobsDeps): JobsService {
     }
     return store.patchJob(job.id, {
       state: mapSlurmState(s.state, s.reason), raw_state: s.state, reason: s.reason || null, exit_code: s.exitCode,
-      nodes: s.nodes || null, vanished: 0, ...(s.output ? { output: s.output } : {}),
+      nodes: s.nodes || null, vanished: 0, ...(s.output ? { output: absoluteOutput(s.output, job) } : {}),
     });
   }
 
