@@ -17,6 +17,8 @@ import { DbHostKeyStore } from './services/hostkeys/hostKeyStore';
 import { createHostKeysService } from './services/hostkeys/hostKeysService';
 import { createExecService } from './services/exec/execService';
 import { createPowerService } from './services/power';
+import { createFilesService } from './services/files/filesService';
+import { createForwardsService } from './services/forwards/forwardsService';
 
 export interface AppOptions {
   dataDir: string;
@@ -50,6 +52,10 @@ export function createApp(opts: AppOptions): App {
   const consolePool = new SshPool();
   streams.register('ssh', sshShellFactory({ inventory, vault, hostKeys, pool: consolePool }));
   streams.register('sol', solConsoleFactory({ inventory, reveal: (name) => vault.reveal(name) }));
+  // Files and forwards get connections of their own too: a big upload never slows a terminal.
+  const filesPool = new SshPool();
+  const forwardPool = new SshPool();
+  const forwards = createForwardsService({ inventory, vault, audit, hostKeys, pool: forwardPool });
   const power = createPowerService({ db, audit, inventory, reveal: (name) => vault.reveal(name) });
   const services: Services = {
     inventory,
@@ -60,6 +66,8 @@ export function createApp(opts: AppOptions): App {
     streams,
     exec,
     hostkeys: createHostKeysService({ inventory, vault, audit, store: hostKeys }),
+    files: createFilesService({ inventory, vault, audit, hostKeys, pool: filesPool }),
+    forwards,
   };
   return {
     dataDir: opts.dataDir,
@@ -71,6 +79,8 @@ export function createApp(opts: AppOptions): App {
     close: () => {
       streams.closeAll();
       void consolePool.close();
+      void forwards.closeAll().then(() => forwardPool.close());
+      void filesPool.close();
       void exec.close();
       void power.close(); // cancels running batches; their sessions close on the pool's socket
       feed.close();

@@ -9,6 +9,8 @@ import { powerRouter } from './routers/power';
 import { streamsRouter } from './routers/streams';
 import { execRouter } from './routers/exec';
 import { hostkeysRouter } from './routers/hostkeys';
+import { filesRouter } from './routers/files';
+import { forwardsRouter } from './routers/forwards';
 import { jobsRouter } from './routers/jobs';
 import { templatesRouter } from './routers/templates';
 
@@ -21,6 +23,8 @@ export const appRouter = router({
   streams: streamsRouter,
   exec: execRouter,
   hostkeys: hostkeysRouter,
+  files: filesRouter,
+  forwards: forwardsRouter,
   jobs: jobsRouter,
   templates: templatesRouter,
 });

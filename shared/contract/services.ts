@@ -12,6 +12,8 @@ import type * as power from './schemas/power';
 import type * as exec from './schemas/exec';
 import type * as hostkeys from './schemas/hostkeys';
 import type * as streams from './schemas/streams';
+import type * as files from './schemas/files';
+import type * as forwards from './schemas/forwards';
 import type * as jobs from './schemas/jobs';
 
 type In<T extends z.ZodType> = z.output<T>;
@@ -121,6 +123,58 @@ export interface TemplatesService {
   importText(actor: Actor, input: In<typeof jobs.TemplateImportInput>): jobs.Template;
 }
 
+export interface FilesService {
+  list(input: In<typeof files.RemoteRef>): Promise<files.ListResult>;
+  stat(input: In<typeof files.RemoteRef>): Promise<files.FileEntry>;
+  mkdir(actor: Actor, input: In<typeof files.MkdirInput>): Promise<{ path: string }>;
+  rename(actor: Actor, input: In<typeof files.RenameInput>): Promise<{ path: string }>;
+  remove(actor: Actor, input: In<typeof files.DeleteInput>): Promise<{ path: string }>;
+  readText(input: In<typeof files.RemoteRef>): Promise<files.ReadTextResult>;
+  writeText(actor: Actor, input: In<typeof files.WriteTextInput>): Promise<{ path: string; size: number }>;
+  upload(actor: Actor, input: In<typeof files.UploadInput>, signal?: CancelSignal): AsyncIterable<files.TransferEvent>;
+  download(actor: Actor, input: In<typeof files.DownloadInput>, signal?: CancelSignal): AsyncIterable<files.TransferEvent>;
+}
+
+export interface ForwardsService {
+  add(actor: Actor, input: In<typeof forwards.ForwardAddInput>): Promise<forwards.ForwardAddResult>;
+  list(): forwards.Forward[];
+  stop(actor: Actor, id: string): Promise<{ stopped: number }>;
+  stopAll(actor: Actor): Promise<{ stopped: number }>;
+}
+
+export interface JobsService {
+  listBackends(): jobs.Backend[];
+  addBackend(actor: Actor, input: In<typeof jobs.BackendInput>): jobs.Backend;
+  removeBackend(actor: Actor, name: string): void;
+  /** The exact script or manifest a submit would send. */
+  preview(input: In<typeof jobs.PreviewInput>): jobs.Rendered;
+  /** Draft, outbox (backend unreachable) or submitted; other failures keep the job as a draft and throw. */
+  submit(actor: Actor, input: In<typeof jobs.SubmitInput>, signal?: CancelSignal): Promise<jobs.JobDetail>;
+  /** Submits a draft or an outbox job now. */
+  send(actor: Actor, id: number, signal?: CancelSignal): Promise<jobs.JobDetail>;
+  list(actor: Actor, input: In<typeof jobs.ListInput>, signal?: CancelSignal): Promise<jobs.Job[]>;
+  show(id: number, signal?: CancelSignal): Promise<jobs.JobDetail>;
+  logs(input: In<typeof jobs.LogsInput>): Promise<z.infer<typeof jobs.LogsResult>>;
+  cancel(actor: Actor, id: number, signal?: CancelSignal): Promise<jobs.Job>;
+  control(actor: Actor, input: In<typeof jobs.ControlInput>, signal?: CancelSignal): Promise<jobs.Job>;
+  rerun(actor: Actor, id: number, signal?: CancelSignal): Promise<jobs.JobDetail>;
+  flushOutbox(actor: Actor, signal?: CancelSignal): Promise<z.infer<typeof jobs.FlushResult>>;
+  deleteJob(actor: Actor, id: number): Promise<void>;
+  partitions(backend: string | undefined, signal?: CancelSignal): Promise<z.infer<typeof jobs.Partition>[]>;
+  nodes(backend: string | undefined, signal?: CancelSignal): Promise<z.infer<typeof jobs.ClusterNode>[]>;
+}
+
+export interface TemplatesService {
+  list(): jobs.TemplateSummary[];
+  get(ref: In<typeof jobs.TemplateRef>): jobs.Template;
+  /** Saves a new version of a custom template. */
+  save(actor: Actor, input: In<typeof jobs.TemplateSaveInput>): jobs.Template;
+  clone(actor: Actor, input: In<typeof jobs.TemplateCloneInput>): jobs.Template;
+  remove(actor: Actor, name: string): void;
+  exportText(ref: In<typeof jobs.TemplateRef>): { filename: string; text: string };
+  importText(actor: Actor, input: In<typeof jobs.TemplateImportInput>): jobs.Template;
+}
+
 export interface Services {
   inventory: InventoryService;
   vault: VaultService;
@@ -132,4 +186,6 @@ export interface Services {
   hostkeys: HostKeysService;
   jobs: JobsService;
   templates: TemplatesService;
+  files: FilesService;
+  forwards: ForwardsService;
 }
