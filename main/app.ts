@@ -19,6 +19,7 @@ import { createExecService } from './services/exec/execService';
 import { createPowerService } from './services/power';
 import { createFilesService } from './services/files/filesService';
 import { createForwardsService } from './services/forwards/forwardsService';
+import { createDatasetsService } from './services/datasets/datasetsService';
 
 export interface AppOptions {
   dataDir: string;
@@ -68,6 +69,7 @@ export function createApp(opts: AppOptions): App {
     hostkeys: createHostKeysService({ inventory, vault, audit, store: hostKeys }),
     files: createFilesService({ inventory, vault, audit, hostKeys, pool: filesPool }),
     forwards,
+    datasets: createDatasetsService({ db, audit, dataDir: opts.dataDir }),
   };
   return {
     dataDir: opts.dataDir,

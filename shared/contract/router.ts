@@ -13,6 +13,7 @@ import { filesRouter } from './routers/files';
 import { forwardsRouter } from './routers/forwards';
 import { jobsRouter } from './routers/jobs';
 import { templatesRouter } from './routers/templates';
+import { datasetsRouter } from './routers/datasets';
 
 export const appRouter = router({
   inventory: inventoryRouter,
@@ -27,6 +28,7 @@ export const appRouter = router({
   forwards: forwardsRouter,
   jobs: jobsRouter,
   templates: templatesRouter,
+  datasets: datasetsRouter,
 });
 
 export type AppRouter = typeof appRouter;

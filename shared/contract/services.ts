@@ -15,6 +15,7 @@ import type * as streams from './schemas/streams';
 import type * as files from './schemas/files';
 import type * as forwards from './schemas/forwards';
 import type * as jobs from './schemas/jobs';
+import type * as datasets from './schemas/datasets';
 
 type In<T extends z.ZodType> = z.output<T>;
 
@@ -175,6 +176,24 @@ export interface TemplatesService {
   importText(actor: Actor, input: In<typeof jobs.TemplateImportInput>): jobs.Template;
 }
 
+export interface DatasetsService {
+  list(): datasets.DatasetSummary[];
+  get(name: string): datasets.DatasetSummary;
+  create(actor: Actor, input: In<typeof datasets.CreateInput>): Promise<datasets.CreateResult>;
+  remove(actor: Actor, name: string): { removed: boolean };
+  setLabels(actor: Actor, name: string, labels: datasets.LabelDef[]): datasets.DatasetSummary;
+  importAnnotations(actor: Actor, input: In<typeof datasets.ImportInput>): Promise<datasets.ImportResult>;
+  exportAnnotations(actor: Actor, input: In<typeof datasets.ExportInput>): Promise<datasets.ExportResult>;
+  images(input: In<typeof datasets.ImagesInput>): datasets.ImageList;
+  thumbnail(input: In<typeof datasets.ThumbnailInput>): Promise<z.output<typeof datasets.Thumbnail>>;
+  stats(input: In<typeof datasets.StatsInput>): datasets.Stats;
+  versions(name: string): datasets.Version[];
+  createVersion(actor: Actor, input: In<typeof datasets.VersionCreateInput>): datasets.Version;
+  publish(actor: Actor, input: In<typeof datasets.PublishInput>): Promise<z.output<typeof datasets.PublishResult>>;
+  queries(name: string): z.output<typeof datasets.SavedQuery>[];
+  saveQuery(actor: Actor, input: In<typeof datasets.SaveQueryInput>): z.output<typeof datasets.SavedQuery>;
+}
+
 export interface Services {
   inventory: InventoryService;
   vault: VaultService;
@@ -188,4 +207,5 @@ export interface Services {
   templates: TemplatesService;
   files: FilesService;
   forwards: ForwardsService;
+  datasets: DatasetsService;
 }

@@ -19,6 +19,7 @@ import { registerExec } from './commands/exec';
 import { registerHostkeys } from './commands/hostkeys';
 import { registerJobs } from './commands/jobs';
 import { registerTemplates } from './commands/templates';
+import { registerDatasets } from './commands/datasets';
 import { VERSION } from '../../version';
 import { sessionKeptOpen } from './lifecycle';
 
@@ -51,6 +52,7 @@ export async function main(argv: string[]): Promise<number> {
   registerHostkeys(program, getSession);
   registerJobs(program, getSession);
   registerTemplates(program, getSession);
+  registerDatasets(program, getSession);
   for (const c of program.commands) c.exitOverride();
 
   try {

@@ -59,7 +59,8 @@ export function readVocFile(text: string, file: string): ReadResult {
       raw.push(v);
     }
     const v = raw.map(Number);
-    if (v[2] < v[0] || v[3] < v[1]) return out.errors.push({ file, path: `${path}.bndbox`, reason: `xmax/ymax (${raw[2]}, ${raw[3]}) lie before xmin/ymin (${raw[0]}, ${raw[1]})` });
+    // Inclusive corners: a box narrower than a pixel has xmax between xmin - 1 and xmin.
+    if (v[2] < v[0] - 1 || v[3] < v[1] - 1) return out.errors.push({ file, path: `${path}.bndbox`, reason: `xmax/ymax (${raw[2]}, ${raw[3]}) lie more than a pixel before xmin/ymin (${raw[0]}, ${raw[1]})` });
     const a = emptyAnnotation(filename, name);
     a.bbox = vocToBbox(v);
     const outside = outsideImage(a.bbox, image);

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { procedure, router } from '../trpc';
+import * as ds from '../schemas/datasets';
+
+export const datasetsRouter = router({
+  list: procedure.output(z.array(ds.DatasetSummary)).query(({ ctx }) => ctx.services.datasets.list()),
+  get: procedure.input(ds.DatasetRef).output(ds.DatasetSummary).query(({ ctx, input }) => ctx.services.datasets.get(input.name)),
+  /** Records a folder of images where it is (nothing is copied) and reads each image's size. */
+  create: procedure.input(ds.CreateInput).output(ds.CreateResult).mutation(({ ctx, input }) => ctx.services.datasets.create(ctx.actor, input)),
+  remove: procedure.input(ds.DatasetRef).output(z.object({ removed: z.boolean() })).mutation(({ ctx, input }) => ctx.services.datasets.remove(ctx.actor, input.name)),
+  setLabels: procedure.input(z.object({ name: ds.DatasetRef.shape.name, labels: z.array(ds.LabelDef).max(10_000) })).output(ds.DatasetSummary)
+    .mutation(({ ctx, input }) => ctx.services.datasets.setLabels(ctx.actor, input.name, input.labels)),
+  import: procedure.input(ds.ImportInput).output(ds.ImportResult).mutation(({ ctx, input }) => ctx.services.datasets.importAnnotations(ctx.actor, input)),
+  export: procedure.input(ds.ExportInput).output(ds.ExportResult).mutation(({ ctx, input }) => ctx.services.datasets.exportAnnotations(ctx.actor, input)),
+  images: procedure.input(ds.ImagesInput).output(ds.ImageList).query(({ ctx, input }) => ctx.services.datasets.images(input)),
+  thumbnail: procedure.input(ds.ThumbnailInput).output(ds.Thumbnail).query(({ ctx, input }) => ctx.services.datasets.thumbnail(input)),
+  stats: procedure.input(ds.StatsInput).output(ds.Stats).query(({ ctx, input }) => ctx.services.datasets.stats(input)),
+  versions: procedure.input(ds.DatasetRef).output(z.array(ds.Version)).query(({ ctx, input }) => ctx.services.datasets.versions(input.name)),
+  createVersion: procedure.input(ds.VersionCreateInput).output(ds.Version).mutation(({ ctx, input }) => ctx.services.datasets.createVersion(ctx.actor, input)),
+  publish: procedure.input(ds.PublishInput).output(ds.PublishResult).mutation(({ ctx, input }) => ctx.services.datasets.publish(ctx.actor, input)),
+  queries: procedure.input(ds.DatasetRef).output(z.array(ds.SavedQuery)).query(({ ctx, input }) => ctx.services.datasets.queries(input.name)),
+  saveQuery: procedure.input(ds.SaveQueryInput).output(ds.SavedQuery).mutation(({ ctx, input }) => ctx.services.datasets.saveQuery(ctx.actor, input)),
+});

@@ -1,0 +1,149 @@
+import { z } from 'zod';
+import { Name } from './common';
+
+// Image datasets: folders of images that stay where they are, labels, annotations in one model
+// (box, polygons or RLE), import/export as COCO, Pascal VOC, YOLO (Ultralytics) and folder-per-class,
+// immutable versions, statistics and saved queries.
+
+export const DATASET_KINDS = ['classification', 'multilabel', 'detection', 'segmentation'] as const;
+export const DatasetKind = z.enum(DATASET_KINDS);
+export const DATASET_FORMATS = ['coco', 'voc', 'yolo', 'folder'] as const;
+export const DatasetFormat = z.enum(DATASET_FORMATS);
+export const IMAGE_STATUSES = ['unlabeled', 'labeled', 'reviewed'] as const;
+export const ImageStatus = z.enum(IMAGE_STATUSES);
+
+/** A path on the machine that runs ClusterDeck's main process (the renderer cannot read disks). */
+const LocalPath = z.string().min(1, 'a path is needed').max(4096);
+
+export const LabelDef = z.object({
+  name: z.string().trim().min(1).max(200),
+  color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a color such as #1677ff').default('#1677ff'),
+  hotkey: z.string().max(1).nullable().default(null),
+});
+export type LabelDef = z.infer<typeof LabelDef>;
+
+export const Label = z.object({ name: z.string(), color: z.string(), hotkey: z.string().nullable(), annotations: z.number().int() });
+export type Label = z.infer<typeof Label>;
+
+export const DatasetSummary = z.object({
+  name: z.string(),
+  kind: DatasetKind,
+  root: z.string(),
+  description: z.string(),
+  images: z.number().int(),
+  annotations: z.number().int(),
+  bytes: z.number(),
+  updatedAt: z.string(),
+  /** The newest published version's number. */
+  published: z.number().int().nullable(),
+  versions: z.number().int(),
+  labels: z.array(Label),
+});
+export type DatasetSummary = z.infer<typeof DatasetSummary>;
+
+/** One item that could not be read: file, and a line or a JSON/XML path, and why. */
+export const ItemError = z.object({ file: z.string(), line: z.number().int().optional(), path: z.string().optional(), reason: z.string() });
+export type ItemError = z.infer<typeof ItemError>;
+
+export const DatasetRef = z.object({ name: Name });
+
+export const CreateInput = z.object({
+  name: Name,
+  kind: DatasetKind,
+  folder: LocalPath,
+  description: z.string().max(2000).default(''),
+  labels: z.array(LabelDef).max(10_000).default([]),
+});
+export const CreateResult = z.object({ dataset: DatasetSummary, errors: z.array(ItemError) });
+export type CreateResult = z.infer<typeof CreateResult>;
+
+export const ImportInput = z.object({
+  name: Name,
+  format: DatasetFormat,
+  /** COCO: the JSON file. VOC: the folder of XML files. YOLO: data.yaml. Folder: unused (images are the classes). */
+  annotations: LocalPath.optional(),
+  /** The images folder; for a dataset that does not exist yet it becomes its root. */
+  images: LocalPath.optional(),
+  kind: DatasetKind.optional(),
+  yoloTask: z.enum(['detect', 'segment', 'auto']).default('auto'),
+  /** Import nothing when any item has an error. */
+  allOrNothing: z.boolean().default(false),
+  /** Replace the dataset's annotations instead of adding to them. */
+  replace: z.boolean().default(false),
+});
+export const ImportResult = z.object({
+  imported: z.boolean(),
+  images: z.number().int(),
+  annotations: z.number().int(),
+  labels: z.number().int(),
+  errors: z.array(ItemError),
+});
+export type ImportResult = z.infer<typeof ImportResult>;
+
+export const ExportInput = z.object({ name: Name, format: DatasetFormat, out: LocalPath, version: z.number().int().min(1).optional(), copyImages: z.boolean().default(true) });
+export const ExportResult = z.object({ out: z.string(), files: z.number().int(), images: z.number().int(), annotations: z.number().int(), warnings: z.array(ItemError) });
+export type ExportResult = z.infer<typeof ExportResult>;
+
+export const Counts = z.object({ images: z.number().int(), annotations: z.number().int(), labels: z.number().int(), perLabel: z.record(z.string(), z.number().int()) });
+export const VersionDiff = z.object({
+  imagesAdded: z.number().int(),
+  imagesRemoved: z.number().int(),
+  annotationsAdded: z.number().int(),
+  annotationsRemoved: z.number().int(),
+  labelsAdded: z.array(z.string()),
+  labelsRemoved: z.array(z.string()),
+});
+export const Version = z.object({
+  number: z.number().int(),
+  parent: z.number().int().nullable(),
+  message: z.string(),
+  createdAt: z.string(),
+  createdBy: z.string(),
+  counts: Counts,
+  diff: VersionDiff,
+  published: z.array(z.object({ format: DatasetFormat, path: z.string(), bytes: z.number(), createdAt: z.string() })),
+});
+export type Version = z.infer<typeof Version>;
+export const VersionCreateInput = z.object({ name: Name, message: z.string().max(2000).default('') });
+export const PublishInput = z.object({ name: Name, version: z.number().int().min(1), format: DatasetFormat, out: LocalPath });
+export const PublishResult = z.object({ path: z.string(), bytes: z.number(), files: z.number().int(), warnings: z.array(ItemError) });
+
+export const StatsInput = z.object({ name: Name, version: z.number().int().min(1).optional() });
+export const Histogram = z.array(z.object({ from: z.number(), to: z.number(), count: z.number().int() }));
+export const Stats = z.object({
+  images: z.number().int(),
+  annotations: z.number().int(),
+  statuses: z.record(z.string(), z.number().int()),
+  labels: z.array(z.object({ name: z.string(), annotations: z.number().int(), images: z.number().int(), boxSides: Histogram })),
+  /** sqrt(w·h) of every box, in pixels, on power-of-two bins. */
+  boxSides: Histogram,
+});
+export type Stats = z.infer<typeof Stats>;
+
+export const ImagesInput = z.object({
+  name: Name,
+  /** e.g. "width > 1000 and has label cat"; see the query help. */
+  query: z.string().max(2000).default(''),
+  status: ImageStatus.optional(),
+  offset: z.number().int().min(0).default(0),
+  limit: z.number().int().min(1).max(100_000).default(500),
+});
+export const ImageRow = z.object({
+  file: z.string(),
+  width: z.number().int().nullable(),
+  height: z.number().int().nullable(),
+  bytes: z.number(),
+  status: ImageStatus,
+  annotations: z.number().int(),
+  error: z.string().nullable(),
+});
+export type ImageRow = z.infer<typeof ImageRow>;
+export const ImageList = z.object({ total: z.number().int(), items: z.array(ImageRow) });
+export type ImageList = z.infer<typeof ImageList>;
+
+export const SaveQueryInput = z.object({ name: Name, query: z.string().min(1).max(2000), title: z.string().trim().min(1).max(200) });
+export const SavedQuery = z.object({ title: z.string(), query: z.string() });
+
+export const ThumbnailInput = z.object({ name: Name, file: z.string().min(1).max(4096), size: z.number().int().min(16).max(1024).default(160) });
+/** A data: URL (the CSP allows data: images; never file:// or the network). */
+export const Thumbnail = z.object({ dataUrl: z.string(), width: z.number().int().nullable(), height: z.number().int().nullable() });
