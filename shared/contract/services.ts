@@ -143,39 +143,6 @@ export interface ForwardsService {
   stopAll(actor: Actor): Promise<{ stopped: number }>;
 }
 
-export interface JobsService {
-  listBackends(): jobs.Backend[];
-  addBackend(actor: Actor, input: In<typeof jobs.BackendInput>): jobs.Backend;
-  removeBackend(actor: Actor, name: string): void;
-  /** The exact script or manifest a submit would send. */
-  preview(input: In<typeof jobs.PreviewInput>): jobs.Rendered;
-  /** Draft, outbox (backend unreachable) or submitted; other failures keep the job as a draft and throw. */
-  submit(actor: Actor, input: In<typeof jobs.SubmitInput>, signal?: CancelSignal): Promise<jobs.JobDetail>;
-  /** Submits a draft or an outbox job now. */
-  send(actor: Actor, id: number, signal?: CancelSignal): Promise<jobs.JobDetail>;
-  list(actor: Actor, input: In<typeof jobs.ListInput>, signal?: CancelSignal): Promise<jobs.Job[]>;
-  show(id: number, signal?: CancelSignal): Promise<jobs.JobDetail>;
-  logs(input: In<typeof jobs.LogsInput>): Promise<z.infer<typeof jobs.LogsResult>>;
-  cancel(actor: Actor, id: number, signal?: CancelSignal): Promise<jobs.Job>;
-  control(actor: Actor, input: In<typeof jobs.ControlInput>, signal?: CancelSignal): Promise<jobs.Job>;
-  rerun(actor: Actor, id: number, signal?: CancelSignal): Promise<jobs.JobDetail>;
-  flushOutbox(actor: Actor, signal?: CancelSignal): Promise<z.infer<typeof jobs.FlushResult>>;
-  deleteJob(actor: Actor, id: number): Promise<void>;
-  partitions(backend: string | undefined, signal?: CancelSignal): Promise<z.infer<typeof jobs.Partition>[]>;
-  nodes(backend: string | undefined, signal?: CancelSignal): Promise<z.infer<typeof jobs.ClusterNode>[]>;
-}
-
-export interface TemplatesService {
-  list(): jobs.TemplateSummary[];
-  get(ref: In<typeof jobs.TemplateRef>): jobs.Template;
-  /** Saves a new version of a custom template. */
-  save(actor: Actor, input: In<typeof jobs.TemplateSaveInput>): jobs.Template;
-  clone(actor: Actor, input: In<typeof jobs.TemplateCloneInput>): jobs.Template;
-  remove(actor: Actor, name: string): void;
-  exportText(ref: In<typeof jobs.TemplateRef>): { filename: string; text: string };
-  importText(actor: Actor, input: In<typeof jobs.TemplateImportInput>): jobs.Template;
-}
-
 export interface DatasetsService {
   list(): datasets.DatasetSummary[];
   get(name: string): datasets.DatasetSummary;
