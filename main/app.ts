@@ -17,6 +17,7 @@ import { DbHostKeyStore } from './services/hostkeys/hostKeyStore';
 import { createHostKeysService } from './services/hostkeys/hostKeysService';
 import { createExecService } from './services/exec/execService';
 import { createPowerService } from './services/power';
+import { JobStore, createJobsService, createTemplatesService } from './services/jobs';
 import { createFilesService } from './services/files/filesService';
 import { createForwardsService } from './services/forwards/forwardsService';
 import { createDatasetsService } from './services/datasets/datasetsService';
@@ -58,6 +59,9 @@ export function createApp(opts: AppOptions): App {
   const forwardPool = new SshPool();
   const forwards = createForwardsService({ inventory, vault, audit, hostKeys, pool: forwardPool });
   const power = createPowerService({ db, audit, inventory, reveal: (name) => vault.reveal(name) });
+  const jobStore = new JobStore(db);
+  const templates = createTemplatesService(jobStore, audit);
+  const jobs = createJobsService({ store: jobStore, audit, vault, templates });
   const services: Services = {
     inventory,
     vault,
@@ -67,6 +71,8 @@ export function createApp(opts: AppOptions): App {
     streams,
     exec,
     hostkeys: createHostKeysService({ inventory, vault, audit, store: hostKeys }),
+    jobs,
+    templates,
     files: createFilesService({ inventory, vault, audit, hostKeys, pool: filesPool }),
     forwards,
     datasets: createDatasetsService({ db, audit, dataDir: opts.dataDir }),
