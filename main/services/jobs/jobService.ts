@@ -22,6 +22,8 @@ export interface JobsDeps {
   templates: { resolve(name: string, version?: number): ResolvedTemplate };
   /** Request timeout towards backends (ms). */
   timeoutMs?: number;
+  /** Tests substitute a fake cluster here. */
+  makeClient?: (b: Backend) => SlurmClient;
 }
 
 const abortOf = (s?: CancelSignal) => s as AbortSignal | undefined;
@@ -49,11 +51,11 @@ export function createJobsService(deps: JobsDeps): JobsService {
     if (all.length === 0) throw new AppError('JOB_NO_BACKEND', 'no backend is configured; add one with `clusterdeck backends add NAME --kind slurm-cli|slurm-rest ...`');
     throw new AppError('JOB_BACKEND_REQUIRED', `several backends are configured (${all.map((x) => x.name).join(', ')}); choose one with --backend`);
   }
-  const client = (b: Backend): SlurmClient => clientFor(b, deps.vault, deps.timeoutMs);
+  const client = (b: Backend): SlurmClient => (deps.makeClient ?? ((x: Backend) => clientFor(x, deps.vault, deps.timeoutMs)))(b);
 
-  function render(template: string, version: number | undefined, params: Params, b: Backend | null): Rendered {
+  function render(template: string, version: number | undefined, params: Params, b: Backend | null, forSubmit = true): Rendered {
     const t = deps.templates.resolve(template, version);
-    if (t.body.target === 'kubernetes' && b) {
+    if (t.body.target === 'kubernetes' && b && forSubmit) {
       throw new AppError('JOB_TARGET_MISMATCH', `template ${template} is a Kubernetes manifest and backend ${b.name} is Slurm; Kubernetes backends are not available yet (preview or export it instead)`, { template });
     }
     const workDir = b ? (b.workDir ?? (sharesFilesystem(b) ? process.cwd() : '/tmp')) : null;
@@ -172,7 +174,7 @@ export function createJobsService(deps: JobsDeps): JobsService {
 
     preview(input) {
       const b = input.backend || store.backends().length > 0 ? backendOf(input.backend) : null;
-      return render(input.template, input.version, input.params, b);
+      return render(input.template, input.version, input.params, b, false);
     },
 
     async submit(actor, input, signal) {
