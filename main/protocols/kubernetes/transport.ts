@@ -68,7 +68,11 @@ export class Transport {
     const headers: Record<string, string> = { Accept: 'application/json' };
     (init.headers as unknown as { forEach(cb: (v: string, k: string) => void): void }).forEach((v, k) => (headers[k] = v));
     const body = spec.body === undefined ? undefined : JSON.stringify(spec.body);
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (body !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      // Node sends DELETE bodies neither chunked nor sized unless told the length.
+      headers['Content-Length'] = String(Buffer.byteLength(body));
+    }
 
     const url = new URL(this.server.replace(/\/+$/, '') + spec.path);
     for (const [k, v] of Object.entries(spec.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
