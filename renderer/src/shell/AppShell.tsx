@@ -13,6 +13,7 @@ import { AuditPage } from '../pages/audit/AuditPage';
 import { ConsolesPage } from '../pages/consoles/ConsolesPage';
 import { SettingsPage } from '../pages/settings/SettingsPage';
 import { ComingPage } from '../pages/coming/ComingPage';
+import { DatasetsPage } from '../pages/datasets/DatasetsPage';
 import { ShortcutSheet } from './ShortcutSheet';
 
 function PageView({ page }: { page: Page }) {
@@ -22,6 +23,7 @@ function PageView({ page }: { page: Page }) {
     case 'consoles': return <ConsolesPage />;
     case 'audit': return <AuditPage />;
     case 'settings': return <SettingsPage />;
+    case 'datasets': return <DatasetsPage />;
     default: return <ComingPage page={page} />;
   }
 }

@@ -1,0 +1,59 @@
+import { useState } from 'react';
+import { Button, Input, Select, Space, Table, Tag, Typography } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../api/client';
+import { useCall } from '../../state/useCall';
+import { useErrorNotice } from '../../components/errors';
+import { IMAGE_STATUSES, type ImageRow } from '../../../../shared/contract/schemas/datasets';
+import { Thumb } from './Thumb';
+import { sizeText } from './format';
+
+const STATUS_COLORS: Record<string, string> = { unlabeled: 'default', labeled: 'blue', reviewed: 'green' };
+
+/** Images with status and thumbnails; filter by status or a query ("width > 1000 and has label cat"), save queries. */
+export function ImagesTab({ name }: { name: string }) {
+  const { t } = useTranslation('datasets');
+  const notifyError = useErrorNotice();
+  const [status, setStatus] = useState<(typeof IMAGE_STATUSES)[number]>();
+  const [query, setQuery] = useState('');
+  const [draft, setDraft] = useState('');
+  const images = useCall(() => api.datasets.images.query({ name, query, status, offset: 0, limit: 100_000 }), [name, query, status], ['datasets']);
+  const saved = useCall(() => api.datasets.queries.query({ name }), [name], ['datasets']);
+
+  const save = () => {
+    const title = window.prompt(t('images.saveTitle'));
+    if (title) api.datasets.saveQuery.mutate({ name, title, query: draft }).then(saved.reload, notifyError);
+  };
+
+  return (
+    <Space direction="vertical" style={{ width: '100%' }}>
+      <Space wrap>
+        <Select allowClear placeholder={t('images.status')} style={{ width: 140 }} value={status} onChange={setStatus} options={IMAGE_STATUSES.map((s) => ({ value: s, label: t(`statuses.${s}`) }))} />
+        <Input.Search style={{ width: 420 }} placeholder={t('images.queryPlaceholder')} value={draft} onChange={(e) => setDraft(e.target.value)} onSearch={setQuery} data-testid="datasets-query" allowClear />
+        <Button disabled={!draft} onClick={save}>{t('images.save')}</Button>
+        <Select style={{ width: 200 }} placeholder={t('images.saved')} value={null} onChange={(q: string) => { setDraft(q); setQuery(q); }}
+          options={(saved.data ?? []).map((q) => ({ value: q.query, label: q.title }))} />
+        <Typography.Text type="secondary">{t('images.total', { total: images.data?.total ?? 0 })}</Typography.Text>
+      </Space>
+      {images.error && <Typography.Text type="danger">{images.error.message}</Typography.Text>}
+      <Table<ImageRow>
+        rowKey="file"
+        size="small"
+        virtual
+        loading={images.loading}
+        scroll={{ y: 480 }}
+        pagination={false}
+        dataSource={images.data?.items ?? []}
+        columns={[
+          { title: '', key: 'thumb', width: 80, render: (_: unknown, r) => <Thumb dataset={name} file={r.file} /> },
+          { title: t('images.file'), dataIndex: 'file', ellipsis: true },
+          { title: t('images.size'), key: 'size', width: 110, render: (_: unknown, r) => (r.width ? `${r.width}×${r.height}` : '') },
+          { title: t('images.bytes'), dataIndex: 'bytes', width: 90, align: 'right', render: (b: number) => sizeText(b) },
+          { title: t('images.annotations'), dataIndex: 'annotations', width: 100, align: 'right' },
+          { title: t('images.status'), dataIndex: 'status', width: 110, render: (s: string) => <Tag color={STATUS_COLORS[s]}>{t(`statuses.${s}`)}</Tag> },
+          { title: t('images.error'), dataIndex: 'error', width: 220, ellipsis: true, render: (e: string | null) => e && <Typography.Text type="danger">{e}</Typography.Text> },
+        ]}
+      />
+    </Space>
+  );
+}
