@@ -17,6 +17,8 @@ import { registerSensors } from './commands/sensors';
 import { registerSel } from './commands/sel';
 import { registerExec } from './commands/exec';
 import { registerHostkeys } from './commands/hostkeys';
+import { registerFiles } from './commands/files';
+import { registerForward } from './commands/forward';
 import { registerJobs } from './commands/jobs';
 import { registerTemplates } from './commands/templates';
 import { registerDatasets } from './commands/datasets';
@@ -50,6 +52,8 @@ export async function main(argv: string[]): Promise<number> {
   registerSel(program, getSession);
   registerExec(program, getSession);
   registerHostkeys(program, getSession);
+  registerFiles(program, getSession);
+  registerForward(program, getSession);
   registerJobs(program, getSession);
   registerTemplates(program, getSession);
   registerDatasets(program, getSession);
