@@ -17,8 +17,6 @@ import { DbHostKeyStore } from './services/hostkeys/hostKeyStore';
 import { createHostKeysService } from './services/hostkeys/hostKeysService';
 import { createExecService } from './services/exec/execService';
 import { createPowerService } from './services/power';
-import { createFilesService } from './services/files/filesService';
-import { createForwardsService } from './services/forwards/forwardsService';
 import { JobStore, createJobsService, createTemplatesService } from './services/jobs';
 import { createFilesService } from './services/files/filesService';
 import { createForwardsService } from './services/forwards/forwardsService';
@@ -73,8 +71,6 @@ export function createApp(opts: AppOptions): App {
     streams,
     exec,
     hostkeys: createHostKeysService({ inventory, vault, audit, store: hostKeys }),
-    files: createFilesService({ inventory, vault, audit, hostKeys, pool: filesPool }),
-    forwards,
     jobs,
     templates,
     files: createFilesService({ inventory, vault, audit, hostKeys, pool: filesPool }),
