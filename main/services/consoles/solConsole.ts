@@ -3,6 +3,7 @@ import { IpmiEndpointPool } from '../../protocols/ipmi';
 import { openSol, type SolConsole } from '../../protocols/ipmi/sol';
 import { resolveTargets, type ResolveDeps } from '../power/targets';
 import type { ByteSession, SessionFactory } from '../streams/byteSession';
+import { SolEscape } from './solEscape';
 
 const SETUP_TIMEOUT_MS = 8_000;
 
@@ -40,12 +41,22 @@ export function solConsoleFactory(deps: SolConsoleDeps): SessionFactory {
   };
 }
 
-/** A SolConsole as a ByteSession, plus sendBreak for front doors that offer it. */
+/**
+ * A SolConsole as a ByteSession, plus sendBreak for front doors that offer it. Typing "~B" at the
+ * start of a line sends a break too (ipmitool's escape; "~~" types one "~").
+ */
 export function solByteSession(sol: SolConsole): ByteSession & { sendBreak(): void } {
+  const escape = new SolEscape();
   return {
     onData: (listener) => sol.onData(listener),
     onExit: (listener) => sol.onEnd(({ reason, error }) => listener({ code: null, reason: error ? error.message : reason })),
-    write: (data) => { if (sol.isOpen) sol.write(data); },
+    write: (data) => {
+      for (const part of escape.feed(data)) {
+        if (!sol.isOpen) return;
+        if (part === 'break') sol.sendBreak();
+        else sol.write(part);
+      }
+    },
     resize: () => undefined, // a serial line has no window size
     pause: () => sol.pause(),
     resume: () => sol.resume(),
