@@ -5,12 +5,14 @@ import enInventory from './locales/en/inventory.json';
 import enAudit from './locales/en/audit.json';
 import enSettings from './locales/en/settings.json';
 import enConsoles from './locales/en/consoles.json';
+import enJobs from './locales/en/jobs.json';
 import enDatasets from './locales/en/datasets.json';
 import zhCommon from './locales/zh-CN/common.json';
 import zhInventory from './locales/zh-CN/inventory.json';
 import zhAudit from './locales/zh-CN/audit.json';
 import zhSettings from './locales/zh-CN/settings.json';
 import zhConsoles from './locales/zh-CN/consoles.json';
+import zhJobs from './locales/zh-CN/jobs.json';
 import zhDatasets from './locales/zh-CN/datasets.json';
 import enErrors from '../../../shared/i18n/errors.en.json';
 import zhErrors from '../../../shared/i18n/errors.zh-CN.json';
@@ -21,8 +23,8 @@ export type Language = (typeof LANGUAGES)[number];
 // Every catalog is bundled: the app must work with no network.
 void i18n.use(initReactI18next).init({
   resources: {
-    en: { common: enCommon, datasets: enDatasets, inventory: enInventory, audit: enAudit, settings: enSettings, consoles: enConsoles, errors: enErrors },
-    'zh-CN': { common: zhCommon, datasets: zhDatasets, inventory: zhInventory, audit: zhAudit, settings: zhSettings, consoles: zhConsoles, errors: zhErrors },
+    en: { common: enCommon, datasets: enDatasets, inventory: enInventory, audit: enAudit, settings: enSettings, consoles: enConsoles, jobs: enJobs, errors: enErrors },
+    'zh-CN': { common: zhCommon, datasets: zhDatasets, inventory: zhInventory, audit: zhAudit, settings: zhSettings, consoles: zhConsoles, jobs: zhJobs, errors: zhErrors },
   },
   lng: 'en',
   fallbackLng: 'en',

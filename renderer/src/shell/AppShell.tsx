@@ -13,6 +13,8 @@ import { AuditPage } from '../pages/audit/AuditPage';
 import { ConsolesPage } from '../pages/consoles/ConsolesPage';
 import { SettingsPage } from '../pages/settings/SettingsPage';
 import { ComingPage } from '../pages/coming/ComingPage';
+import { JobsPage } from '../pages/jobs/JobsPage';
+import { TemplatesPage } from '../pages/templates/TemplatesPage';
 import { DatasetsPage } from '../pages/datasets/DatasetsPage';
 import { ShortcutSheet } from './ShortcutSheet';
 
@@ -23,6 +25,8 @@ function PageView({ page }: { page: Page }) {
     case 'consoles': return <ConsolesPage />;
     case 'audit': return <AuditPage />;
     case 'settings': return <SettingsPage />;
+    case 'jobs': return <JobsPage />;
+    case 'templates': return <TemplatesPage />;
     case 'datasets': return <DatasetsPage />;
     default: return <ComingPage page={page} />;
   }
