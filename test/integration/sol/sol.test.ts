@@ -1,10 +1,11 @@
 // Serial over LAN against lab BMCs (ipmi_sim bridged to the lab's simulated serial consoles).
+import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBmcs, type BmcGroup, type BmcPeer } from '../../../main/lab';
 import { IpmiEndpointPool } from '../../../main/protocols/ipmi';
 import { openSol, type SolConsole, type OpenSolOptions } from '../../../main/protocols/ipmi/sol';
 import { AppError } from '../../../shared/errors';
-import { ipmitool, removeDir, tempStateDir } from '../lab/helpers';
+import { ipmitool, ipmitoolArgs, removeDir, tempStateDir } from '../lab/helpers';
 
 interface Opened {
   sol: SolConsole;
@@ -177,5 +178,34 @@ describe('SOL over RMCP+ against lab BMCs', () => {
     expect(ends).toEqual(['cancelled']);
     const next = await open(b);
     await next.sol.close();
+  });
+
+  it('cross-check with ipmitool: each side sees the other as busy, and our console ends when ipmitool deactivates it', async () => {
+    const b = bmcs!.bmcs[0];
+    // stdbuf: ipmitool's stdout is a pipe here and would otherwise be block-buffered until exit.
+    const child = spawn('stdbuf', ['-o0', 'ipmitool', ...ipmitoolArgs(b), 'sol', 'activate'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString('latin1')));
+    child.stderr.on('data', () => {});
+    const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+    try {
+      const until = Date.now() + 10_000;
+      while (!/SOL Session operational/.test(out) && Date.now() < until) await new Promise((r) => setTimeout(r, 25));
+      expect(out).toMatch(/SOL Session operational/);
+      const err = await openSol(pool, endpoint(b)).then(() => null, (e: unknown) => e);
+      expect(AppError.is(err) && err.code).toBe('SOL_BUSY');
+      child.stdin.write('\r~.');
+      await exited;
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+
+    const c = await open(b, { keepaliveMs: 200 });
+    const ended = new Promise<string>((resolve) => c.sol.onEnd((e) => resolve(e.reason)));
+    const theirs = await ipmitool(b, 'sol', 'activate').then((o) => o, (e: { stdout?: string; stderr?: string }) => `${e.stdout ?? ''}${e.stderr ?? ''}`);
+    expect(theirs).toMatch(/already active/i);
+    await ipmitool(b, 'sol', 'deactivate');
+    expect(await ended).toMatch(/deactivated on the BMC/);
+    expect(c.sol.isOpen).toBe(false);
   });
 });
