@@ -1,8 +1,8 @@
 // Log lines of one pod container, followed as the server writes them. Aborting the signal ends
 // the iteration quietly (the reader asked for it) and closes the connection.
 
-import { createInterface } from 'node:readline';
 import { AppError } from '../../../shared/errors';
+import { linesOf } from './lines';
 import type { Transport } from './transport';
 
 export interface LogOptions {
@@ -26,7 +26,7 @@ export async function* podLogLines(transport: Transport, namespace: string, pod:
     timeoutMs: o.timeoutMs,
     facts: { verb: 'get', resource: 'pods/log', namespace, name: pod },
   });
-  const lines = createInterface({ input: res, crlfDelay: Infinity });
+  const lines = linesOf(res);
   try {
     for await (const line of lines) yield line;
   } catch (err) {

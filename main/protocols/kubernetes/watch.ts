@@ -2,8 +2,8 @@
 // drops, re-lists when the server answers 410 Gone (history compacted), and ends only when the
 // caller aborts or the server says something retrying cannot fix (401, 403, CRD missing).
 
-import { createInterface } from 'node:readline';
 import { AppError } from '../../../shared/errors';
+import { linesOf } from './lines';
 import { httpError } from './errors';
 import type { K8sObject, WatchEvent } from './types';
 import type { RequestSpec, Transport } from './transport';
@@ -50,7 +50,7 @@ export async function runWatch(transport: Transport, target: WatchTarget, onEven
         facts: { ...target.facts, verb: 'watch' },
       });
       attempt = 0;
-      const lines = createInterface({ input: res, crlfDelay: Infinity });
+      const lines = linesOf(res);
       try {
         for await (const line of lines) {
           if (!line.trim()) continue;
