@@ -73,6 +73,8 @@ export class FakeKubeApiServer {
   readonly forbidden: Array<{ user?: string; verb: string; resource: string; namespace?: string }> = [];
   /** Requests for which this returns true get no answer at all (to test timeouts). */
   hang: ((r: SeenRequest) => boolean) | null = null;
+  /** Called before each authenticated request is served (e.g. to change an object under the client). */
+  beforeServe: ((r: SeenRequest) => void) | null = null;
   readonly requests: SeenRequest[] = [];
   readonly controllers = new Controllers(this);
 
@@ -310,6 +312,7 @@ export class FakeKubeApiServer {
         return status(res, 400, 'BadRequest', 'the request body is not JSON');
       }
       try {
+        this.beforeServe?.(seen);
         this.route(req.method ?? 'GET', url.pathname, query, body, user, res);
       } catch (err) {
         status(res, 500, 'InternalError', (err as Error).message);
