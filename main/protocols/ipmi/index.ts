@@ -7,6 +7,7 @@
 //   await pool.close();                                     // closes sessions still open, then the socket
 //
 // Errors are AppError with codes IPMI_* (see errors.ts); messages and params never hold a password.
+// Serial over LAN on a session: see ./sol (openSol, SolConsole; errors SOL_*).
 export { IpmiEndpointPool, type IpmiPoolOptions, type PoolStats, type ProbeResult } from './transport';
 export { IpmiSession, normalizePrivilege } from './session';
 export { openIpmiSession, withIpmiSession, ipmiBatch, type BatchOptions } from './api';
