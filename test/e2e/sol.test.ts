@@ -44,4 +44,21 @@ describe('Consoles: Serial over LAN terminals in Chromium', () => {
     await expect.poll(() => screen('node002'), { timeout: 20_000 }).toMatch(/bmc002 login:/);
     await shot(page, 'consoles-sol-en');
   });
+
+  it('closing the panes deactivates SOL: the same node opens again at once (no busy payload)', async () => {
+    const closeButtons = page.getByRole('button', { name: 'Close', exact: true });
+    await expect.poll(() => closeButtons.count()).toBe(2);
+    await closeButtons.first().click();
+    await closeButtons.first().click();
+    await expect.poll(() => page.getByTestId('terminal-node001').count()).toBe(0);
+    await page.getByTestId('console-nodes').fill('node001');
+    await page.getByTestId('console-open').click();
+    await page.getByTestId('terminal-node001').click();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => screen('node001'), { timeout: 20_000 }).toMatch(/bmc001 login:/);
+    expect(await screen('node001')).not.toMatch(/SOL_BUSY|already active/);
+    await page.keyboard.type('again');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => screen('node001')).toMatch(/^echo: again$/m);
+  });
 });
