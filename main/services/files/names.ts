@@ -1,7 +1,6 @@
 // Remote names are bytes. ssh2's SFTP client decodes names as UTF-8 (lossily) and encodes paths
 // as UTF-8, so a name that is not valid UTF-8 cannot go through it; those are listed and handled
 // through a shell on the same connection, with the bytes spelled as printf octal escapes.
-import { posix } from 'node:path';
 
 const strict = new TextDecoder('utf-8', { fatal: true });
 
@@ -104,4 +103,3 @@ export function isAbsolute(p: Buffer): boolean {
   return p.length > 0 && p[0] === 0x2f;
 }
 
-export { posix };
