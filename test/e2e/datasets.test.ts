@@ -1,0 +1,91 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, recordRequests, setLanguage, shot } from '../support/browser';
+import { startServe, type ServeProcess } from '../support/serveProcess';
+import { tempDir } from '../support/tmp';
+
+describe('Datasets page in Chromium', () => {
+  const t = tempDir();
+  const data = path.join(t.dir, 'data');
+  const imgs = path.join(t.dir, 'photos');
+  let serve: ServeProcess;
+  let browser: Browser;
+  let page: Page;
+  let requests: string[];
+
+  beforeAll(async () => {
+    fs.mkdirSync(path.join(imgs, 'sub'), { recursive: true });
+    await sharp({ create: { width: 640, height: 480, channels: 3, background: '#c84' } }).jpeg().toFile(path.join(imgs, 'a.jpg'));
+    await sharp({ create: { width: 50, height: 40, channels: 3, background: '#48c' } }).png().toFile(path.join(imgs, 'sub', '猫.png'));
+    const png = await sharp({ create: { width: 200, height: 200, channels: 3, background: '#0f0' } }).png().toBuffer();
+    fs.writeFileSync(path.join(imgs, 'broken.png'), png.subarray(0, png.length >> 1));
+    fs.writeFileSync(path.join(t.dir, 'coco.json'), JSON.stringify({
+      images: [{ id: 1, file_name: 'a.jpg', width: 640, height: 480 }, { id: 2, file_name: 'sub/猫.png', width: 50, height: 40 }],
+      categories: [{ id: 1, name: 'cat' }, { id: 3, name: 'dog' }],
+      annotations: [
+        { id: 1, image_id: 1, category_id: 1, bbox: [10, 10, 100, 80] },
+        { id: 2, image_id: 1, category_id: 3, bbox: [200.5, 100.25, 40, 40] },
+        { id: 3, image_id: 2, category_id: 1, bbox: [600, 0, 10, 10] },
+      ],
+    }));
+    serve = await startServe(data);
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    requests = recordRequests(page);
+    await page.goto(serve.url);
+    await setLanguage(page, 'en');
+    await page.getByTestId('nav-datasets').click();
+  });
+  afterAll(async () => { await browser?.close(); await serve?.stop(); t.cleanup(); });
+
+  it('creates a dataset from a typed folder path and reports the unreadable file', async () => {
+    await page.getByTestId('datasets-create').click();
+    await page.getByTestId('datasets-create-name').fill('photos');
+    await page.getByTestId('datasets-create-folder').fill(imgs);
+    await page.getByText('Create', { exact: true }).click();
+    await expect.poll(() => page.locator('.ant-modal').innerText()).toMatch(/Created; 1 files could not be read[\s\S]*broken\.png: cannot read the image/);
+    await page.getByText('Close', { exact: true }).click();
+    await expect.poll(() => page.getByTestId('datasets-table').innerText()).toMatch(/photos\s+Object detection\s+3\s+0/);
+  });
+
+  it('shows images with thumbnails made by main, as data: URLs', async () => {
+    // creating opened the dataset's drawer
+    const drawer = page.getByTestId('datasets-drawer');
+    await expect.poll(() => drawer.locator('img').count()).toBe(2);
+    const srcs = await drawer.locator('img').evaluateAll((els) => els.map((e) => (e as HTMLImageElement).src.slice(0, 16)));
+    expect(srcs).toEqual(['data:image/webp;', 'data:image/webp;']);
+    await shot(page, 'datasets-images-en');
+  });
+
+  it('imports COCO with a per-item error, then queries, versions and statistics', async () => {
+    await page.getByTestId('datasets-import').click();
+    const modal = page.locator('.ant-modal').last();
+    await modal.locator('input').nth(1).fill(path.join(t.dir, 'coco.json'));
+    await modal.locator('input').nth(2).fill(imgs);
+    await modal.getByText('All or nothing').click(); // off: keep what is good
+    await modal.getByRole('button', { name: 'Import' }).click();
+    await expect.poll(() => modal.innerText()).toMatch(/Imported 2 annotations on 2 images[\s\S]*annotations\[2\]\.bbox\]: box \[600, 0, 10, 10\] extends outside the 50×40 image/);
+    await modal.locator('.ant-modal-footer').getByRole('button', { name: 'Close' }).click();
+
+    await page.getByTestId('datasets-query').locator('input').fill('width > 100 and has label dog');
+    await page.getByTestId('datasets-query').locator('input').press('Enter');
+    await expect.poll(() => page.getByTestId('datasets-drawer').innerText()).toMatch(/1 images/);
+
+    await page.getByRole('tab', { name: 'Versions' }).click();
+    await page.getByTestId('datasets-version-create').click();
+    await expect.poll(() => page.getByTestId('datasets-drawer').innerText()).toMatch(/v1[\s\S]*\+2 −0 \/ \+3 −0/);
+
+    await page.getByRole('tab', { name: 'Statistics' }).click();
+    await expect.poll(() => page.getByTestId('datasets-drawer').innerText()).toMatch(/3 images, 2 annotations/);
+    await shot(page, 'datasets-stats-en');
+  });
+
+  it('asked nothing of the network and nothing by file://', () => {
+    const origin = new URL(serve.url).origin;
+    const wsOrigin = origin.replace(/^http/, 'ws');
+    expect(requests.filter((u) => !u.startsWith(origin) && !u.startsWith(wsOrigin) && !u.startsWith('data:'))).toEqual([]);
+  });
+});
