@@ -203,6 +203,7 @@ export class SolConsole {
       throw e;
     }
     signal?.addEventListener('abort', this.onAbort, { once: true });
+    if (signal?.aborted) void this.end({ reason: 'cancelled' }); // aborted while Activate Payload was answered
     this.pump(); // the synchronising empty packet
     const keepaliveMs = this.opts.keepaliveMs ?? 20_000;
     this.keepaliveTimer = setInterval(() => void this.keepalive(), keepaliveMs);
