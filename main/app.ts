@@ -61,7 +61,9 @@ export function createApp(opts: AppOptions): App {
   const power = createPowerService({ db, audit, inventory, reveal: (name) => vault.reveal(name) });
   const jobStore = new JobStore(db);
   const templates = createTemplatesService(jobStore, audit);
-  const jobs = createJobsService({ store: jobStore, audit, vault, templates });
+  // Slurm login nodes over SSH get their own pool too.
+  const jobsPool = new SshPool();
+  const jobs = createJobsService({ store: jobStore, audit, vault, templates, ssh: { pool: jobsPool, hostKeys } });
   const services: Services = {
     inventory,
     vault,
@@ -89,6 +91,7 @@ export function createApp(opts: AppOptions): App {
       void consolePool.close();
       void forwards.closeAll().then(() => forwardPool.close());
       void filesPool.close();
+      void jobsPool.close();
       void exec.close();
       void power.close(); // cancels running batches; their sessions close on the pool's socket
       feed.close();
