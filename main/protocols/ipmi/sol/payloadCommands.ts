@@ -17,7 +17,10 @@ export const SolActivation = {
   authenticate: 0x40,
   /** Bits 3:2 = 01b: serial/modem alerts are deferred while SOL is active. */
   alertsDeferred: 0x04,
-  /** Bit 1: CTS and DCD/DSR stay as the console's operation bits say from the first packet on. */
+  /**
+   * Bit 1, SOL startup handshake: CTS and DCD/DSR stay deasserted until the console's first SOL
+   * packet (our empty synchronising one, with those operation bits clear) asserts them. As ipmitool.
+   */
   startupHandshake: 0x02,
 } as const;
 
