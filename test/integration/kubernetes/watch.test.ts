@@ -6,6 +6,11 @@ import { appError, startCluster, until, type FakeKubeApiServer, type Obj } from 
 
 const job = (name: string, namespace: string): Obj => ({ metadata: { name, namespace }, spec: { template: { spec: { containers: [{ name: 'c', image: 'busybox' }] } } } });
 
+const objectOf = (e: WatchEvent) => {
+  if (e.type === 'SYNC') throw new Error('expected an object event, got SYNC');
+  return e.object;
+};
+
 describe('Kubernetes watch', () => {
   let server: FakeKubeApiServer;
   let kube: KubeClient;
@@ -35,7 +40,7 @@ describe('Kubernetes watch', () => {
     server.remove('batch', 'jobs', 'w1', 'existing');
     await until(() => w.events.length === 4, 'three events');
     expect(w.names()).toEqual(['SYNC:existing', 'ADDED:fresh', 'MODIFIED:fresh', 'DELETED:existing']);
-    expect((w.events[2] as { object: Obj }).object.status).toEqual({ active: 1 });
+    expect(objectOf(w.events[2]).status).toEqual({ active: 1 });
     expect(watchRequests('w1')[0].query).toMatchObject({ watch: '1', allowWatchBookmarks: 'true' });
     w.stop.abort();
     await w.done; // resolves on cancel
@@ -47,7 +52,7 @@ describe('Kubernetes watch', () => {
     await until(() => w.events.length === 1 && server.openStreams.watches === 1, 'the watch to start');
     server.create('batch', 'jobs', job('a', 'w2'));
     await until(() => w.events.length === 2, 'ADDED a');
-    const lastSeen = Number((w.events[1] as { object: Obj }).object.metadata.resourceVersion);
+    const lastSeen = Number(objectOf(w.events[1]).metadata.resourceVersion);
 
     server.dropWatches();
     const rvBeforeB = Number(server.resourceVersion);

@@ -296,7 +296,8 @@ export class FakeKubeApiServer {
     const auth = req.headers.authorization ?? '';
     // A client certificate signed by the cluster CA authenticates as its CN, as in kube-apiserver.
     const tls = req.socket as TLSSocket;
-    const certUser = tls.authorized ? (tls.getPeerCertificate().subject?.CN ?? null) : null;
+    const cn = tls.authorized ? tls.getPeerCertificate().subject?.CN : undefined;
+    const certUser = typeof cn === 'string' ? cn : null;
     const user = auth.startsWith('Bearer ') ? (this.tokens.get(auth.slice(7)) ?? null) : certUser;
     const seen: SeenRequest = { method: req.method ?? 'GET', path: url.pathname, query, user };
     this.requests.push(seen);
