@@ -82,6 +82,11 @@ describe('Consoles: files over SFTP and port forwards in Chromium', () => {
     await setLanguage(page, 'zh-CN');
     await page.getByTestId('nav-consoles').click();
     await page.getByTestId('tab-files').click();
+    await page.getByTestId('files-node').fill('node001');
+    await page.getByTestId('files-path').fill(remote);
+    await page.getByTestId('files-go').click();
+    await expect.poll(() => table().innerText()).toContain('hello.txt');
+    await expect.poll(() => page.locator('.ant-tabs-tab-active').innerText()).toBe('文件');
     await shot(page, 'files-zh-CN');
     await setLanguage(page, 'en');
   });

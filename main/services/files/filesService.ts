@@ -37,7 +37,7 @@ export function createFilesService(deps: FilesDeps): FilesService {
       rfs = await RemoteFs.open(node, lease.client);
     } catch (error) {
       lease.discard();
-      throw filesError(FILES_ERROR.FAILED, `${node} refused an SFTP session: ${(error as Error).message}. Is the sftp subsystem enabled in its sshd_config?`, { node });
+      throw filesError(FILES_ERROR.FAILED, `${node} refused an SFTP session: ${(error as Error).message}. Is the sftp subsystem enabled in its sshd_config?`, { node, path: '', op: 'open SFTP on', reason: (error as Error).message });
     }
     try {
       return await fn(rfs);

@@ -90,10 +90,12 @@ export function isPlainName(name: Buffer): boolean {
  */
 export function assignShell(variable: string, bytes: Buffer): string {
   let fmt = '';
-  for (const b of bytes) {
+  bytes.forEach((b, i) => {
     const c = String.fromCharCode(b);
-    fmt += b >= 0x20 && b < 0x7f && c !== "'" && c !== '\\' && c !== '%' ? c : `\\${b.toString(8).padStart(3, '0')}`;
-  }
+    // A leading '-' would read as a printf option.
+    const literal = b >= 0x20 && b < 0x7f && c !== "'" && c !== '\\' && c !== '%' && !(i === 0 && c === '-');
+    fmt += literal ? c : `\\${b.toString(8).padStart(3, '0')}`;
+  });
   return `${variable}=$(printf '${fmt}/'); ${variable}=\${${variable}%/}`;
 }
 

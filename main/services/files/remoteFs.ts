@@ -185,7 +185,7 @@ export class RemoteFs {
     const done = new Promise<void>((resolve, reject) => {
       this.client.exec(command, (err, ch) => {
         if (err) {
-          const e = filesError(FILES_ERROR.FAILED, `Cannot ${op} ${this.node}:${display(p)}: the node refused a command channel (${err.message}).`, { node: this.node, path: display(p), op });
+          const e = filesError(FILES_ERROR.FAILED, `Cannot ${op} ${this.node}:${display(p)}: the node refused a command channel (${err.message}).`, { node: this.node, path: display(p), op, reason: `the node refused a command channel (${err.message})` });
           stdout.destroy(e);
           stdin.destroy(e);
           return reject(e);

@@ -51,7 +51,7 @@ export async function planRemote(rfs: RemoteFs, root: Buffer, signal?: CancelSig
   const items: PlanItem[] = [];
   const top = await rfs.lstat(root);
   if (top.type === 'file') return [{ rel: [], dir: false, size: top.size }];
-  if (top.type !== 'dir') throw filesError(FILES_ERROR.FAILED, `${rfs.node}:${display(root)} is neither a file nor a folder.`, { node: rfs.node, path: display(root) });
+  if (top.type !== 'dir') throw filesError(FILES_ERROR.FAILED, `${rfs.node}:${display(root)} is neither a file nor a folder.`, { node: rfs.node, path: display(root), op: 'download', reason: 'neither a file nor a folder' });
   const visit = async (rel: Buffer[]): Promise<void> => {
     if (signal?.aborted) throw cancelled(`Download of ${display(root)}`);
     items.push({ rel, dir: true, size: 0 });

@@ -109,7 +109,7 @@ export function FilesPanel() {
             </Space>) },
           { title: t('files.size'), key: 'size', width: 110, render: (_, e) => (e.type === 'dir' ? '' : fmtSize(e.size)) },
           { title: t('files.mode'), key: 'mode', width: 80, render: (_, e) => e.mode.toString(8).padStart(4, '0') },
-          { title: t('files.modified'), key: 'mtime', width: 170, render: (_, e) => new Date(e.mtime * 1000).toLocaleString() },
+          { title: t('files.modified'), key: 'mtime', width: 210, render: (_, e) => new Date(e.mtime * 1000).toLocaleString() },
           { title: '', key: 'actions', width: 260, render: (_, e) => (
             <Space size="small">
               <Button size="small" onClick={() => startTransfer('download', e)} disabled={!localPath.trim()} data-testid={`file-download-${e.name}`}>{t('files.download')}</Button>
