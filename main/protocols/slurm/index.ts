@@ -10,3 +10,4 @@ export { SlurmRest, type SlurmRestOptions } from './rest';
 export { localRunner, shQuote, type CommandRunner, type CommandResult, type RunOptions } from './runner';
 export { mapSlurmState, isFinished, type JobState } from './states';
 export type { SlurmClient, SlurmControl, SlurmJob, SlurmNode, SlurmPartition, SlurmSubmit } from './types';
+export { sshRunner, remoteCommand, type SshRunnerOptions } from './sshRunner';

@@ -10,7 +10,7 @@ import type { Backend, Job, JobDetail, Params, Rendered } from '../../../shared/
 import { AppError } from '../../../shared/errors';
 import { isFinished, mapSlurmState, type SlurmClient, type SlurmJob } from '../../protocols/slurm';
 import type { AuditLog } from '../audit/auditLog';
-import { clientFor, isUnreachable, sharesFilesystem, type SecretSource } from './backends';
+import { clientFor, isUnreachable, parseSshUrl, sharesFilesystem, type SecretSource, type SshDeps } from './backends';
 import type { JobStore } from './jobStore';
 import { renderTemplate } from './render';
 import type { ResolvedTemplate } from './templateService';
@@ -22,6 +22,8 @@ export interface JobsDeps {
   templates: { resolve(name: string, version?: number): ResolvedTemplate };
   /** Request timeout towards backends (ms). */
   timeoutMs?: number;
+  /** SSH login nodes (slurm-cli backends with an ssh:// url). */
+  ssh?: SshDeps;
   /** Tests substitute a fake cluster here. */
   makeClient?: (b: Backend) => SlurmClient;
 }
@@ -51,7 +53,7 @@ export function createJobsService(deps: JobsDeps): JobsService {
     if (all.length === 0) throw new AppError('JOB_NO_BACKEND', 'no backend is configured; add one with `clusterdeck backends add NAME --kind slurm-cli|slurm-rest ...`');
     throw new AppError('JOB_BACKEND_REQUIRED', `several backends are configured (${all.map((x) => x.name).join(', ')}); choose one with --backend`);
   }
-  const client = (b: Backend): SlurmClient => (deps.makeClient ?? ((x: Backend) => clientFor(x, deps.vault, deps.timeoutMs)))(b);
+  const client = (b: Backend): SlurmClient => (deps.makeClient ?? ((x: Backend) => clientFor(x, deps.vault, deps.timeoutMs, deps.ssh)))(b);
 
   function render(template: string, version: number | undefined, params: Params, b: Backend | null, forSubmit = true): Rendered {
     const t = deps.templates.resolve(template, version);
@@ -164,7 +166,13 @@ export function createJobsService(deps: JobsDeps): JobsService {
     addBackend(actor, input) {
       return audit.record(actor, { module: 'jobs', action: 'backend-add', targets: input.name, params: { kind: input.kind, url: input.url, credential: input.credential } }, () => {
         const b = { name: input.name, kind: input.kind, url: input.url, user: input.user, credential: input.credential, workDir: input.workDir, env: input.env };
-        clientFor({ ...b, createdAt: '' }, { reveal: () => ({ secret: '', username: null }) }); // validates url and transport
+        if (b.kind === 'slurm-cli' && b.url !== 'local' && !parseSshUrl(b.url)) {
+          throw new AppError('JOB_BACKEND_INVALID', `backend ${b.name}: a slurm-cli url is "local" or ssh://user@login-node:22, not ${b.url}`, { name: b.name });
+        }
+        if (b.kind === 'slurm-cli' && b.url !== 'local' && !b.credential) {
+          throw new AppError('JOB_BACKEND_INVALID', `backend ${b.name}: an SSH login node needs --credential naming a vault SSH key or password`, { name: b.name });
+        }
+        if (b.kind === 'slurm-rest') clientFor({ ...b, createdAt: '' }, { reveal: () => ({ secret: '', username: null }) }); // validates url and credential
         return store.putBackend(b, input.replace);
       });
     },
