@@ -159,6 +159,11 @@ export interface DatasetsService {
   publish(actor: Actor, input: In<typeof datasets.PublishInput>): Promise<z.output<typeof datasets.PublishResult>>;
   queries(name: string): z.output<typeof datasets.SavedQuery>[];
   saveQuery(actor: Actor, input: In<typeof datasets.SaveQueryInput>): z.output<typeof datasets.SavedQuery>;
+  annotations(input: In<typeof datasets.ImageRef>): datasets.AnnotatedImage;
+  imageData(input: In<typeof datasets.ImageDataInput>): Promise<z.output<typeof datasets.ImageData>>;
+  saveAnnotation(actor: Actor, input: In<typeof datasets.SaveAnnotationInput>): z.output<typeof datasets.SavedAnnotation>;
+  deleteAnnotations(actor: Actor, input: In<typeof datasets.DeleteAnnotationInput>): { deleted: number };
+  setStatus(actor: Actor, input: In<typeof datasets.SetStatusInput>): { status: string };
 }
 
 export interface Services {

@@ -17,6 +17,7 @@ import { compileQuery } from './query';
 import { computeStats } from './stats';
 import { counts, diff, packSnapshot, unpackSnapshot } from './versions';
 import { writeZip } from './zip';
+import { canvasMethods } from './canvas';
 import type { DsData } from './formats';
 
 export interface DatasetsDeps { db: Db; audit: AuditLog; dataDir: string }
@@ -54,6 +55,7 @@ export function createDatasetsService(deps: DatasetsDeps): DatasetsService & { r
 
   return {
     repo,
+    ...canvasMethods(repo, audit),
     list: () => repo.summaries(),
     get: (name) => repo.summary(name),
 

@@ -20,4 +20,11 @@ export const datasetsRouter = router({
   publish: procedure.input(ds.PublishInput).output(ds.PublishResult).mutation(({ ctx, input }) => ctx.services.datasets.publish(ctx.actor, input)),
   queries: procedure.input(ds.DatasetRef).output(z.array(ds.SavedQuery)).query(({ ctx, input }) => ctx.services.datasets.queries(input.name)),
   saveQuery: procedure.input(ds.SaveQueryInput).output(ds.SavedQuery).mutation(({ ctx, input }) => ctx.services.datasets.saveQuery(ctx.actor, input)),
+  /** One image's annotations for the canvas. */
+  annotations: procedure.input(ds.ImageRef).output(ds.AnnotatedImage).query(({ ctx, input }) => ctx.services.datasets.annotations(input)),
+  imageData: procedure.input(ds.ImageDataInput).output(ds.ImageData).query(({ ctx, input }) => ctx.services.datasets.imageData(input)),
+  /** Committed to SQLite before it answers: the UI shows "saved" only after this returns. */
+  saveAnnotation: procedure.input(ds.SaveAnnotationInput).output(ds.SavedAnnotation).mutation(({ ctx, input }) => ctx.services.datasets.saveAnnotation(ctx.actor, input)),
+  deleteAnnotations: procedure.input(ds.DeleteAnnotationInput).output(z.object({ deleted: z.number().int() })).mutation(({ ctx, input }) => ctx.services.datasets.deleteAnnotations(ctx.actor, input)),
+  setStatus: procedure.input(ds.SetStatusInput).output(z.object({ status: z.string() })).mutation(({ ctx, input }) => ctx.services.datasets.setStatus(ctx.actor, input)),
 });

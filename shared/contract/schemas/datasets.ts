@@ -147,3 +147,43 @@ export const SavedQuery = z.object({ title: z.string(), query: z.string() });
 export const ThumbnailInput = z.object({ name: Name, file: z.string().min(1).max(4096), size: z.number().int().min(16).max(1024).default(160) });
 /** A data: URL (the CSP allows data: images; never file:// or the network). */
 export const Thumbnail = z.object({ dataUrl: z.string(), width: z.number().int().nullable(), height: z.number().int().nullable() });
+
+// One image's annotations for the annotation canvas. Every save is committed before it returns.
+export const ImageRef = z.object({ name: Name, file: z.string().min(1).max(4096) });
+export const Box = z.tuple([z.number(), z.number(), z.number().min(0), z.number().min(0)]);
+export const CanvasAnnotation = z.object({
+  id: z.number().int(),
+  label: z.string(),
+  bbox: Box.nullable(),
+  polygons: z.array(z.array(z.number())).nullable(),
+  iscrowd: z.boolean(),
+  hidden: z.boolean(),
+  locked: z.boolean(),
+});
+export type CanvasAnnotation = z.infer<typeof CanvasAnnotation>;
+export const AnnotatedImage = z.object({
+  file: z.string(),
+  width: z.number().int().nullable(),
+  height: z.number().int().nullable(),
+  status: ImageStatus,
+  annotations: z.array(CanvasAnnotation),
+  /** Neighbours in file order, for next / previous. */
+  previous: z.string().nullable(),
+  next: z.string().nullable(),
+});
+export type AnnotatedImage = z.infer<typeof AnnotatedImage>;
+export const SaveAnnotationInput = ImageRef.extend({
+  /** null: a new annotation. */
+  id: z.number().int().nullable(),
+  label: z.string().min(1),
+  bbox: Box.nullable(),
+  polygons: z.array(z.array(z.number()).min(6)).nullable().default(null),
+  hidden: z.boolean().default(false),
+  locked: z.boolean().default(false),
+});
+export const SavedAnnotation = z.object({ id: z.number().int(), savedAt: z.string() });
+export const DeleteAnnotationInput = z.object({ name: Name, ids: z.array(z.number().int()).min(1).max(100_000) });
+export const SetStatusInput = ImageRef.extend({ status: ImageStatus });
+export const ImageDataInput = ImageRef.extend({ maxSide: z.number().int().min(64).max(16_384).default(4096) });
+/** The image as a data: URL, downscaled by `scale` when larger than maxSide (annotations stay in full-size pixels). */
+export const ImageData = z.object({ dataUrl: z.string(), width: z.number().int(), height: z.number().int(), scale: z.number() });

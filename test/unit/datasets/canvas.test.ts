@@ -1,0 +1,47 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp, type App } from '../../../main/app';
+import { appRouter } from '../../../shared/contract/router';
+import { tempDir } from '../../support/tmp';
+
+// The canvas procedures through the router, as the renderer calls them.
+describe('annotation canvas procedures', () => {
+  const t = tempDir();
+  let app: App;
+  let api: ReturnType<typeof appRouter.createCaller>;
+
+  beforeAll(async () => {
+    const imgs = path.join(t.dir, 'imgs');
+    fs.mkdirSync(imgs);
+    await sharp({ create: { width: 300, height: 200, channels: 3, background: '#888' } }).png().toFile(path.join(imgs, 'a.png'));
+    await sharp({ create: { width: 30, height: 20, channels: 3, background: '#888' } }).jpeg().toFile(path.join(imgs, 'b.jpg'));
+    app = createApp({ dataDir: path.join(t.dir, 'data') });
+    api = appRouter.createCaller({ services: app.services, actor: { user: 'test', via: 'app' } });
+    await api.datasets.create({ name: 'd', kind: 'detection', folder: imgs, labels: [{ name: 'cat', color: '#ff0000', hotkey: '1' }, { name: 'dog', color: '#00ff00', hotkey: '2' }] });
+  });
+  afterAll(() => { app?.close(); t.cleanup(); });
+
+  it('saves, edits and deletes boxes, each committed, and keeps the image status in step', async () => {
+    const { id } = await api.datasets.saveAnnotation({ name: 'd', file: 'a.png', id: null, label: 'cat', bbox: [10.5, 20.25, 30, 40] });
+    let img = await api.datasets.annotations({ name: 'd', file: 'a.png' });
+    expect(img).toMatchObject({ width: 300, height: 200, status: 'labeled', previous: null, next: 'b.jpg' });
+    expect(img.annotations).toEqual([{ id, label: 'cat', bbox: [10.5, 20.25, 30, 40], polygons: null, iscrowd: false, hidden: false, locked: false }]);
+    await api.datasets.saveAnnotation({ name: 'd', file: 'a.png', id, label: 'dog', bbox: [0, 0, 300, 200], locked: true });
+    img = await api.datasets.annotations({ name: 'd', file: 'a.png' });
+    expect(img.annotations[0]).toMatchObject({ label: 'dog', bbox: [0, 0, 300, 200], locked: true });
+    await expect(api.datasets.saveAnnotation({ name: 'd', file: 'a.png', id: null, label: 'cat', bbox: [290, 0, 20, 10] })).rejects.toThrow(/outside the 300×200 image/);
+    await expect(api.datasets.saveAnnotation({ name: 'd', file: 'a.png', id: null, label: 'bird', bbox: [0, 0, 1, 1] })).rejects.toThrow(/no label "bird"/);
+    expect(await api.datasets.deleteAnnotations({ name: 'd', ids: [id] })).toEqual({ deleted: 1 });
+    expect((await api.datasets.annotations({ name: 'd', file: 'a.png' })).status).toBe('unlabeled');
+  });
+
+  it('sends the image as a data: URL, downscaled when large', async () => {
+    const full = await api.datasets.imageData({ name: 'd', file: 'a.png', maxSide: 4096 });
+    expect(full).toMatchObject({ width: 300, height: 200, scale: 1 });
+    expect(full.dataUrl.startsWith('data:image/png;base64,')).toBe(true);
+    const small = await api.datasets.imageData({ name: 'd', file: 'a.png', maxSide: 150 });
+    expect(small.scale).toBe(0.5);
+  });
+});
