@@ -190,14 +190,7 @@ export function createFilesService(deps: FilesDeps): FilesService {
       yield { type: 'started', auditId, bytesTotal: files.reduce((s, i) => s + i.size, 0), filesTotal: files.length };
       const destDir = absolute(pathBytes(input.remoteDir, input.remoteDirB64), input.node);
       const gen = uploadTree(rfs, localRoot, destDir, plan, input.overwrite, signal);
-      for (;;) {
-        const r = await gen.next();
-        if (r.done) {
-          yield { type: 'done', progress: last(plan, files.length), target: display(r.value) };
-          return;
-        }
-        yield { type: 'progress', progress: r.value };
-      }
+      yield* relay(gen, plan, files.length);
     }),
 
     download: (actor, input, signal) => transfer(actor, 'download', input.node, { path: input.path, localDir: input.localDir, overwrite: input.overwrite }, signal, async function* (rfs, auditId) {
@@ -206,16 +199,27 @@ export function createFilesService(deps: FilesDeps): FilesService {
       const files = plan.filter((i) => !i.dir);
       yield { type: 'started', auditId, bytesTotal: files.reduce((s, i) => s + i.size, 0), filesTotal: files.length };
       const gen = downloadTree(rfs, remoteRoot, Buffer.from(path.resolve(input.localDir)), plan, input.overwrite, signal);
-      for (;;) {
-        const r = await gen.next();
-        if (r.done) {
-          yield { type: 'done', progress: last(plan, files.length), target: display(r.value) };
-          return;
-        }
-        yield { type: 'progress', progress: r.value };
-      }
+      yield* relay(gen, plan, files.length);
     }),
   };
+}
+
+/** Progress events from a copy, then `done`; if our consumer stops early, the copy is stopped too (its cleanup runs). */
+async function* relay(gen: AsyncGenerator<f.TransferProgress, Buffer>, plan: { dir: boolean; size: number }[], files: number): AsyncGenerator<f.TransferEvent> {
+  let finished = false;
+  try {
+    for (;;) {
+      const r = await gen.next();
+      if (r.done) {
+        finished = true;
+        yield { type: 'done', progress: last(plan, files), target: display(r.value) };
+        return;
+      }
+      yield { type: 'progress', progress: r.value };
+    }
+  } finally {
+    if (!finished) await gen.return(Buffer.alloc(0));
+  }
 }
 
 function last(plan: { dir: boolean; size: number }[], files: number): f.TransferProgress {

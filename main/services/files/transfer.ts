@@ -90,6 +90,7 @@ async function* pump(src: Readable, dst: Writable, signal: CancelSignal | undefi
     wake = resolve;
     void p.then(() => resolve());
   });
+  let finished = false;
   try {
     if (signal?.aborted) throw cancelled(what);
     for await (const chunk of src as AsyncIterable<Buffer>) {
@@ -103,12 +104,16 @@ async function* pump(src: Readable, dst: Writable, signal: CancelSignal | undefi
     dst.end();
     await waitFor(closed);
     if (failure) throw failure;
+    finished = true;
   } catch (error) {
-    src.destroy();
-    dst.destroy();
     throw failure ?? error;
   } finally {
+    // Also reached when the consumer stops iterating (return()), which skips catch blocks.
     signal?.removeEventListener('abort', onAbort);
+    if (!finished) {
+      src.destroy();
+      dst.destroy();
+    }
   }
 }
 
@@ -146,13 +151,17 @@ export async function* uploadTree(rfs: RemoteFs, localRoot: Buffer, destDir: Buf
     const src = fs.createReadStream(local, { highWaterMark: 256 * 1024 });
     src.on('error', () => undefined);
     const dst = rfs.writeStream(temp);
+    let placed = false;
     try {
       yield* copyFile(wrapLocalErrors(src, display(local)), dst, c, signal, `Upload of ${display(localRoot)}`);
       await rfs.rename(temp, remote, true);
+      placed = true;
     } catch (error) {
       const explained = AppErrorLike(error) ? error : await rfs.explain(temp, 'write', error);
-      await rfs.unlink(temp).catch(() => undefined);
       throw renamed(explained, temp, remote);
+    } finally {
+      // Never leave the temporary file behind: not on failure, cancel, or an abandoned iteration.
+      if (!placed) await rfs.unlink(temp).catch(() => undefined);
     }
     c.progress.filesDone++;
     yield { ...c.progress };
@@ -186,12 +195,15 @@ export async function* downloadTree(rfs: RemoteFs, remoteRoot: Buffer, localDir:
     const parent = item.rel.length ? bufPath(top, item.rel.slice(0, -1)) : localDir;
     const temp = joinBytes(parent, tempName());
     const dst = fs.createWriteStream(temp, { mode: 0o644 });
+    let placed = false;
     try {
       yield* copyFile(rfs.readStream(remote), wrapLocalWriteErrors(dst, display(local)), c, signal, `Download of ${display(remoteRoot)}`);
       fs.renameSync(temp, local);
+      placed = true;
     } catch (error) {
-      fs.rmSync(temp, { force: true });
       throw AppErrorLike(error) ? error : remoteError(rfs.node, display(remote), 'download', error);
+    } finally {
+      if (!placed) fs.rmSync(temp, { force: true });
     }
     c.progress.filesDone++;
     yield { ...c.progress };

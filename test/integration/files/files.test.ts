@@ -98,6 +98,25 @@ describe('Files over SFTP (lab sshd)', () => {
     expect(audit.result).toBe('cancelled');
   });
 
+  it('leaves no temp file when the consumer stops reading mid-transfer (upload and download)', async () => {
+    const big = path.join(local, 'big3.bin');
+    fs.writeFileSync(big, Buffer.alloc(100 * 1024 * 1024, 3));
+    const dest = path.join(remote, 'abandon');
+    fs.mkdirSync(dest);
+    let seen = 0;
+    for await (const ev of await lab.api.files.upload({ node: 'node001', localPath: big, remoteDir: dest })) if (ev.type === 'progress' && ++seen === 2) break;
+    expect(seen).toBe(2);
+    await expect.poll(() => fs.readdirSync(dest)).toEqual([]);
+    fs.copyFileSync(big, path.join(dest, 'big3.bin'));
+    const out = path.join(local, 'abandon-out');
+    fs.mkdirSync(out);
+    seen = 0;
+    for await (const ev of await lab.api.files.download({ node: 'node001', path: path.join(dest, 'big3.bin'), localDir: out })) if (ev.type === 'progress' && ++seen === 2) break;
+    await expect.poll(() => fs.readdirSync(out)).toEqual([]);
+    const audit = lab.app.db.prepare(`SELECT action, result FROM audit_log WHERE module = 'files' ORDER BY id DESC LIMIT 2`).all();
+    expect(audit).toEqual([{ action: 'download', result: 'cancelled' }, { action: 'upload', result: 'cancelled' }]);
+  });
+
   it('a terminal on the same node keeps answering during a large upload', async () => {
     const big = path.join(local, 'big2.bin');
     fs.writeFileSync(big, Buffer.alloc(100 * 1024 * 1024, 2));
@@ -192,6 +211,10 @@ describe('Files over SFTP (lab sshd)', () => {
     const notDir = await failure(collect(await lab.api.files.upload({ node: 'node001', localPath: small, remoteDir: path.join(remote, 'plain') })));
     expect(notDir.code).toBe('FILES_NOT_A_FOLDER');
     expect(notDir.message).toContain(path.join(remote, 'plain'));
+    // sysfs refuses new files even to root: EACCES, reported on the name the user chose.
+    const sys = await failure(collect(await lab.api.files.upload({ node: 'node001', localPath: small, remoteDir: '/sys' })));
+    expect(sys).toMatchObject({ code: 'FILES_PERMISSION_DENIED' });
+    expect(sys.message).toContain('permission denied on /sys/small.txt');
     const proc = await failure(lab.api.files.mkdir({ node: 'node001', path: '/proc/clusterdeck-test' }));
     expect(proc.message).toContain('/proc/clusterdeck-test');
     expect(proc.code).toMatch(/FILES_(NOT_FOUND|PERMISSION_DENIED|FAILED)/);
