@@ -178,6 +178,16 @@ describe('Files over SFTP (lab sshd)', () => {
     const nlEntry = byB64.get(nl.toString('base64'))!;
     await lab.api.files.remove({ node: 'node001', path: nlEntry.path, pathB64: nlEntry.pathB64 });
     expect(fs.readdirSync(dir)).toEqual(['fixed.txt']);
+    // And the other way: a local folder whose names are not UTF-8 arrives byte for byte.
+    const src = path.join(local, 'odd-src');
+    fs.mkdirSync(src);
+    fs.writeFileSync(Buffer.concat([Buffer.from(src + '/'), bad]), 'up latin1\n');
+    fs.writeFileSync(Buffer.concat([Buffer.from(src + '/'), nl]), 'up newline\n');
+    const up = await collect(await lab.api.files.upload({ node: 'node001', localPath: src, remoteDir: dir }));
+    expect(up.at(-1)).toMatchObject({ type: 'done', progress: { filesDone: 2 } });
+    expect(fs.readFileSync(Buffer.concat([Buffer.from(path.join(dir, 'odd-src') + '/'), bad]), 'utf8')).toBe('up latin1\n');
+    expect(fs.readFileSync(Buffer.concat([Buffer.from(path.join(dir, 'odd-src') + '/'), nl]), 'utf8')).toBe('up newline\n');
+    expect(fs.readdirSync(path.join(dir, 'odd-src'))).toHaveLength(2);
   });
 
   it('mkdir, rename, read and write small text, delete with the recursive flag only', async () => {
