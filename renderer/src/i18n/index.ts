@@ -1,6 +1,7 @@
 import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import enCommon from './locales/en/common.json';
+import enPower from './locales/en/power.json';
 import enInventory from './locales/en/inventory.json';
 import enAudit from './locales/en/audit.json';
 import enSettings from './locales/en/settings.json';
@@ -8,6 +9,7 @@ import enConsoles from './locales/en/consoles.json';
 import enJobs from './locales/en/jobs.json';
 import enDatasets from './locales/en/datasets.json';
 import zhCommon from './locales/zh-CN/common.json';
+import zhPower from './locales/zh-CN/power.json';
 import zhInventory from './locales/zh-CN/inventory.json';
 import zhAudit from './locales/zh-CN/audit.json';
 import zhSettings from './locales/zh-CN/settings.json';
@@ -23,8 +25,8 @@ export type Language = (typeof LANGUAGES)[number];
 // Every catalog is bundled: the app must work with no network.
 void i18n.use(initReactI18next).init({
   resources: {
-    en: { common: enCommon, datasets: enDatasets, inventory: enInventory, audit: enAudit, settings: enSettings, consoles: enConsoles, jobs: enJobs, errors: enErrors },
-    'zh-CN': { common: zhCommon, datasets: zhDatasets, inventory: zhInventory, audit: zhAudit, settings: zhSettings, consoles: zhConsoles, jobs: zhJobs, errors: zhErrors },
+    en: { common: enCommon, power: enPower, datasets: enDatasets, inventory: enInventory, audit: enAudit, settings: enSettings, consoles: enConsoles, jobs: enJobs, errors: enErrors },
+    'zh-CN': { common: zhCommon, power: zhPower, datasets: zhDatasets, inventory: zhInventory, audit: zhAudit, settings: zhSettings, consoles: zhConsoles, jobs: zhJobs, errors: zhErrors },
   },
   lng: 'en',
   fallbackLng: 'en',

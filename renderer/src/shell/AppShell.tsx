@@ -12,6 +12,7 @@ import { InventoryPage } from '../pages/inventory/InventoryPage';
 import { AuditPage } from '../pages/audit/AuditPage';
 import { ConsolesPage } from '../pages/consoles/ConsolesPage';
 import { SettingsPage } from '../pages/settings/SettingsPage';
+import { PowerPage } from '../pages/power/PowerPage';
 import { ComingPage } from '../pages/coming/ComingPage';
 import { JobsPage } from '../pages/jobs/JobsPage';
 import { TemplatesPage } from '../pages/templates/TemplatesPage';
@@ -28,6 +29,7 @@ function PageView({ page }: { page: Page }) {
     case 'jobs': return <JobsPage />;
     case 'templates': return <TemplatesPage />;
     case 'datasets': return <DatasetsPage />;
+    case 'power': return <PowerPage />;
     default: return <ComingPage page={page} />;
   }
 }

@@ -9,6 +9,7 @@ import { NodeSetInput } from '../../components/NodeSetInput';
 import { downloadText } from '../../components/download';
 import { NodeDrawer } from './NodeDrawer';
 import { ImportDialog } from './ImportDialog';
+import { LastPower } from '../power/LastPower';
 import type { Node } from '../../../../shared/contract/schemas/inventory';
 
 export function NodesTab() {
@@ -55,6 +56,7 @@ export function NodesTab() {
     { title: t('columns.groups'), dataIndex: 'groups', width: 200, render: (g: string[]) => g.join(', ') },
     { title: t('columns.ssh'), key: 'ssh', width: 220, render: (_, n) => (n.ssh ? `${n.ssh.user}@${n.ssh.host}:${n.ssh.port}${n.ssh.credential ? ` (${n.ssh.credential})` : ''}` : '') },
     { title: t('columns.bmc'), key: 'bmc', width: 240, render: (_, n) => (n.bmc ? `${n.bmc.protocol} ${n.bmc.host}:${n.bmc.port}${n.bmc.credential ? ` (${n.bmc.credential})` : ''}` : '') },
+    { title: t('power:lastState'), key: 'power', width: 90, render: (_, n) => <LastPower name={n.name} /> },
     { title: t('columns.labels'), dataIndex: 'labels', render: (l: Record<string, string>) => Object.entries(l).map(([k, v]) => `${k}=${v}`).join(' ') },
         ], [t]);
 
@@ -108,7 +110,7 @@ export function NodesTab() {
         virtual
         loading={list.loading}
         pagination={false}
-        scroll={{ x: 1500, y: 'calc(100vh - 300px)' as unknown as number }}
+        scroll={{ x: 1590, y: 'calc(100vh - 300px)' as unknown as number }}
         dataSource={rows}
         locale={{ emptyText: t('empty') }}
         rowSelection={{ selectedRowKeys: selected, onChange: (keys) => setSelected(keys as string[]) }}

@@ -6,6 +6,7 @@ import { api } from '../../api/client';
 import { useCall } from '../../state/useCall';
 import { useErrorNotice } from '../../components/errors';
 import type { Rack, Room, Node } from '../../../../shared/contract/schemas/inventory';
+import { LastPower } from '../power/LastPower';
 
 /** A rack elevation: units from the top (highest U) down, each node drawn across its height. */
 function RackView({ rack }: { rack: Rack }) {
@@ -25,7 +26,7 @@ function RackView({ rack }: { rack: Rack }) {
           <div style={{ width: 32, textAlign: 'right', paddingRight: 4, color: token.colorTextSecondary }}>{r.u}</div>
           {r.node ? (
             <Tooltip title={`${r.node.name} · ${r.node.hostname}${r.node.gpuCount ? ` · ${r.node.gpuCount}× ${r.node.gpuModel ?? 'GPU'}` : ''}`}>
-              <div style={{ flex: 1, background: r.node.type === 'gpu' || r.node.gpuCount ? token.colorPrimaryBg : token.colorFillSecondary, border: `1px solid ${token.colorPrimaryBorder}`, paddingLeft: 6, overflow: 'hidden' }}>{r.node.name}</div>
+              <div style={{ flex: 1, background: r.node.type === 'gpu' || r.node.gpuCount ? token.colorPrimaryBg : token.colorFillSecondary, border: `1px solid ${token.colorPrimaryBorder}`, paddingLeft: 6, overflow: 'hidden' }}>{r.node.name} <LastPower name={r.node.name} compact /></div>
             </Tooltip>
           ) : <div style={{ flex: 1 }} />}
         </div>
