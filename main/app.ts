@@ -38,6 +38,8 @@ export interface App {
   /** Console kinds (ssh, sol) register their session factories here. */
   streams: StreamHub;
   close(): void;
+  /** close() after the consoles said goodbye (SOL deactivation); use before the process exits. */
+  shutdown(): Promise<void>;
 }
 
 export function createApp(opts: AppOptions): App {
@@ -79,15 +81,19 @@ export function createApp(opts: AppOptions): App {
     forwards,
     datasets: createDatasetsService({ db, audit, dataDir: opts.dataDir }),
   };
-  return {
+  const app: App = {
     dataDir: opts.dataDir,
     db,
     services,
     vault,
     audit,
     streams,
+    shutdown: async () => {
+      await streams.closeAll();
+      app.close();
+    },
     close: () => {
-      streams.closeAll();
+      void streams.closeAll();
       void consolePool.close();
       void forwards.closeAll().then(() => forwardPool.close());
       void filesPool.close();
@@ -95,7 +101,8 @@ export function createApp(opts: AppOptions): App {
       void exec.close();
       void power.close(); // cancels running batches; their sessions close on the pool's socket
       feed.close();
-      db.close();
+      if (db.open) db.close();
     },
   };
+  return app;
 }

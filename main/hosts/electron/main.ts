@@ -98,4 +98,11 @@ void app.whenReady().then(() => {
 app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();
 });
-app.on('will-quit', () => core.close());
+let quitting = false;
+app.on('will-quit', (event) => {
+  if (quitting) return;
+  // Let consoles deactivate (SOL) and sessions close before the process goes away.
+  event.preventDefault();
+  quitting = true;
+  void core.shutdown().finally(() => app.quit());
+});

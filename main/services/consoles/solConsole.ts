@@ -61,6 +61,6 @@ export function solByteSession(sol: SolConsole): ByteSession & { sendBreak(): vo
     pause: () => sol.pause(),
     resume: () => sol.resume(),
     sendBreak: () => { if (sol.isOpen) sol.sendBreak(); },
-    close: () => void sol.close(),
+    close: () => sol.close(),
   };
 }

@@ -10,7 +10,8 @@ export interface ByteSession {
   /** Stop reading from the source (TCP backpressure reaches the remote program). */
   pause(): void;
   resume(): void;
-  close(): void;
+  /** May finish asynchronously (SOL must tell the BMC to deactivate before the process exits). */
+  close(): void | Promise<void>;
 }
 
 export interface SessionRequest {

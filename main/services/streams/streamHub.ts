@@ -116,8 +116,16 @@ export class StreamHub implements StreamService {
     s.wake?.();
   }
 
-  closeAll(): void {
-    for (const id of [...this.live.keys()]) this.close(id);
+  /** Closes every console and waits (at most `capMs`) for their goodbyes to reach the nodes. */
+  async closeAll(capMs = 3000): Promise<void> {
+    const closing = [...this.live.values()].map((s) => {
+      s.exit ??= { code: null, reason: 'ClusterDeck is shutting down' };
+      s.wake?.();
+      return Promise.resolve(s.session.close()).catch(() => undefined);
+    });
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all(closing), new Promise((r) => { timer = setTimeout(r, capMs); })]);
+    clearTimeout(timer);
   }
 
   private get(id: string): Live {

@@ -35,10 +35,8 @@ export function registerServe(program: Command, session: () => CliSession): void
       }
       process.stdout.write(`ClusterDeck is serving ${app.dataDir}\n  ${server.url}\n`);
       const stop = () => {
-        void server.close().then(() => {
-          app.close();
-          process.exit(0);
-        });
+        // Consoles say goodbye first (a SOL payload left active stays busy on the BMC for ~40 s).
+        void server.close().then(() => app.shutdown()).then(() => process.exit(0));
       };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
