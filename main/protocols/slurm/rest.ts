@@ -113,7 +113,7 @@ export class SlurmRest implements SlurmClient {
   }
 
   async control(id: string, action: SlurmControl, signal?: AbortSignal): Promise<void> {
-    // v0.0.38 has no hold/suspend endpoint; updating the job's priority to 0 holds it.
+    // v0.0.38 updates a job with POST /job/{id}; `hold` holds or releases it. Suspend has no endpoint.
     if (action === 'hold' || action === 'release') {
       await this.request('POST', `/job/${encodeURIComponent(id)}`, { hold: action === 'hold' }, signal);
       return;

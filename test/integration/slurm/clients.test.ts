@@ -74,6 +74,17 @@ describe('Slurm clients (CLI and slurmrestd v0.0.38) against the lab', () => {
     await c.cancel(id);
   });
 
+  it('rest: hold and release a pending job; suspend says to use a slurm-cli backend', async () => {
+    const c = clients.rest();
+    const { id } = await c.submit({ script: '#!/bin/sh\nsleep 300\n', name: 'held', cwd: lab.workDir, output: '/dev/null', hold: true });
+    let j = await c.job(id);
+    expect(mapSlurmState(j!.state, j!.reason)).toBe('paused');
+    await c.control(id, 'release');
+    j = await until(() => c.job(id), (v) => mapSlurmState(v!.state, v!.reason) !== 'paused');
+    await expect(c.control(id, 'suspend')).rejects.toThrow(/use a slurm-cli backend/);
+    await c.cancel(id);
+  });
+
   it('rest: an unreachable slurmrestd and a bad token say what to fix', async () => {
     const [port] = await pickFreePorts('tcp', 1);
     const down = new SlurmRest({ url: `http://127.0.0.1:${port}`, user: 'root', token: () => 'x' });
