@@ -153,6 +153,24 @@ export class KubeClient {
   }
 
   /**
+   * Pauses (suspend=true) or resumes a job: spec.runPolicy.suspend for Kubeflow jobs, spec.suspend
+   * for batch/v1 Jobs, by JSON merge patch. The job then goes pausing → paused (toJobState).
+   */
+  async setSuspended(kind: JobKind, namespace: string, name: string, suspend: boolean, o: CallOptions = {}): Promise<K8sObject> {
+    if (kind === 'VolcanoJob') {
+      throw new AppError('K8S_UNSUPPORTED', 'Volcano jobs are paused and resumed through Volcano Command objects (vcctl job suspend/resume), which ClusterDeck does not send yet; delete and resubmit instead', { kind });
+    }
+    const info = this.info(kind);
+    const patch = kind === 'Job' ? { spec: { suspend } } : { spec: { runPolicy: { suspend } } };
+    return this.transport.json<K8sObject>({ method: 'PATCH', path: resourcePath(info, namespace, name), body: patch, contentType: 'application/merge-patch+json', ...o, facts: this.facts(info, 'patch', namespace, name) });
+  }
+
+  /** Deletes one pod (its job's controller recreates it, e.g. to restart a stuck worker). */
+  async deletePod(namespace: string, name: string, o: DeleteOptions = {}): Promise<void> {
+    await this.remove({ group: '', version: 'v1', plural: 'pods', kind: 'Pod', namespaced: true }, namespace, name, o);
+  }
+
+  /**
    * Watches a kind in a namespace until `signal` aborts (then resolves). Starts with a SYNC of all
    * objects unless o.resourceVersion is given; resumes after dropped connections; re-lists (SYNC)
    * after 410 Gone. Rejects on what a retry cannot fix: 401, 403, a missing CRD.

@@ -21,6 +21,8 @@ export interface RequestSpec extends CallOptions {
   path: string;
   query?: Query;
   body?: unknown;
+  /** Default application/json; PATCH bodies say which patch they are. */
+  contentType?: string;
   facts: Omit<RequestFacts, 'server' | 'context' | 'user'>;
 }
 
@@ -69,7 +71,7 @@ export class Transport {
     (init.headers as unknown as { forEach(cb: (v: string, k: string) => void): void }).forEach((v, k) => (headers[k] = v));
     const body = spec.body === undefined ? undefined : JSON.stringify(spec.body);
     if (body !== undefined) {
-      headers['Content-Type'] = 'application/json';
+      headers['Content-Type'] = spec.contentType ?? 'application/json';
       // Node sends DELETE bodies neither chunked nor sized unless told the length.
       headers['Content-Length'] = String(Buffer.byteLength(body));
     }

@@ -172,3 +172,43 @@ describe('Kubernetes jobs', () => {
     expect((await appError(() => kube.createJob({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'x' } }))).code).toBe('K8S_INVALID');
   });
 });
+
+describe('pausing and resuming jobs', () => {
+  let server: FakeKubeApiServer;
+  let kube: KubeClient;
+
+  beforeAll(async () => {
+    ({ server, kube } = await startCluster());
+  });
+  afterAll(async () => server?.close());
+
+  it('suspends a PyTorchJob through runPolicy.suspend (pausing → paused) and resumes it', async () => {
+    await kube.createJob(pytorchManifest({ ...VALUES, name: 'pausable', workers: 1 }));
+    await until(() => server.objects('', 'pods', 'team-a').length === 2, 'two pods');
+    server.controllers.advance('kubeflow.org', 'pytorchjobs', 'team-a', 'pausable'); // Running
+    const patched = await kube.setSuspended('PyTorchJob', 'team-a', 'pausable', true);
+    expect(server.requests.at(-1)).toMatchObject({ method: 'PATCH', path: '/apis/kubeflow.org/v1/namespaces/team-a/pytorchjobs/pausable' });
+    expect(toJobState('PyTorchJob', patched).state).toBe('pausing');
+    await until(() => server.objects('', 'pods', 'team-a').length === 0, 'the pods to stop');
+    await until(() => toJobState('PyTorchJob', server.object('kubeflow.org', 'pytorchjobs', 'team-a', 'pausable')).state === 'paused', 'Suspended');
+    expect((await kube.getJob('PyTorchJob', 'team-a', 'pausable')).spec).toMatchObject({ runPolicy: { suspend: true }, pytorchReplicaSpecs: { Worker: { replicas: 1 } } });
+    await kube.setSuspended('PyTorchJob', 'team-a', 'pausable', false);
+    await until(() => toJobState('PyTorchJob', server.object('kubeflow.org', 'pytorchjobs', 'team-a', 'pausable')).state === 'running', 'running again');
+    expect(await kube.podsOf('PyTorchJob', 'team-a', 'pausable')).toHaveLength(2);
+  });
+
+  it('suspends a batch/v1 Job through spec.suspend; Volcano is refused with a reason', async () => {
+    await kube.createJob({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'b' }, spec: { template: { spec: { containers: [{ name: 'c', image: 'busybox' }] } } } });
+    await until(() => !!server.object('batch', 'jobs', 'team-a', 'b')?.status, 'the job to start');
+    await kube.setSuspended('Job', 'team-a', 'b', true);
+    await until(() => toJobState('Job', server.object('batch', 'jobs', 'team-a', 'b')).state === 'paused', 'Suspended');
+    expect((await appError(() => kube.setSuspended('VolcanoJob', 'team-a', 'x', true))).code).toBe('K8S_UNSUPPORTED');
+  });
+
+  it('deletes a pod of a job by name', async () => {
+    const [pod] = await kube.podsOf('PyTorchJob', 'team-a', 'pausable');
+    await kube.deletePod('team-a', pod.name);
+    expect(server.object('', 'pods', 'team-a', pod.name)).toBeUndefined();
+    expect((await appError(() => kube.deletePod('team-a', pod.name))).code).toBe('K8S_NOT_FOUND');
+  });
+});

@@ -314,7 +314,7 @@ export class FakeKubeApiServer {
       }
       try {
         this.beforeServe?.(seen);
-        this.route(req.method ?? 'GET', url.pathname, query, body, user, res);
+        this.route(req.method ?? 'GET', url.pathname, query, body, user, res, req.headers['content-type']);
       } catch (err) {
         status(res, 500, 'InternalError', (err as Error).message);
       }
@@ -325,7 +325,7 @@ export class FakeKubeApiServer {
     return !r.addon || this.addons[r.addon];
   }
 
-  private route(method: string, path: string, q: Record<string, string>, body: unknown, user: string, res: http.ServerResponse): void {
+  private route(method: string, path: string, q: Record<string, string>, body: unknown, user: string, res: http.ServerResponse, contentType?: string): void {
     const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
     const served = RESOURCES.filter((r) => this.installed(r));
     // Discovery.
@@ -359,7 +359,7 @@ export class FakeKubeApiServer {
     const [plural, name, sub] = rest;
     const rAny = inGv.find((x) => x.plural === plural && x.namespaced === (namespace !== null));
     if (!rAny || rest.length > 3 || (sub && !(plural === 'pods' && sub === 'log'))) return notFoundPage(res);
-    const verb = sub === 'log' ? 'get' : method === 'GET' ? (name ? 'get' : q.watch === '1' || q.watch === 'true' ? 'watch' : 'list') : method === 'POST' ? 'create' : method === 'PUT' ? 'update' : method === 'DELETE' ? 'delete' : method.toLowerCase();
+    const verb = sub === 'log' ? 'get' : method === 'GET' ? (name ? 'get' : q.watch === '1' || q.watch === 'true' ? 'watch' : 'list') : method === 'POST' ? 'create' : method === 'PUT' ? 'update' : method === 'PATCH' ? 'patch' : method === 'DELETE' ? 'delete' : method.toLowerCase();
     const resource = sub ? `${plural}/${sub}` : resourceId(rAny);
     const rule = this.forbidden.find((f) => (!f.user || f.user === user) && f.verb === verb && f.resource === resource && (!f.namespace || f.namespace === namespace));
     if (rule) {
@@ -399,6 +399,19 @@ export class FakeKubeApiServer {
       }
       const next: Obj = { ...clone(o), status: clone(current.status), metadata: { ...clone(o.metadata), uid: current.metadata.uid, creationTimestamp: current.metadata.creationTimestamp, generation: (current.metadata.generation ?? 1) + (JSON.stringify(o.spec) === JSON.stringify(current.spec) ? 0 : 1) } };
       return json(res, 200, this.put(rAny, next, 'MODIFIED'));
+    }
+    if (method === 'PATCH' && name) {
+      const current = objects.get(k);
+      if (!current) return notFound();
+      if (!/merge-patch\+json/.test(String(contentType))) return status(res, 415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/merge-patch+json`);
+      const next = mergePatch(clone(current), body) as Obj;
+      const causes = validate(rAny, next);
+      if (causes.length) return invalid(res, rAny, name, causes);
+      const before = JSON.stringify(current.spec);
+      next.metadata.generation = (current.metadata.generation ?? 1) + (JSON.stringify(next.spec) === before ? 0 : 1);
+      const saved = this.put(rAny, next, 'MODIFIED');
+      this.controllers.changed(rAny, saved);
+      return json(res, 200, saved);
     }
     if (method === 'DELETE' && name) {
       const current = objects.get(k);
@@ -483,6 +496,17 @@ export class FakeKubeApiServer {
     log.followers.add(res);
     res.on('close', () => log.followers.delete(res));
   }
+}
+
+/** RFC 7386 JSON merge patch: objects merge, null deletes, anything else replaces. */
+function mergePatch(target: unknown, patch: unknown): unknown {
+  if (!patch || typeof patch !== 'object' || Array.isArray(patch)) return patch;
+  const out: Record<string, unknown> = target && typeof target === 'object' && !Array.isArray(target) ? { ...(target as Record<string, unknown>) } : {};
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) delete out[k];
+    else out[k] = mergePatch(out[k], v);
+  }
+  return out;
 }
 
 function key(namespace: string | null, name: string): string {

@@ -6,7 +6,7 @@
 import type { FakeKubeApiServer, Obj } from './apiServer';
 import type { ServedResource } from './resources';
 
-type Step = 'Created' | 'Running' | 'Succeeded' | 'Failed';
+type Step = 'Created' | 'Running' | 'Succeeded' | 'Failed' | 'Suspended';
 
 interface Tracked {
   group: string;
@@ -16,7 +16,7 @@ interface Tracked {
   step: Step;
 }
 
-const NEXT: Record<Step, Step | null> = { Created: 'Running', Running: 'Succeeded', Succeeded: null, Failed: null };
+const NEXT: Record<Step, Step | null> = { Created: 'Running', Running: 'Succeeded', Succeeded: null, Failed: null, Suspended: null };
 
 export class Controllers {
   private readonly jobs = new Map<string, Tracked>();
@@ -42,6 +42,37 @@ export class Controllers {
         this.server.event(t.namespace, { kind: current.kind!, name: t.name, uid: current.metadata.uid }, 'SuccessfulCreatePod', `Created pod: ${pod.metadata.name}`);
       }
       this.setStatus(r, t, 'Created');
+    });
+  }
+
+  /** A job's spec changed: suspending stops its pods and sets Suspended; resuming starts it again. */
+  changed(r: ServedResource, o: Obj): void {
+    if (!this.enabled || !isJob(r) || r.group === 'batch.volcano.sh') return;
+    const t = this.jobs.get(`${r.group}/${r.plural}/${o.metadata.namespace}/${o.metadata.name}`);
+    if (!t || t.step === 'Succeeded' || t.step === 'Failed') return;
+    const suspend = r.group === 'batch' ? o.spec?.suspend === true : (o.spec?.runPolicy as { suspend?: boolean } | undefined)?.suspend === true;
+    const suspended = t.step === 'Suspended';
+    if (suspend === suspended) return;
+    setImmediate(() => {
+      if (suspend) {
+        for (const pod of this.server.objects('', 'pods', t.namespace).filter((p) => p.metadata.ownerReferences?.some((ref) => ref.uid === o.metadata.uid))) this.server.remove('', 'pods', t.namespace, pod.metadata.name);
+        t.step = 'Suspended';
+        this.server.update(t.group, t.plural, t.namespace, t.name, (j) => {
+          const now = new Date().toISOString();
+          if (r.group === 'batch') j.status = { ...(j.status ?? {}), active: 0, conditions: [{ type: 'Suspended', status: 'True', reason: 'JobSuspended', message: 'Job suspended', lastTransitionTime: now }] };
+          else j.status = { ...(j.status ?? {}), conditions: [...((j.status?.conditions ?? []) as Array<Record<string, string>>).map((c) => (c.type === 'Running' ? { ...c, status: 'False' } : c)), { type: 'Suspended', status: 'True', reason: `${j.kind}Suspended`, message: `${j.kind} ${t.name} is suspended.`, lastTransitionTime: now }] };
+        });
+        this.server.event(t.namespace, { kind: o.kind!, name: t.name, uid: o.metadata.uid }, 'Suspended', `${o.kind} ${t.namespace}/${t.name} is suspended.`);
+      } else {
+        for (const pod of podsFor(r, o)) this.server.create('', 'pods', pod);
+        this.setStatus(r, t, 'Running');
+        t.step = 'Running';
+        this.server.update(t.group, t.plural, t.namespace, t.name, (j) => {
+          const conditions = ((j.status?.conditions ?? []) as Array<Record<string, string>>).map((c) => (c.type === 'Suspended' ? { ...c, status: 'False' } : c));
+          if (r.group !== 'batch') j.status = { ...(j.status ?? {}), conditions };
+          else j.status = { ...(j.status ?? {}), conditions: [] };
+        });
+      }
     });
   }
 
@@ -81,7 +112,7 @@ export class Controllers {
     this.server.update(t.group, t.plural, t.namespace, t.name, (o) => {
       if (r.group === 'kubeflow.org') o.status = kubeflowStatus(o, step, now);
       else if (r.group === 'batch') o.status = batchStatus(o, step, now);
-      else o.status = { state: { phase: { Created: 'Pending', Running: 'Running', Succeeded: 'Completed', Failed: 'Failed' }[step], lastTransitionTime: now } };
+      else o.status = { state: { phase: ({ Created: 'Pending', Running: 'Running', Succeeded: 'Completed', Failed: 'Failed', Suspended: 'Aborted' } as const)[step], lastTransitionTime: now } };
     });
     const reason = r.group === 'kubeflow.org' ? `${obj.kind}${step}` : step;
     this.server.event(t.namespace, { kind: obj.kind!, name: t.name, uid: obj.metadata.uid }, reason, `${obj.kind} ${t.namespace}/${t.name} is ${step.toLowerCase()}.`, step === 'Failed' ? 'Warning' : 'Normal');
