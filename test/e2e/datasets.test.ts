@@ -6,6 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, recordRequests, setLanguage, shot } from '../support/browser';
 import { startServe, type ServeProcess } from '../support/serveProcess';
 import { tempDir } from '../support/tmp';
+import { cli } from '../support/cli';
 
 describe('Datasets page in Chromium', () => {
   const t = tempDir();
@@ -81,6 +82,45 @@ describe('Datasets page in Chromium', () => {
     await page.getByRole('tab', { name: 'Statistics' }).click();
     await expect.poll(() => page.getByTestId('datasets-drawer').innerText()).toMatch(/3 images, 2 annotations/);
     await shot(page, 'datasets-stats-en');
+  });
+
+  it('draws a box with the mouse, relabels it by key, and finds it again after a reload; export has it exactly', async () => {
+    await page.getByRole('tab', { name: 'Images' }).click();
+    await page.getByTestId('datasets-query').locator('input').fill('');
+    await page.getByTestId('datasets-query').locator('input').press('Enter');
+    await page.getByTestId('datasets-drawer').getByText('sub/猫.png', { exact: true }).click();
+    const canvas = page.getByTestId('annotate-canvas');
+    await expect.poll(() => page.getByTestId('annotate-count').innerText()).toBe('0 shapes'); // its imported box was outside the image
+    const box = (await canvas.boundingBox())!;
+    await page.keyboard.press('2'); // current label: the second one (dog)
+    await page.mouse.move(box.x + 400, box.y + 200);
+    await page.mouse.down();
+    await page.mouse.move(box.x + 500, box.y + 300, { steps: 5 });
+    await page.mouse.up();
+    await expect.poll(() => page.getByTestId('annotate-save-state').innerText()).toMatch(/^Saved/);
+    await expect.poll(() => page.getByTestId('annotate-count').innerText()).toBe('1 shapes');
+    await page.keyboard.press('1'); // relabel the selected box as cat
+    await expect.poll(() => page.getByTestId('annotate-save-state').innerText()).toMatch(/^Saved/);
+    await shot(page, 'datasets-annotate-en');
+
+    await page.reload();
+    await page.getByTestId('datasets-table').getByText('photos', { exact: true }).click();
+    await page.getByTestId('datasets-drawer').getByText('sub/猫.png', { exact: true }).click();
+    await expect.poll(() => page.getByTestId('annotate-count').innerText()).toBe('1 shapes');
+    await page.keyboard.press('Escape');
+
+    const out = path.join(t.dir, 'export');
+    const r = cli(data, ['datasets', 'export', 'photos', '--format', 'coco', '--out', out, '--no-images']);
+    expect(r.code, r.stderr).toBe(0);
+    const json = JSON.parse(fs.readFileSync(path.join(out, 'annotations.json'), 'utf8'));
+    const image = json.images.find((i: { file_name: string }) => i.file_name === 'sub/猫.png');
+    const drawn = json.annotations.filter((a: { image_id: number }) => a.image_id === image.id);
+    expect(drawn).toHaveLength(1);
+    const cat = json.categories.find((c: { name: string }) => c.name === 'cat').id;
+    const mine = drawn.find((a: { category_id: number }) => a.category_id === cat);
+    expect(mine).toBeTruthy();
+    for (const v of mine.bbox) expect(Number.isFinite(v)).toBe(true);
+    expect(mine.bbox[0] + mine.bbox[2]).toBeLessThanOrEqual(50); // clamped to the 50×40 image
   });
 
   it('asked nothing of the network and nothing by file://', () => {

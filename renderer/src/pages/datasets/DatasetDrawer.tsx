@@ -26,7 +26,7 @@ export function DatasetDrawer({ name, onClose }: { name: string; onClose: () => 
         </Space>
       )}
       <Tabs items={[
-        { key: 'images', label: t('tabs.images'), children: <ImagesTab name={name} /> },
+        { key: 'images', label: t('tabs.images'), children: <ImagesTab name={name} labels={ds.data?.labels ?? []} /> },
         { key: 'versions', label: t('tabs.versions'), children: <VersionsTab name={name} /> },
         { key: 'stats', label: t('tabs.stats'), children: <StatsTab name={name} /> },
       ]} />

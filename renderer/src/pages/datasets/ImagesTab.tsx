@@ -1,22 +1,24 @@
 import { useState } from 'react';
-import { Button, Input, Select, Space, Table, Tag, Typography } from 'antd';
+import { Button, Input, Modal, Select, Space, Table, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { useCall } from '../../state/useCall';
 import { useErrorNotice } from '../../components/errors';
-import { IMAGE_STATUSES, type ImageRow } from '../../../../shared/contract/schemas/datasets';
+import { IMAGE_STATUSES, type ImageRow, type Label } from '../../../../shared/contract/schemas/datasets';
+import { AnnotateView } from './AnnotateView';
 import { Thumb } from './Thumb';
 import { sizeText } from './format';
 
 const STATUS_COLORS: Record<string, string> = { unlabeled: 'default', labeled: 'blue', reviewed: 'green' };
 
 /** Images with status and thumbnails; filter by status or a query ("width > 1000 and has label cat"), save queries. */
-export function ImagesTab({ name }: { name: string }) {
+export function ImagesTab({ name, labels }: { name: string; labels: Label[] }) {
   const { t } = useTranslation('datasets');
   const notifyError = useErrorNotice();
   const [status, setStatus] = useState<(typeof IMAGE_STATUSES)[number]>();
   const [query, setQuery] = useState('');
   const [draft, setDraft] = useState('');
+  const [annotating, setAnnotating] = useState<string | null>(null);
   const images = useCall(() => api.datasets.images.query({ name, query, status, offset: 0, limit: 100_000 }), [name, query, status], ['datasets']);
   const saved = useCall(() => api.datasets.queries.query({ name }), [name], ['datasets']);
 
@@ -44,9 +46,10 @@ export function ImagesTab({ name }: { name: string }) {
         scroll={{ y: 480 }}
         pagination={false}
         dataSource={images.data?.items ?? []}
+        onRow={(r) => ({ onDoubleClick: () => setAnnotating(r.file), 'data-testid': `image-row-${r.file}` } as React.HTMLAttributes<HTMLElement>)}
         columns={[
           { title: '', key: 'thumb', width: 80, render: (_: unknown, r) => <Thumb dataset={name} file={r.file} /> },
-          { title: t('images.file'), dataIndex: 'file', ellipsis: true },
+          { title: t('images.file'), dataIndex: 'file', ellipsis: true, render: (f: string) => <a onClick={() => setAnnotating(f)}>{f}</a> },
           { title: t('images.size'), key: 'size', width: 110, render: (_: unknown, r) => (r.width ? `${r.width}×${r.height}` : '') },
           { title: t('images.bytes'), dataIndex: 'bytes', width: 90, align: 'right', render: (b: number) => sizeText(b) },
           { title: t('images.annotations'), dataIndex: 'annotations', width: 100, align: 'right' },
@@ -54,6 +57,10 @@ export function ImagesTab({ name }: { name: string }) {
           { title: t('images.error'), dataIndex: 'error', width: 220, ellipsis: true, render: (e: string | null) => e && <Typography.Text type="danger">{e}</Typography.Text> },
         ]}
       />
+      <Modal open={annotating !== null} width={1180} footer={null} destroyOnHidden keyboard={false} title={t('annotate.title')}
+        onCancel={() => { setAnnotating(null); images.reload(); }}>
+        {annotating && <AnnotateView dataset={name} file={annotating} labels={labels} onFile={setAnnotating} />}
+      </Modal>
     </Space>
   );
 }
