@@ -87,6 +87,7 @@ describe('Consoles: files over SFTP and port forwards in Chromium', () => {
     await page.getByTestId('files-go').click();
     await expect.poll(() => table().innerText()).toContain('hello.txt');
     await expect.poll(() => page.locator('.ant-tabs-tab-active').innerText()).toBe('文件');
+    await expect.poll(() => page.getByTestId('files-mkdir').isEnabled()).toBe(true);
     await shot(page, 'files-zh-CN');
     await setLanguage(page, 'en');
   });
