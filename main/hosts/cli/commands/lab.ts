@@ -6,6 +6,7 @@ import { printJson } from '../output';
 import { labDown, labUp, readLabState } from '../../../lab';
 import { purgeLabInventory, writeLabInventory, LAB_GROUP } from '../../../services/lab/labInventory';
 import { AppError } from '../../../../shared/errors';
+import { registerLabSlurm } from './labSlurm';
 
 const int = (v: string) => {
   if (!/^\d+$/.test(v)) throw new AppError('INVALID_INPUT', `"${v}" is not a whole number`);
@@ -41,6 +42,8 @@ export function registerLab(program: Command, session: () => CliSession): void {
         throw error;
       }
     });
+
+  registerLabSlurm(lab, session);
 
   lab.command('down')
     .option('--purge', 'also remove the lab nodes, racks, group and credentials from the inventory')

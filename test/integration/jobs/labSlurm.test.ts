@@ -1,0 +1,35 @@
+// `clusterdeck lab slurm up|down` through the built CLI (run `npm run build` first).
+import { afterAll, describe, expect, it } from 'vitest';
+import { cli } from '../../support/cli';
+import { isRunning } from '../../../main/lab/procs';
+import { tempDir } from '../../support/tmp';
+
+describe('clusterdeck lab slurm', () => {
+  const tmp = tempDir('clusterdeck-labslurm-');
+  const data = `${tmp.dir}/data`;
+  afterAll(() => {
+    cli(data, ['lab', 'slurm', 'down']);
+    tmp.cleanup();
+  });
+
+  it('starts Slurm with two backends, runs a job over slurmrestd, and stops exactly its processes', async () => {
+    const up = cli(data, ['lab', 'slurm', 'up', '--json']);
+    expect(up.code, up.stderr).toBe(0);
+    const { pids } = JSON.parse(up.stdout) as { pids: number[] };
+    expect(pids).toHaveLength(4);
+    const backends = JSON.parse(cli(data, ['backends', 'list', '--json']).stdout) as { name: string }[];
+    expect(backends.map((b) => b.name)).toEqual(['lab-slurm', 'lab-slurm-rest']);
+    const sub = cli(data, ['jobs', 'submit', '--json', '--backend', 'lab-slurm-rest', '--template', 'shell', '--param', 'program=hostname']);
+    expect(sub.code, sub.stderr).toBe(0);
+    const id = JSON.parse(sub.stdout).id as number;
+    for (;;) {
+      const j = (JSON.parse(cli(data, ['jobs', 'list', '--json']).stdout) as { id: number; state: string }[]).find((x) => x.id === id)!;
+      if (j.state === 'succeeded') break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(cli(data, ['audit', 'list']).stdout).not.toMatch(/eyJ/); // no JWT in the audit log
+    const down = cli(data, ['lab', 'slurm', 'down']);
+    expect(down.stdout).toBe('stopped 4 process(es)\n');
+    for (const pid of pids) expect(isRunning(pid)).toBe(false); // gone or a zombie awaiting its reaper
+  });
+});
