@@ -143,7 +143,8 @@ export function createFilesService(deps: FilesDeps): FilesService {
         if (!input.recursive && (await rfs.list(p)).length > 0) {
           throw filesError(FILES_ERROR.NOT_EMPTY, `${input.node}:${display(p)} is a folder that is not empty; delete it recursively to remove everything in it.`, { node: input.node, path: display(p) });
         }
-        await rfs.removeTree(p);
+        if (input.recursive) await rfs.removeTree(p);
+        else await rfs.rmdir(p);
       } else await rfs.unlink(p);
       return { path: display(p) };
     })),

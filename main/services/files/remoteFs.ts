@@ -110,6 +110,17 @@ export class RemoteFs {
     }
   }
 
+  /** Removes an empty folder (refused by the node when it is not empty). */
+  async rmdir(p: Buffer): Promise<void> {
+    const s = utf8OrNull(p);
+    try {
+      if (s !== null) await cb<void>((d) => this.sftp.rmdir(s, d));
+      else await this.shell(`${assignShell('p', p)}; rmdir -- "$p"`, p, 'delete');
+    } catch (error) {
+      throw await this.explain(p, 'delete', error);
+    }
+  }
+
   /** Removes a folder and everything in it. */
   async removeTree(p: Buffer): Promise<void> {
     await this.shell(`${assignShell('p', p)}; rm -rf -- "$p"`, p, 'delete');

@@ -205,6 +205,8 @@ describe('Files over SFTP (lab sshd)', () => {
     expect(tooBig.message).toContain('1 MiB');
     const notEmpty = await failure(lab.api.files.remove({ node: 'node001', path: path.join(base, 'a') }));
     expect(notEmpty.code).toBe('FILES_FOLDER_NOT_EMPTY');
+    await lab.api.files.remove({ node: 'node001', path: path.join(base, 'a', 'b') }); // empty: no flag needed
+    expect(fs.existsSync(path.join(base, 'a', 'b'))).toBe(false);
     await lab.api.files.remove({ node: 'node001', path: path.join(base, 'a'), recursive: true });
     expect(fs.existsSync(path.join(base, 'a'))).toBe(false);
     const audit = lab.app.db.prepare(`SELECT action, result FROM audit_log WHERE module = 'files' ORDER BY id`).all() as { action: string; result: string }[];
