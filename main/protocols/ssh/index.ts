@@ -45,6 +45,12 @@ export interface RunCommandOptions extends Omit<ConnectOptions, 'timeoutMs'> {
   maxOutputBytes?: number;
   /** For messages. */
   where?: string;
+  /**
+   * Keep the target's connection in the pool for the next command (the UI running commands on a
+   * few nodes). Off by default: a batch over 10,000 nodes must not hold 10,000 sockets open, so
+   * only its jump hosts stay pooled.
+   */
+  keepConnection?: boolean;
 }
 
 /**
@@ -62,7 +68,8 @@ export async function runCommand(pool: SshPool, target: SshTarget, command: stri
         maxOutputBytes: opts.maxOutputBytes,
         where: opts.where,
       });
-      lease.release();
+      if (opts.keepConnection) lease.release();
+      else lease.discard();
       return result;
     } catch (error) {
       lease.discard();

@@ -61,7 +61,9 @@ export function summaryLine(results: readonly ExecNodeResult[], cancelled: boole
   for (const r of results) {
     if (r.status !== 'failed') continue;
     const why = r.signal ? `signal ${r.signal}` : r.exitCode === null ? 'no exit status' : `exit ${r.exitCode}`;
-    failedBy.set(why, [...(failedBy.get(why) ?? []), r.name]);
+    const names = failedBy.get(why);
+    if (names) names.push(r.name);
+    else failedBy.set(why, [r.name]);
   }
   for (const [why, names] of [...failedBy].sort((a, b) => b[1].length - a[1].length)) parts.push(`${names.length} failed (${why}): ${fold(names)}`);
   for (const s of NOT_OK) {
@@ -79,7 +81,9 @@ export function foldBy(results: Iterable<ExecNodeResult>, keyOf: (r: ExecNodeRes
   for (const r of results) {
     const key = keyOf(r);
     if (key === null) continue;
-    byKey.set(key, [...(byKey.get(key) ?? []), r.name]);
+    const names = byKey.get(key);
+    if (names) names.push(r.name);
+    else byKey.set(key, [r.name]);
   }
   return [...byKey]
     .map(([key, names]) => ({ key, names: names.sort(compareNames) }))

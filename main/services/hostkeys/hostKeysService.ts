@@ -50,15 +50,24 @@ export function createHostKeysService(deps: HostKeysDeps): HostKeysService {
     return { endpoints: [...map.values()], skipped };
   }
 
-  function nodesAt(host: string, port: number): string {
-    const { items } = deps.inventory.listNodes({ offset: 0, limit: 100_000_000 });
-    return fold(items.filter((n) => n.ssh?.host === host && n.ssh.port === port).map((n) => n.name));
+  /** Folded node names per endpoint ("host\0port"), from one pass over the inventory. */
+  function nodesByEndpoint(): Map<string, string> {
+    const names = new Map<string, string[]>();
+    for (const n of deps.inventory.listNodes({ offset: 0, limit: 100_000_000 }).items) {
+      if (!n.ssh) continue;
+      const key = `${n.ssh.host}\u0000${n.ssh.port}`;
+      const list = names.get(key);
+      if (list) list.push(n.name);
+      else names.set(key, [n.name]);
+    }
+    return new Map([...names].map(([k, v]) => [k, fold(v)]));
   }
 
   return {
     list(input) {
       if (!input.nodeset?.trim()) {
-        return store.stored().map((k) => ({ host: k.host, port: k.port, keyType: k.keyType, fingerprint: k.fingerprint, source: 'clusterdeck', addedAt: k.addedAt, nodes: nodesAt(k.host, k.port) }));
+        const nodes = nodesByEndpoint();
+        return store.stored().map((k) => ({ host: k.host, port: k.port, keyType: k.keyType, fingerprint: k.fingerprint, source: 'clusterdeck', addedAt: k.addedAt, nodes: nodes.get(`${k.host}\u0000${k.port}`) ?? '' }));
       }
       const out: HostKeyEntry[] = [];
       for (const e of endpointsOf(input.nodeset).endpoints) {
@@ -88,6 +97,7 @@ export function createHostKeysService(deps: HostKeysDeps): HostKeysService {
       const onAbort = (): void => ctrl.abort();
       signal?.addEventListener('abort', onAbort);
       const results: HostKeyScanResult[] = [];
+      const byName = new Map(endpoints.map((e) => [`${e.host}:${e.port}`, e]));
       try {
         const timeoutMs = Math.round(input.connectTimeoutS * 1000);
         const batch = runBatch<HostKey, Endpoint & { name: string }>({
@@ -109,7 +119,7 @@ export function createHostKeysService(deps: HostKeysDeps): HostKeysService {
         });
         for await (const ev of batch) {
           if (ev.type !== 'result') continue;
-          const e = endpoints.find((x) => `${x.host}:${x.port}` === ev.name)!;
+          const e = byName.get(ev.name)!;
           const base = { host: e.host, port: e.port, nodes: fold(e.names) };
           if (ev.outcome.status !== 'ok') {
             results.push({ ...base, status: 'error', keyType: null, fingerprint: null, storedFingerprint: null, error: ev.outcome.error });
