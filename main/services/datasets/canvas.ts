@@ -3,7 +3,6 @@
 // may say "saved" as soon as the call returns.
 import fs from 'node:fs';
 import path from 'node:path';
-import sharp from 'sharp';
 import type { DatasetsService } from '../../../shared/contract/services';
 import type { AnnotatedImage, CanvasAnnotation } from '../../../shared/contract/schemas/datasets';
 import { AppError } from '../../../shared/errors';
@@ -12,6 +11,7 @@ import type { AuditLog } from '../audit/auditLog';
 import type { DatasetRepo } from './repo';
 import { outsideImage } from './formats/coco';
 import { polygonsBbox, type Bbox } from './formats';
+import { openImage } from './images';
 
 type CanvasMethods = Pick<DatasetsService, 'annotations' | 'imageData' | 'saveAnnotation' | 'deleteAnnotations' | 'setStatus'>;
 
@@ -52,7 +52,7 @@ export function canvasMethods(repo: DatasetRepo, audit: AuditLog): CanvasMethods
       if (!image.width || !image.height) throw new AppError('DATASET_IMAGE_UNREADABLE', `Cannot read ${full}.`, { path: full });
       const scale = Math.min(1, maxSide / Math.max(image.width, image.height));
       try {
-        const buf = await sharp(full).resize(Math.max(1, Math.round(image.width * scale)), Math.max(1, Math.round(image.height * scale)), { fit: 'fill' }).png().toBuffer();
+        const buf = await openImage(full).resize(Math.max(1, Math.round(image.width * scale)), Math.max(1, Math.round(image.height * scale)), { fit: 'fill' }).png().toBuffer();
         return { dataUrl: `data:image/png;base64,${buf.toString('base64')}`, width: image.width, height: image.height, scale };
       } catch (e) {
         throw new AppError('DATASET_IMAGE_UNREADABLE', `Cannot read ${full}: ${(e as Error).message.split('\n')[0]}`, { path: full });

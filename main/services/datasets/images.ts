@@ -33,6 +33,41 @@ function bmpSize(buf: Buffer): { width: number; height: number } | null {
   return width > 0 && height > 0 ? { width, height } : null;
 }
 
+/**
+ * Uncompressed 24- and 32-bit BMPs as raw RGB(A) for sharp, whose prebuilt libvips cannot load
+ * BMP. Other BMPs (palette, RLE) are refused with a clear reason.
+ */
+export function decodeBmp(buf: Buffer): { data: Buffer; width: number; height: number; channels: 3 | 4 } {
+  const size = bmpSize(buf);
+  if (!size) throw new Error('not a BMP file');
+  const offset = buf.readUInt32LE(10), bits = buf.readUInt16LE(28), compression = buf.readUInt32LE(30);
+  if ((bits !== 24 && bits !== 32) || (compression !== 0 && compression !== 3)) throw new Error(`BMP with ${bits}-bit pixels and compression ${compression} is not supported (only uncompressed 24/32-bit)`);
+  const { width, height } = size;
+  const topDown = buf.readInt32LE(22) < 0;
+  const bpp = bits / 8, stride = Math.ceil((width * bpp) / 4) * 4;
+  if (offset + stride * height > buf.length) throw new Error('the BMP file is truncated');
+  const channels = bpp as 3 | 4;
+  const data = Buffer.alloc(width * height * channels);
+  for (let y = 0; y < height; y++) {
+    const row = offset + (topDown ? y : height - 1 - y) * stride;
+    for (let x = 0; x < width; x++) {
+      const i = row + x * bpp, o = (y * width + x) * channels;
+      data[o] = buf[i + 2];
+      data[o + 1] = buf[i + 1];
+      data[o + 2] = buf[i];
+      if (channels === 4) data[o + 3] = buf[i + 3];
+    }
+  }
+  return { data, width, height, channels };
+}
+
+/** A sharp pipeline for any supported image file, BMP included. */
+export function openImage(file: string, options: sharp.SharpOptions = {}): sharp.Sharp {
+  if (path.extname(file).toLowerCase() !== '.bmp') return sharp(file, options);
+  const bmp = decodeBmp(fs.readFileSync(file));
+  return sharp(bmp.data, { raw: { width: bmp.width, height: bmp.height, channels: bmp.channels } });
+}
+
 /** Size of one image, decoding it fully so corrupt or truncated files are caught now. */
 export async function probeImage(root: string, file: string, thumbs: ThumbnailCache): Promise<ProbedImage> {
   const full = path.join(root, file);
@@ -40,9 +75,9 @@ export async function probeImage(root: string, file: string, thumbs: ThumbnailCa
   try {
     bytes = fs.statSync(full).size;
     if (path.extname(file).toLowerCase() === '.bmp') {
-      const size = bmpSize(fs.readFileSync(full).subarray(0, 26));
-      if (!size) return { file, width: null, height: null, bytes, error: 'not a BMP file ClusterDeck can read' };
-      return { file, ...size, bytes, error: null };
+      const { width, height } = decodeBmp(fs.readFileSync(full));
+      await thumbs.get(full, 160);
+      return { file, width, height, bytes, error: null };
     }
     const meta = await sharp(full).metadata();
     if (!meta.width || !meta.height) return { file, width: null, height: null, bytes, error: 'no image size in the file' };
@@ -78,7 +113,7 @@ export class ThumbnailCache {
     try {
       return fs.readFileSync(cached);
     } catch {
-      const buf = await sharp(file, { failOn: 'truncated' }).rotate().resize(size, size, { fit: 'inside', withoutEnlargement: true }).webp({ quality: 70 }).toBuffer();
+      const buf = await openImage(file, { failOn: 'truncated' }).rotate().resize(size, size, { fit: 'inside', withoutEnlargement: true }).webp({ quality: 70 }).toBuffer();
       fs.mkdirSync(path.dirname(cached), { recursive: true });
       fs.writeFileSync(cached, buf);
       return buf;

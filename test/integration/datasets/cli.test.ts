@@ -34,6 +34,7 @@ function bmp(file: string, width: number, height: number): void {
   buf.writeInt32LE(height, 22);
   buf.writeUInt16LE(1, 26);
   buf.writeUInt16LE(24, 28);
+  buf.writeUInt32LE(0, 30); // uncompressed
   fs.writeFileSync(file, buf);
 }
 
@@ -64,7 +65,8 @@ beforeAll(async () => {
 });
 afterAll(() => tmp.cleanup());
 
-describe('clusterdeck datasets', () => {
+// Each test runs several whole CLI processes; the build machines are shared, so allow them time.
+describe('clusterdeck datasets', { timeout: 180_000 }, () => {
   it('creates a dataset from a folder in place: every format read, the truncated file reported', () => {
     const r = run('create', 'photos', path.join(tmp.dir, 'imgs'), '--kind', 'detection', '--labels', 'cat,dog');
     expect(r.code).toBe(1);

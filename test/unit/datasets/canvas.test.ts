@@ -45,3 +45,28 @@ describe('annotation canvas procedures', () => {
     expect(small.scale).toBe(0.5);
   });
 });
+
+describe('BMP', () => {
+  it('decodes uncompressed 24-bit BMP (bottom-up rows, padded) for thumbnails and the canvas', async () => {
+    const { decodeBmp, openImage } = await import('../../../main/services/datasets/images');
+    const w = 3, h = 2, stride = 12;
+    const buf = Buffer.alloc(54 + stride * h);
+    buf.write('BM', 0, 'latin1');
+    buf.writeUInt32LE(54, 10);
+    buf.writeUInt32LE(40, 14);
+    buf.writeInt32LE(w, 18);
+    buf.writeInt32LE(h, 22);
+    buf.writeUInt16LE(1, 26);
+    buf.writeUInt16LE(24, 28);
+    buf.set([0, 0, 255], 54 + stride); // top-left pixel (last row in the file) is red, stored as BGR
+    const bmp = decodeBmp(buf);
+    expect([bmp.width, bmp.height, bmp.channels]).toEqual([3, 2, 3]);
+    expect([...bmp.data.subarray(0, 3)]).toEqual([255, 0, 0]);
+    expect(() => decodeBmp(buf.subarray(0, 60))).toThrow(/truncated/);
+    const dir = tempDir();
+    const file = path.join(dir.dir, 'x.bmp');
+    fs.writeFileSync(file, buf);
+    expect((await openImage(file).png().toBuffer()).subarray(1, 4).toString()).toBe('PNG');
+    dir.cleanup();
+  });
+});
