@@ -9,6 +9,8 @@ import { printJson, printLines, printTable } from '../output';
 import { AppError } from '../../../../shared/errors';
 import { DATASET_FORMATS, DATASET_KINDS, type ItemError } from '../../../../shared/contract/schemas/datasets';
 
+const PALETTE = ['#1677ff', '#f5222d', '#52c41a', '#fa8c16', '#722ed1', '#13c2c2', '#eb2f96', '#faad14', '#2f54eb', '#a0d911'];
+
 type Format = (typeof DATASET_FORMATS)[number];
 type Kind = (typeof DATASET_KINDS)[number];
 
@@ -74,7 +76,7 @@ export function registerDatasets(program: Command, session: () => CliSession): v
     .option('--labels <names>', 'comma-separated label names; hotkeys 1-9 in order')
     .option('--json', 'JSON output')
     .action(async (name: string, folder: string, o: { kind: string; labels?: string; json?: boolean }) => {
-      const labels = (o.labels ?? '').split(',').map((s) => s.trim()).filter(Boolean).map((l, i) => ({ name: l, color: '#1677ff', hotkey: i < 9 ? String(i + 1) : null }));
+      const labels = (o.labels ?? '').split(',').map((s) => s.trim()).filter(Boolean).map((l, i) => ({ name: l, color: PALETTE[i % PALETTE.length], hotkey: i < 9 ? String(i + 1) : null }));
       const r = await (await session().caller()).datasets.create({ name, kind: oneOf<Kind>(o.kind, DATASET_KINDS, 'kind'), folder: path.resolve(folder), labels, description: '' });
       if (o.json) printJson(r);
       else process.stdout.write(`created dataset ${name}: ${r.dataset.images} images in ${r.dataset.root}\n`);

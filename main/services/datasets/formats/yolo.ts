@@ -31,13 +31,23 @@ export function readDataYaml(text: string, file: string): { labels: DsLabel[]; e
   return { labels: [], errors: [{ file, path: 'names', reason: 'data.yaml has no "names" list or map' }] };
 }
 
+/**
+ * Normalizing and scaling back leaves float noise (10.5 comes back as 10.499999999999998), so a
+ * pixel value within 1e-9 px of a micro-pixel value is taken as that value. Nothing a person or a
+ * tool wrote on purpose is that close to another number, and COCO → YOLO → COCO stays exact.
+ */
+function denoise(v: number): number {
+  const r = Math.round(v * 1e6) / 1e6;
+  return Math.abs(r - v) <= 1e-9 ? r : v;
+}
+
 /** Shape from normalized numbers and the image size. */
 function toShape(values: number[], w: number, h: number): { bbox: Bbox; polygon: number[] | null } {
   if (values.length === 4) {
     const [cx, cy, bw, bh] = values;
-    return { bbox: [(cx - bw / 2) * w, (cy - bh / 2) * h, bw * w, bh * h], polygon: null };
+    return { bbox: [denoise((cx - bw / 2) * w), denoise((cy - bh / 2) * h), denoise(bw * w), denoise(bh * h)], polygon: null };
   }
-  const polygon = values.map((v, i) => v * (i % 2 === 0 ? w : h));
+  const polygon = values.map((v, i) => denoise(v * (i % 2 === 0 ? w : h)));
   return { bbox: polygonsBbox([polygon]), polygon };
 }
 
