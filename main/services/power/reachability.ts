@@ -1,7 +1,7 @@
 // The reachability pre-check: is anything answering at the BMC's address? Cheap probes, so a
 // dead BMC costs one short check instead of a full session timeout, and a window slot is never
 // spent on it.
-//   IPMI: an RMCP/ASF presence ping and an unauthenticated Get Channel Authentication
+//   IPMI: an RMCP/ASF presence ping, then with it an unauthenticated Get Channel Authentication
 //   Capabilities (the first packet of every session: some BMCs ignore pings) from a connected UDP
 //   socket (Linux reports ICMP port unreachable only to connected sockets), resent every
 //   `intervalMs` so a lossy link still gets through. Any answer counts: a BMC that speaks
@@ -51,10 +51,13 @@ export function pingRmcp(host: string, port: number, intervalMs: number, signal:
     s.connect(port, host, () => {
       const ping = RMCP_ASF_PING(tag);
       const caps = CHANNEL_AUTH_CAPS(tag);
+      // The ping alone first (cheapest for the BMC); from the second round on, Get Channel Auth
+      // Capabilities too, for BMCs that do not answer pings.
+      let round = 0;
       const send = (): void => {
         if (done) return;
         s.send(ping, onError);
-        s.send(caps, onError);
+        if (round++ > 0) s.send(caps, onError);
       };
       send();
       timer = setInterval(send, intervalMs);

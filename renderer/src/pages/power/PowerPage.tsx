@@ -9,6 +9,7 @@ import { isDestructive, type PowerAction, type RunOptions } from '../../../../sh
 import { PowerActions, toRunOptions, type UiOptions } from './PowerActions';
 import { PowerSummary } from './PowerSummary';
 import { PowerTable } from './PowerTable';
+import { TargetPicker } from './TargetPicker';
 import { TrustDialog } from './TrustDialog';
 import { failedNodeset, untrusted } from './rows';
 import { usePowerBatch } from './usePowerBatch';
@@ -65,6 +66,7 @@ export function PowerPage() {
         <div style={{ width: 420 }}>
           <NodeSetInput value={nodeset} onChange={setNodeset} placeholder={t('nodesetPlaceholder')} testId="power-nodeset" />
         </div>
+        <TargetPicker value={nodeset} onChange={setNodeset} />
         <PowerActions disabled={batch.running} options={options} onOptions={setOptions} onAction={run} />
       </Space>
       <Space wrap>
