@@ -12,7 +12,8 @@ const NASTY = ["'; rm -rf ~ #", '$(id)', '`id`', 'line1\nline2', 'key: {', '"q" 
 
 interface JobJson { id: number; phase: string; state: string | null; rawState: string | null; backendJobId: string | null; output: string | null; lastError: string | null }
 
-describe('clusterdeck jobs/templates/backends against the lab Slurm', () => {
+describe('clusterdeck jobs/templates/backends against the lab Slurm', { timeout: 180_000 }, () => {
+  // Each step spawns the CLI (or SSH); on 2 shared cores a step can take seconds, so the limit is generous.
   const tmp = tempDir('clusterdeck-jobs-');
   const data = `${tmp.dir}/data`;
   let lab: SlurmLab;

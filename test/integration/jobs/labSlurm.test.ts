@@ -4,7 +4,8 @@ import { cli } from '../../support/cli';
 import { isRunning } from '../../../main/lab/procs';
 import { tempDir } from '../../support/tmp';
 
-describe('clusterdeck lab slurm', () => {
+describe('clusterdeck lab slurm', { timeout: 180_000 }, () => {
+  // Each step spawns the CLI (or SSH); on 2 shared cores a step can take seconds, so the limit is generous.
   const tmp = tempDir('clusterdeck-labslurm-');
   const data = `${tmp.dir}/data`;
   afterAll(() => {

@@ -12,7 +12,8 @@ import { tempDir } from '../../support/tmp';
 
 const NASTY = ["'; rm -rf ~ #", '$(id)', '`id`', 'line1\nline2', 'key: {'];
 
-describe('Slurm over SSH (lab sshd + lab Slurm)', () => {
+describe('Slurm over SSH (lab sshd + lab Slurm)', { timeout: 180_000 }, () => {
+  // Each step spawns the CLI (or SSH); on 2 shared cores a step can take seconds, so the limit is generous.
   const tmp = tempDir('clusterdeck-slurmssh-');
   let lab: SlurmLab;
   let sshd: SshServer;
