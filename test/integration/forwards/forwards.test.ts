@@ -5,6 +5,8 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../../support/tmp';
 import { labApp, type LabApp } from '../files/setup';
+import { createApp } from '../../../main/app';
+import { appRouter } from '../../../shared/contract/router';
 
 function get(url: string): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -76,5 +78,14 @@ describe('SSH local port forwards (lab sshd)', () => {
     expect(await lab.api.forwards.list()).toEqual([]);
     for (const p of [chosen, wide.forward.localPort]) expect(await portIsFree(p)).toBe(true);
     await expect(lab.api.forwards.stop({ id: a.forward.id })).rejects.toThrow(/already stopped/);
+  });
+
+  it('closes its forwards when the app closes', async () => {
+    const other = createApp({ dataDir: lab.app.dataDir, passphrase: 'test-passphrase' });
+    const api = appRouter.createCaller({ services: other.services, actor: { user: 'tester', via: 'cli' } });
+    const { forward } = await api.forwards.add({ node: 'node001', remotePort: webPort });
+    expect(await get(forward.url)).toBe('hello from /');
+    other.close();
+    await expect.poll(() => portIsFree(forward.localPort)).toBe(true);
   });
 });
