@@ -84,7 +84,7 @@ describe('Datasets page in Chromium', () => {
     await shot(page, 'datasets-stats-en');
   });
 
-  it('draws a box with the mouse, relabels it by key, and finds it again after a reload; export has it exactly', async () => {
+  it('draws a box and a polygon with mouse and keys, relabels by key, finds them after a reload; export has them', async () => {
     await page.getByRole('tab', { name: 'Images' }).click();
     await page.getByTestId('datasets-query').locator('input').fill('');
     await page.getByTestId('datasets-query').locator('input').press('Enter');
@@ -101,12 +101,18 @@ describe('Datasets page in Chromium', () => {
     await expect.poll(() => page.getByTestId('annotate-count').innerText()).toBe('1 shapes');
     await page.keyboard.press('1'); // relabel the selected box as cat
     await expect.poll(() => page.getByTestId('annotate-save-state').innerText()).toMatch(/^Saved/);
+    await page.keyboard.press('g'); // polygon mode: three clicks and Enter
+    await expect.poll(() => page.getByTestId('annotate-mode').innerText()).toBe('Polygon');
+    for (const [dx, dy] of [[700, 150], [800, 150], [750, 250]]) await page.mouse.click(box.x + dx, box.y + dy);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('annotate-count').innerText()).toBe('2 shapes');
+    await expect.poll(() => page.getByTestId('annotate-save-state').innerText()).toMatch(/^Saved/);
     await shot(page, 'datasets-annotate-en');
 
     await page.reload();
     await page.getByTestId('datasets-table').getByText('photos', { exact: true }).click();
     await page.getByTestId('datasets-drawer').getByText('sub/猫.png', { exact: true }).click();
-    await expect.poll(() => page.getByTestId('annotate-count').innerText()).toBe('1 shapes');
+    await expect.poll(() => page.getByTestId('annotate-count').innerText()).toBe('2 shapes');
     await page.keyboard.press('Escape');
 
     const out = path.join(t.dir, 'export');
@@ -115,9 +121,11 @@ describe('Datasets page in Chromium', () => {
     const json = JSON.parse(fs.readFileSync(path.join(out, 'annotations.json'), 'utf8'));
     const image = json.images.find((i: { file_name: string }) => i.file_name === 'sub/猫.png');
     const drawn = json.annotations.filter((a: { image_id: number }) => a.image_id === image.id);
-    expect(drawn).toHaveLength(1);
+    expect(drawn).toHaveLength(2);
+    const polygon = drawn.find((a: { segmentation: number[][] }) => a.segmentation.length === 1);
+    expect(polygon.segmentation[0]).toHaveLength(6);
     const cat = json.categories.find((c: { name: string }) => c.name === 'cat').id;
-    const mine = drawn.find((a: { category_id: number }) => a.category_id === cat);
+    const mine = drawn.find((a: { category_id: number; segmentation: number[][] }) => a.category_id === cat && a.segmentation.length === 0);
     expect(mine).toBeTruthy();
     for (const v of mine.bbox) expect(Number.isFinite(v)).toBe(true);
     expect(mine.bbox[0] + mine.bbox[2]).toBeLessThanOrEqual(50); // clamped to the 50×40 image
