@@ -2,14 +2,16 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { cli } from '../../support/cli';
 import { isRunning } from '../../../main/lab/procs';
+import { stopSlurm } from '../../../main/lab/slurm';
 import { tempDir } from '../../support/tmp';
 
 describe('clusterdeck lab slurm', { timeout: 180_000 }, () => {
   // Each step spawns the CLI (or SSH); on 2 shared cores a step can take seconds, so the limit is generous.
   const tmp = tempDir('clusterdeck-labslurm-');
   const data = `${tmp.dir}/data`;
-  afterAll(() => {
-    cli(data, ['lab', 'slurm', 'down']);
+  afterAll(async () => {
+    // In-process, so the daemons stop even when the CLI itself could not run.
+    await stopSlurm(`${data}/lab/slurm`);
     tmp.cleanup();
   });
 
