@@ -39,7 +39,7 @@ export function PowerActions({ disabled, options, onOptions, onAction }: Props) 
   const settings = (
     <Space direction="vertical" data-testid="power-options">
       <Space><span style={{ width: 110, display: 'inline-block' }}>{t('options.fanout')}</span>
-        <InputNumber min={1} max={4096} placeholder="256" value={options.fanout} onChange={(v) => onOptions({ ...options, fanout: v })} /></Space>
+        <InputNumber min={1} max={4096} placeholder="128" value={options.fanout} onChange={(v) => onOptions({ ...options, fanout: v })} /></Space>
       <Space><span style={{ width: 110, display: 'inline-block' }}>{t('options.timeout')}</span>
         <InputNumber min={1} max={600} placeholder="10" value={options.timeoutS} onChange={(v) => onOptions({ ...options, timeoutS: v })} /></Space>
       <Space><span style={{ width: 110, display: 'inline-block' }}>{t('options.stagger')}</span>
