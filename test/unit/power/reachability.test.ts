@@ -1,0 +1,57 @@
+import dgram from 'node:dgram';
+import net from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pingRmcp, tcpConnect } from '../../../main/services/power/reachability';
+
+async function udp(onMessage?: (s: dgram.Socket, b: Buffer, r: dgram.RemoteInfo) => void): Promise<dgram.Socket> {
+  const s = dgram.createSocket('udp4');
+  if (onMessage) s.on('message', (b, r) => onMessage(s, b, r));
+  await new Promise<void>((res) => s.bind(0, '127.0.0.1', () => res()));
+  return s;
+}
+
+describe('reachability pre-check', () => {
+  const sockets: dgram.Socket[] = [];
+  let closedPort: number;
+  beforeAll(async () => {
+    const s = await udp();
+    closedPort = s.address().port;
+    await new Promise<void>((res) => s.close(() => res()));
+  });
+  afterAll(() => { for (const s of sockets) s.close(); });
+
+  it('alive on any answer, refused at once on a closed port', async () => {
+    const echo = await udp((s, b, r) => s.send(b, r.port, r.address));
+    sockets.push(echo);
+    expect(await pingRmcp('127.0.0.1', echo.address().port, 50, AbortSignal.timeout(2000))).toBe(true);
+    const t0 = Date.now();
+    expect(await pingRmcp('127.0.0.1', closedPort, 50, AbortSignal.timeout(2000))).toBe(false);
+    expect(Date.now() - t0).toBeLessThan(1000);
+  });
+
+  it('keeps asking: the ping alone first, Get Channel Auth Capabilities with it from the second round', async () => {
+    const seen: number[] = [];
+    // Answers only the third datagram: a lossy link, or a BMC that ignores pings.
+    const picky = await udp((s, b, r) => { seen.push(b[3]); if (seen.length === 3) s.send(Buffer.from([1]), r.port, r.address); });
+    sockets.push(picky);
+    expect(await pingRmcp('127.0.0.1', picky.address().port, 30, AbortSignal.timeout(2000))).toBe(true);
+    expect(seen.slice(0, 3)).toEqual([0x06, 0x06, 0x07]); // RMCP class: ASF ping, ping, then IPMI
+  });
+
+  it('gives up when its signal aborts on a silent port', async () => {
+    const silent = await udp();
+    sockets.push(silent);
+    const t0 = Date.now();
+    expect(await pingRmcp('127.0.0.1', silent.address().port, 50, AbortSignal.timeout(300))).toBe(false);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(290);
+  });
+
+  it('TCP: true when a connection opens, false when refused', async () => {
+    const server = net.createServer((c) => c.end());
+    await new Promise<void>((res) => server.listen(0, '127.0.0.1', () => res()));
+    const port = (server.address() as net.AddressInfo).port;
+    expect(await tcpConnect('127.0.0.1', port, AbortSignal.timeout(2000))).toBe(true);
+    await new Promise<void>((res) => server.close(() => res()));
+    expect(await tcpConnect('127.0.0.1', port, AbortSignal.timeout(2000))).toBe(false);
+  });
+});
