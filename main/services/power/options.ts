@@ -2,9 +2,9 @@ import type { BatchOptions } from '../../../shared/contract/schemas/power';
 
 /**
  * Sessions open at once. Measured with bench/power.mjs (`clusterdeck power status` over 500 and
- * 1,000 lab BMCs on 2 cores, fan-outs 32 to 1,000): 128 is at or near the fastest at both sizes;
- * 256 and more make the BMCs queue, retransmissions pile up and the batch gets slower (at 1,000
- * sessions at once, as ipmipower does, BMCs time out). README "Batch power" has the figures.
+ * 1,000 lab BMCs on 2 cores): fan-outs 32 to 256 take the same time, 512 twice as long (the BMCs
+ * queue, retransmissions start), 1,000 at once makes most sessions time out, as with ipmipower.
+ * 128 is the middle of the flat range. README "Batch power" has the figures.
  */
 export const DEFAULT_FANOUT = 128;
 /** Per node: the whole operation, session setup to answer. */
