@@ -271,6 +271,39 @@ describe('SSH client against lab sshds', () => {
     expect(small.truncated).toBe(true);
   });
 
+  it('keepalive ends a connection whose server stopped answering, and the pool forgets it', async () => {
+    const s = await startSshd({ stateDir: dir, name: 'keepalive' });
+    fs.copyFileSync(path.join(dir, 'a', 'authorized_keys'), path.join(dir, 'keepalive', 'authorized_keys'));
+    const keys = new MemoryHostKeys();
+    const pool = new SshPool({ idleMs: 60_000 });
+    pools.push(pool);
+    let frozen: number[] = [];
+    try {
+      const lease = await pool.connect({ target: hop(s) }, { hostKeys: keys, policy: 'accept-new', timeoutMs: 10_000, keepaliveIntervalMs: 150 });
+      lease.release();
+      expect(pool.size).toBe(1);
+      // Freeze the server side of this connection (sshd's per-connection processes), not the listener.
+      const { stdout } = await run('pgrep', ['-P', String(s.pid)]);
+      frozen = stdout.split(/\s+/).filter(Boolean).map(Number);
+      expect(frozen.length).toBeGreaterThan(0);
+      for (const pid of frozen) process.kill(pid, 'SIGSTOP');
+      const t0 = performance.now();
+      await new Promise<void>((res) => lease.client.once('close', () => res()));
+      // 3 unanswered keepalives at 150 ms: gone well before any TCP timeout would notice.
+      expect(performance.now() - t0).toBeLessThan(3000);
+      expect(pool.size).toBe(0);
+    } finally {
+      for (const pid of frozen) {
+        try {
+          process.kill(pid, 'SIGCONT');
+        } catch {
+          // gone
+        }
+      }
+      await s.stop();
+    }
+  });
+
   it('reuses a pooled connection for the next command and replaces one that died', async () => {
     const pool = new SshPool({ idleMs: 30_000 });
     pools.push(pool);
