@@ -102,6 +102,14 @@ describe('clusterdeck exec / hostkeys (CLI, real sshd)', () => {
     expect(odd.stderr).toMatch(/exec: 4 failed \(exit 2\): node\[001-004\]/);
   });
 
+  it('--lines prints "node: line" as each node finishes (clush without -b)', () => {
+    const r = run(['exec', 'node[001-003]', '--lines', '--', 'echo hi; echo oops >&2']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().split('\n').sort()).toEqual(['node001: hi', 'node002: hi', 'node003: hi']);
+    expect(r.stderr).toMatch(/^node00[1-3]: oops$/m);
+    expect(r.stderr).toMatch(/exec: 3 ok/);
+  });
+
   it('writes the run to the audit log (begun before, completed with result and folded summary)', () => {
     const r = run(['audit', 'list', '--module', 'exec', '--json']);
     const entries = JSON.parse(r.stdout) as { action: string; targets: string; result: string; detail: string; params: Record<string, unknown> }[];
@@ -109,7 +117,8 @@ describe('clusterdeck exec / hostkeys (CLI, real sshd)', () => {
     expect(partial).toMatchObject({ action: 'run', result: 'partial' });
     expect(partial.params).toMatchObject({ command: 'echo hello; echo warn >&2', fanout: 64, connectTimeoutS: 2 });
     expect(partial.detail).toContain('3 unreachable: dead[1-3]');
-    expect(entries.find((e) => e.targets === 'node[001-003]')).toMatchObject({ result: 'failed' });
+    // The first run (unknown host keys) failed on every node.
+    expect(entries.some((e) => e.targets === 'node[001-003]' && e.result === 'failed' && e.detail.includes('3 error'))).toBe(true);
     expect(entries.every((e) => e.result !== 'running')).toBe(true);
   });
 
