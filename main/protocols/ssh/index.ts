@@ -46,17 +46,17 @@ export interface RunCommandOptions extends Omit<ConnectOptions, 'timeoutMs'> {
   /** For messages. */
   where?: string;
   /**
-   * Keep the target's connection in the pool for the next command (the UI running commands on a
-   * few nodes). Off by default: a batch over 10,000 nodes must not hold 10,000 sockets open, so
-   * only its jump hosts stay pooled.
+   * false: close the target's connection after the command. Batches over many nodes say so (a run
+   * over 10,000 nodes must not hold 10,000 sockets open; its jump hosts stay pooled). Default true:
+   * the next command to the same target (a login node polled for jobs) reuses it.
    */
   keepConnection?: boolean;
 }
 
 /**
  * Connects (or reuses a pooled connection) and runs one command. A connection reused from the
- * pool that turns out to be dead is replaced once; a connection whose command timed out or was
- * cancelled is closed rather than returned to the pool.
+ * pool that turns out to be dead is replaced once; a connection whose command failed to run, timed
+ * out or was cancelled leaves the pool (closed once no other command uses it).
  */
 export async function runCommand(pool: SshPool, target: SshTarget, command: string, opts: RunCommandOptions): Promise<ExecResult> {
   for (let attempt = 1; ; attempt++) {
@@ -68,8 +68,8 @@ export async function runCommand(pool: SshPool, target: SshTarget, command: stri
         maxOutputBytes: opts.maxOutputBytes,
         where: opts.where,
       });
-      if (opts.keepConnection) lease.release();
-      else lease.discard();
+      if (opts.keepConnection === false) lease.discard();
+      else lease.release();
       return result;
     } catch (error) {
       lease.discard();

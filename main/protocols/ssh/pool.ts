@@ -44,6 +44,8 @@ interface Entry {
   leases: number;
   parent?: Entry;
   idle?: ReturnType<typeof setTimeout>;
+  /** Discarded while others still held it: out of the pool, ended when the last lease goes. */
+  retired?: boolean;
 }
 
 export class SshPool {
@@ -93,8 +95,10 @@ export class SshPool {
       discard: () => {
         if (done) return;
         done = true;
-        this.drop(last);
-        for (const e of taken.slice(0, -1)) this.unlease(e);
+        // No new lease gets it; callers still using it (same endpoint, no tag) finish first.
+        this.forget(last);
+        last.retired = true;
+        for (const e of taken) this.unlease(e);
       },
     };
   }
@@ -181,6 +185,7 @@ export class SshPool {
 
   private unlease(e: Entry): void {
     e.leases = Math.max(0, e.leases - 1);
+    if (e.leases === 0 && e.retired) return this.drop(e);
     if (e.leases === 0 && e.client && this.entries.get(e.key) === e) {
       if (this.closed || this.idleMs <= 0) return this.drop(e);
       e.idle = setTimeout(() => this.drop(e), this.idleMs);

@@ -82,6 +82,7 @@ async function* run(deps: ExecDeps, pool: SshPool, actor: Actor, input: RunInput
             signal: ctx.signal,
             where: hostPort(t.ssh.target.host, t.ssh.target.port),
             onHostKeyAdded: () => hostKeysAdded++,
+            keepConnection: false, // one socket per running node, not per node of the run
           });
         },
       });

@@ -271,6 +271,23 @@ describe('SSH client against lab sshds', () => {
     expect(small.truncated).toBe(true);
   });
 
+  it('a connection shared by two commands outlives the one that timed out; keepConnection false closes it after the command', async () => {
+    const pool = new SshPool({ idleMs: 30_000 });
+    pools.push(pool);
+    const target: SshTarget = { target: hop(a) }; // no tag: both commands share one connection
+    await runCommand(pool, target, 'true', opts());
+    expect(pool.size).toBe(1); // kept for the next command by default
+    const [timedOut, fine] = await Promise.allSettled([
+      runCommand(pool, target, 'sleep 5.5', opts({ commandTimeoutMs: 300 })),
+      runCommand(pool, target, 'sleep 0.8; echo fine', opts()),
+    ]);
+    expect(timedOut).toMatchObject({ status: 'rejected', reason: { code: 'SSH_TIMEOUT' } });
+    expect(fine).toMatchObject({ status: 'fulfilled', value: { stdout: 'fine\n' } });
+    expect(pool.size).toBe(0); // the timed-out command's connection left the pool, and closed after "fine"
+    await runCommand(pool, target, 'true', opts({ keepConnection: false }));
+    expect(pool.size).toBe(0);
+  });
+
   it('keepalive ends a connection whose server stopped answering, and the pool forgets it', async () => {
     const s = await startSshd({ stateDir: dir, name: 'keepalive' });
     fs.copyFileSync(path.join(dir, 'a', 'authorized_keys'), path.join(dir, 'keepalive', 'authorized_keys'));
