@@ -83,6 +83,7 @@ export function agentSocket(agent: string | true, label = 'this login'): string 
 }
 
 type AuthStep =
+  | { type: 'none'; username: string }
   | { type: 'publickey'; username: string; key: ParsedKey }
   | { type: 'agent'; username: string; agent: string }
   | { type: 'password'; username: string; password: string }
@@ -102,7 +103,14 @@ export interface AuthTracker {
 /** ssh2 authHandler: each prepared method once, skipping those the server does not offer. */
 export function makeAuthHandler(prep: PreparedAuth, tracker: AuthTracker, onAttempt?: (method: AuthMethod) => void) {
   const queue = [...prep.methods];
+  let asked = false;
   return (methodsLeft: string[] | null, _partial: boolean | null, next: (step: AuthStep | false) => void): void => {
+    // First ask with "none", as OpenSSH does: the answer lists the methods the server takes, so no
+    // secret is sent by a method it would refuse anyway (and none counts against MaxAuthTries).
+    if (!methodsLeft && !asked) {
+      asked = true;
+      return next({ type: 'none', username: prep.username });
+    }
     if (methodsLeft) tracker.serverAllows = methodsLeft;
     while (queue.length) {
       const method = queue.shift()!;

@@ -118,9 +118,12 @@ function handshake(hop: SshHop, opts: HopOptions, probeOnly: boolean): Promise<C
       if (level === 'client-authentication') {
         const tried = tracker.tried.join(',') || 'none';
         const allowed = tracker.serverAllows?.join(',') ?? 'unknown';
+        const why = tracker.tried.length
+          ? `tried: ${tried}; the server accepts: ${allowed}). Check the user name and the key or password stored in the node's credential.`
+          : `the server accepts: ${allowed}; the credential offers: ${hop.auth.methods.join(',') || 'nothing'}, so nothing was tried). Store a credential of a kind the server accepts.`;
         return sshError(
           SSH_ERROR.AUTH_FAILED,
-          `${where} refused the login as "${hop.auth.username}" (tried: ${tried}; the server accepts: ${allowed}). Check the user name and the key or password stored in the node's credential.`,
+          `${where} refused the login as "${hop.auth.username}" (${why}`,
           { host, port, user: hop.auth.username, methods: tried, serverAllows: allowed },
         );
       }
