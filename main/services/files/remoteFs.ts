@@ -20,6 +20,16 @@ function cb<T>(fn: (done: (err: Error | null | undefined, v?: T) => void) => voi
   return new Promise((resolve, reject) => fn((err, v) => (err ? reject(err) : resolve(v as T))));
 }
 
+/**
+ * ssh2's SFTP streams close their handle after the consumer is done; if the connection goes away
+ * first, that late close fails and the stream emits 'error' with nobody listening, which would
+ * crash the process. Consumers attach their own listeners for the errors that matter.
+ */
+function lateErrorsIgnored<T extends Readable | Writable>(stream: T): T {
+  stream.on('error', () => undefined);
+  return stream;
+}
+
 export class RemoteFs {
   constructor(readonly node: string, private readonly client: Client, private readonly sftp: SFTPWrapper) {}
 
@@ -141,14 +151,14 @@ export class RemoteFs {
 
   readStream(p: Buffer): Readable {
     const s = utf8OrNull(p);
-    if (s !== null) return this.sftp.createReadStream(s);
+    if (s !== null) return lateErrorsIgnored(this.sftp.createReadStream(s));
     return this.shellStream(`${assignShell('p', p)}; exec cat -- "$p"`, p, 'read').stdout;
   }
 
   /** A stream that creates (or truncates) the file; 'close' or 'error' tells how it ended. */
   writeStream(p: Buffer): Writable {
     const s = utf8OrNull(p);
-    if (s !== null) return this.sftp.createWriteStream(s, { flags: 'w', mode: 0o644 });
+    if (s !== null) return lateErrorsIgnored(this.sftp.createWriteStream(s, { flags: 'w', mode: 0o644 }));
     return this.shellStream(`${assignShell('p', p)}; exec cat > "$p"`, p, 'write').stdin;
   }
 
