@@ -164,6 +164,10 @@ export interface DatasetsService {
   saveAnnotation(actor: Actor, input: In<typeof datasets.SaveAnnotationInput>): z.output<typeof datasets.SavedAnnotation>;
   deleteAnnotations(actor: Actor, input: In<typeof datasets.DeleteAnnotationInput>): { deleted: number };
   setStatus(actor: Actor, input: In<typeof datasets.SetStatusInput>): { status: string };
+  editLabels(actor: Actor, input: In<typeof datasets.EditLabelsInput>): datasets.DatasetSummary;
+  classify(actor: Actor, input: In<typeof datasets.ClassifyInput>): z.output<typeof datasets.Classified>;
+  imageView(input: In<typeof datasets.ImageRef>): Promise<datasets.ImageView>;
+  imageTile(input: In<typeof datasets.TileInput>): Promise<z.output<typeof datasets.Tile>>;
 }
 
 export interface Services {

@@ -11,13 +11,13 @@ import type { AuditLog } from '../audit/auditLog';
 import type { DatasetRepo } from './repo';
 import { outsideImage } from './formats/coco';
 import { polygonsBbox, type Bbox } from './formats';
-import { openImage } from './images';
+import { openImage, TILE_ABOVE, TILE_SIZE, type PyramidCache } from './images';
 
-type CanvasMethods = Pick<DatasetsService, 'annotations' | 'imageData' | 'saveAnnotation' | 'deleteAnnotations' | 'setStatus'>;
+type CanvasMethods = Pick<DatasetsService, 'annotations' | 'imageData' | 'imageView' | 'imageTile' | 'saveAnnotation' | 'deleteAnnotations' | 'setStatus'>;
 
 interface ImageRowDb { id: number; file: string; width: number | null; height: number | null; status: AnnotatedImage['status'] }
 
-export function canvasMethods(repo: DatasetRepo, audit: AuditLog): CanvasMethods {
+export function canvasMethods(repo: DatasetRepo, audit: AuditLog, pyramids: PyramidCache): CanvasMethods {
   const { db } = repo;
 
   function imageOf(name: string, file: string): { root: string; datasetId: number; image: ImageRowDb } {
@@ -27,9 +27,18 @@ export function canvasMethods(repo: DatasetRepo, audit: AuditLog): CanvasMethods
     return { root: d.root, datasetId: d.id, image };
   }
 
+  /** The image's file, which must exist and have a size. */
+  function readable(name: string, file: string): { full: string; image: ImageRowDb } {
+    const { root, image } = imageOf(name, file);
+    const full = path.join(root, file);
+    if (!fs.existsSync(full)) throw new AppError('DATASET_IMAGE_MISSING', `The image ${full} is gone (moved or deleted?).`, { path: full });
+    if (!image.width || !image.height) throw new AppError('DATASET_IMAGE_UNREADABLE', `Cannot read ${full}.`, { path: full });
+    return { full, image };
+  }
+
   const refreshStatus = (imageId: number) =>
     db.prepare(`UPDATE dataset_images SET updated_at = ?, status = CASE
-        WHEN EXISTS (SELECT 1 FROM dataset_annotations a WHERE a.image_id = id) THEN CASE status WHEN 'reviewed' THEN 'reviewed' ELSE 'labeled' END
+        WHEN EXISTS (SELECT 1 FROM dataset_annotations a WHERE a.image_id = dataset_images.id) THEN CASE status WHEN 'reviewed' THEN 'reviewed' ELSE 'labeled' END
         ELSE 'unlabeled' END WHERE id = ?`).run(nowIso(), imageId);
 
   return {
@@ -59,6 +68,35 @@ export function canvasMethods(repo: DatasetRepo, audit: AuditLog): CanvasMethods
       }
     },
 
+    async imageView({ name, file }) {
+      const { full, image } = readable(name, file);
+      const { width, height } = image as { width: number; height: number };
+      if (Math.max(width, height) <= TILE_ABOVE) {
+        try {
+          const buf = await openImage(full).png().toBuffer();
+          return { width, height, tiled: false, tileSize: TILE_SIZE, maxLevel: 0, overview: { dataUrl: `data:image/png;base64,${buf.toString('base64')}`, scale: 1 } };
+        } catch (e) {
+          throw new AppError('DATASET_IMAGE_UNREADABLE', `Cannot read ${full}: ${(e as Error).message.split('\n')[0]}`, { path: full });
+        }
+      }
+      try {
+        const p = await pyramids.get(full, width, height);
+        const overview = fs.readFileSync(path.join(p.dir, 'overview.jpg'));
+        return { width, height, tiled: true, tileSize: TILE_SIZE, maxLevel: p.maxLevel, overview: { dataUrl: `data:image/jpeg;base64,${overview.toString('base64')}`, scale: p.overviewScale } };
+      } catch (e) {
+        throw new AppError('DATASET_IMAGE_UNREADABLE', `Cannot read ${full}: ${(e as Error).message.split('\n')[0]}`, { path: full });
+      }
+    },
+
+    async imageTile({ name, file, level, col, row }) {
+      const { full, image } = readable(name, file);
+      const p = await pyramids.get(full, image.width!, image.height!);
+      if (level > p.maxLevel) throw new AppError('DATASET_TILE_NOT_FOUND', `${file} has no tile level ${level} (levels 0–${p.maxLevel}).`, { file, level, col, row });
+      const buf = pyramids.tile(p, level, col, row);
+      if (!buf) throw new AppError('DATASET_TILE_NOT_FOUND', `${file} has no tile ${col},${row} at level ${level}.`, { file, level, col, row });
+      return { dataUrl: `data:image/jpeg;base64,${buf.toString('base64')}` };
+    },
+
     saveAnnotation(actor, input) {
       const { datasetId, image } = imageOf(input.name, input.file);
       const labelId = db.prepare('SELECT id FROM dataset_labels WHERE dataset_id = ? AND name = ?').pluck().get(datasetId, input.label) as number | undefined;
@@ -75,6 +113,10 @@ export function canvasMethods(repo: DatasetRepo, audit: AuditLog): CanvasMethods
             id = Number(db.prepare(`INSERT INTO dataset_annotations (image_id, label_id, geometry, bbox_x, bbox_y, bbox_w, bbox_h, hidden, locked, updated_at)
               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(image.id, labelId, geometry, bbox?.[0] ?? null, bbox?.[1] ?? null, bbox?.[2] ?? null, bbox?.[3] ?? null, input.hidden ? 1 : 0, input.locked ? 1 : 0, now).lastInsertRowid);
           } else {
+            const was = db.prepare('SELECT geometry, locked FROM dataset_annotations WHERE id = ? AND image_id = ?').get(id, image.id) as { geometry: string; locked: number } | undefined;
+            if (was?.locked === 1 && input.locked && was.geometry !== geometry) {
+              throw new AppError('DATASET_ANNOTATION_LOCKED', `Annotation ${id} is locked; unlock it (L) before moving or reshaping it.`, { id });
+            }
             const r = db.prepare(`UPDATE dataset_annotations SET label_id = ?, geometry = ?, bbox_x = ?, bbox_y = ?, bbox_w = ?, bbox_h = ?, hidden = ?, locked = ?, updated_at = ?
               WHERE id = ? AND image_id = ?`).run(labelId, geometry, bbox?.[0] ?? null, bbox?.[1] ?? null, bbox?.[2] ?? null, bbox?.[3] ?? null, input.hidden ? 1 : 0, input.locked ? 1 : 0, now, id, image.id);
             if (r.changes !== 1) throw new AppError('DATASET_ANNOTATION_NOT_FOUND', `Annotation ${id} is not on ${input.file}.`, { id });

@@ -10,7 +10,8 @@ import type { Db } from '../../store/db';
 import { nowIso } from '../../store/db';
 import type { AuditLog } from '../audit/auditLog';
 import { DatasetRepo } from './repo';
-import { findImages, mapLimit, probeImage, ThumbnailCache } from './images';
+import { findImages, mapLimit, probeImage, PyramidCache, ThumbnailCache } from './images';
+import { labelMethods } from './labels';
 import { placeImages, readFromDisk } from './importer';
 import { exportEntries, writeEntries } from './exporter';
 import { compileQuery } from './query';
@@ -34,6 +35,7 @@ export function createDatasetsService(deps: DatasetsDeps): DatasetsService & { r
   const { db, audit } = deps;
   const repo = new DatasetRepo(db);
   const thumbs = new ThumbnailCache(path.join(deps.dataDir, 'cache', 'thumbnails'));
+  const pyramids = new PyramidCache(path.join(deps.dataDir, 'cache', 'pyramids'));
 
   function versionRows(datasetId: number): VersionRow[] {
     return db.prepare('SELECT * FROM dataset_versions WHERE dataset_id = ? ORDER BY number').all(datasetId) as VersionRow[];
@@ -55,7 +57,8 @@ export function createDatasetsService(deps: DatasetsDeps): DatasetsService & { r
 
   return {
     repo,
-    ...canvasMethods(repo, audit),
+    ...canvasMethods(repo, audit, pyramids),
+    ...labelMethods(repo, audit),
     list: () => repo.summaries(),
     get: (name) => repo.summary(name),
 
@@ -64,7 +67,7 @@ export function createDatasetsService(deps: DatasetsDeps): DatasetsService & { r
       const root = path.resolve(input.folder);
       if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new AppError('DATASET_PATH_MISSING', `${root} is not a folder.`, { path: root });
       const files = findImages(root);
-      const probed = await mapLimit(files, 4, (f) => probeImage(root, f, thumbs));
+      const probed = await mapLimit(files, 4, (f) => probeImage(root, f, thumbs, pyramids));
       const errors = probed.filter((p) => p.error).map((p) => ({ file: p.file, reason: p.error! }));
       audit.record(actor, { module: 'datasets', action: 'create', targets: input.name, params: { kind: input.kind, folder: root, images: files.length } }, () => {
         db.transaction(() => {

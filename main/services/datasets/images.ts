@@ -69,7 +69,7 @@ export function openImage(file: string, options: sharp.SharpOptions = {}): sharp
 }
 
 /** Size of one image, decoding it fully so corrupt or truncated files are caught now. */
-export async function probeImage(root: string, file: string, thumbs: ThumbnailCache): Promise<ProbedImage> {
+export async function probeImage(root: string, file: string, thumbs: ThumbnailCache, pyramids?: PyramidCache): Promise<ProbedImage> {
   const full = path.join(root, file);
   let bytes = 0;
   try {
@@ -82,6 +82,8 @@ export async function probeImage(root: string, file: string, thumbs: ThumbnailCa
     const meta = await sharp(full).metadata();
     if (!meta.width || !meta.height) return { file, width: null, height: null, bytes, error: 'no image size in the file' };
     await thumbs.get(full, 160); // decodes every pixel: truncation shows here
+    // Large images get their tile pyramid now, so they open for drawing at once later.
+    if (pyramids && Math.max(meta.width, meta.height) > TILE_ABOVE) await pyramids.get(full, meta.width, meta.height);
     return { file, width: meta.width, height: meta.height, bytes, error: null };
   } catch (e) {
     const why = (e as Error).message.split('\n')[0].trim();
@@ -117,6 +119,73 @@ export class ThumbnailCache {
       fs.mkdirSync(path.dirname(cached), { recursive: true });
       fs.writeFileSync(cached, buf);
       return buf;
+    }
+  }
+}
+
+/** Images whose longer side is above this are shown through a tile pyramid. */
+export const TILE_ABOVE = 4096;
+export const TILE_SIZE = 512;
+/** The longer side of the overview sent first. */
+export const OVERVIEW_SIDE = 2048;
+
+export interface Pyramid { dir: string; width: number; height: number; maxLevel: number; overviewScale: number }
+
+/**
+ * Deep Zoom tile pyramids made with sharp, cached on disk beside the thumbnails (…/cache/pyramids),
+ * keyed like the thumbnails by path, modification time and length. A pyramid is built into a
+ * temporary folder and renamed into place, so a half-built one is never read; concurrent asks for
+ * the same image share one build.
+ */
+export class PyramidCache {
+  private readonly building = new Map<string, Promise<Pyramid>>();
+  constructor(private readonly dir: string) {}
+
+  private key(file: string): string {
+    const st = fs.statSync(file);
+    return crypto.createHash('sha1').update(`${file}\0${st.mtimeMs}\0${st.size}`).digest('hex');
+  }
+
+  /** The pyramid of `file` (width × height), building it when it is not cached yet. */
+  get(file: string, width: number, height: number): Promise<Pyramid> {
+    const key = this.key(file);
+    const dir = path.join(this.dir, key);
+    const maxLevel = Math.ceil(Math.log2(Math.max(width, height)));
+    const overviewScale = Math.min(1, OVERVIEW_SIDE / Math.max(width, height));
+    const done: Pyramid = { dir, width, height, maxLevel, overviewScale };
+    if (fs.existsSync(path.join(dir, 'overview.jpg'))) return Promise.resolve(done);
+    let p = this.building.get(key);
+    if (!p) {
+      p = (async () => {
+        const tmp = `${dir}.${process.pid}.${Date.now()}.tmp`;
+        fs.mkdirSync(tmp, { recursive: true });
+        try {
+          const source = openImage(file, { limitInputPixels: false, failOn: 'truncated' });
+          await Promise.all([
+            source.clone().jpeg({ quality: 85 }).tile({ size: TILE_SIZE, overlap: 0, layout: 'dz', container: 'fs' }).toFile(path.join(tmp, 'image.dz')),
+            source.clone().resize(Math.max(1, Math.round(width * overviewScale)), Math.max(1, Math.round(height * overviewScale)), { fit: 'fill' }).jpeg({ quality: 85 }).toFile(path.join(tmp, 'overview.jpg')),
+          ]);
+          fs.rmSync(dir, { recursive: true, force: true });
+          fs.renameSync(tmp, dir);
+          return done;
+        } catch (e) {
+          fs.rmSync(tmp, { recursive: true, force: true });
+          throw e;
+        } finally {
+          this.building.delete(key);
+        }
+      })();
+      this.building.set(key, p);
+    }
+    return p;
+  }
+
+  /** One tile's JPEG bytes; null when the tile is outside the level. */
+  tile(p: Pyramid, level: number, col: number, row: number): Buffer | null {
+    try {
+      return fs.readFileSync(path.join(p.dir, 'image_files', String(level), `${col}_${row}.jpeg`));
+    } catch {
+      return null;
     }
   }
 }

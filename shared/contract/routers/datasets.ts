@@ -26,5 +26,12 @@ export const datasetsRouter = router({
   /** Committed to SQLite before it answers: the UI shows "saved" only after this returns. */
   saveAnnotation: procedure.input(ds.SaveAnnotationInput).output(ds.SavedAnnotation).mutation(({ ctx, input }) => ctx.services.datasets.saveAnnotation(ctx.actor, input)),
   deleteAnnotations: procedure.input(ds.DeleteAnnotationInput).output(z.object({ deleted: z.number().int() })).mutation(({ ctx, input }) => ctx.services.datasets.deleteAnnotations(ctx.actor, input)),
+  /** Add, rename, recolor, re-key and delete labels in one step; hotkey conflicts are refused. */
+  editLabels: procedure.input(ds.EditLabelsInput).output(ds.DatasetSummary).mutation(({ ctx, input }) => ctx.services.datasets.editLabels(ctx.actor, input)),
+  /** Sets one image's classification labels, committed before it answers. */
+  classify: procedure.input(ds.ClassifyInput).output(ds.Classified).mutation(({ ctx, input }) => ctx.services.datasets.classify(ctx.actor, input)),
+  /** How to show an image: a small overview at once, and tiles for large images. */
+  imageView: procedure.input(ds.ImageRef).output(ds.ImageView).query(({ ctx, input }) => ctx.services.datasets.imageView(input)),
+  imageTile: procedure.input(ds.TileInput).output(ds.Tile).query(({ ctx, input }) => ctx.services.datasets.imageTile(input)),
   setStatus: procedure.input(ds.SetStatusInput).output(z.object({ status: z.string() })).mutation(({ ctx, input }) => ctx.services.datasets.setStatus(ctx.actor, input)),
 });

@@ -187,3 +187,37 @@ export const SetStatusInput = ImageRef.extend({ status: ImageStatus });
 export const ImageDataInput = ImageRef.extend({ maxSide: z.number().int().min(64).max(16_384).default(4096) });
 /** The image as a data: URL, downscaled by `scale` when larger than maxSide (annotations stay in full-size pixels). */
 export const ImageData = z.object({ dataUrl: z.string(), width: z.number().int(), height: z.number().int(), scale: z.number() });
+
+// Keys the annotation screens keep for themselves; a label hotkey may not take one of them.
+export const RESERVED_HOTKEYS: Record<string, string> = {
+  n: 'next image', p: 'previous image', h: 'hide', l: 'lock', c: 'copy shapes from the previous image',
+  g: 'polygon mode', z: 'undo / redo', '?': 'shortcut sheet', ' ': 'pan',
+};
+
+/** The label set as edited: `from` is the label's current name (null: a new label), so a rename keeps its annotations. */
+export const LabelEdit = LabelDef.extend({ from: z.string().nullable().default(null) });
+export const EditLabelsInput = z.object({
+  name: Name,
+  labels: z.array(LabelEdit).max(10_000),
+  /** Labels left out of `labels` are deleted; when they have annotations this must be true (they go too). */
+  deleteAnnotations: z.boolean().default(false),
+});
+
+/** Classification: the image's whole set of labels (one for single-label datasets; none clears it). */
+export const ClassifyInput = ImageRef.extend({ labels: z.array(z.string().min(1)).max(10_000) });
+export const Classified = z.object({ labels: z.array(z.string()), savedAt: z.string(), status: ImageStatus });
+
+/** A large image as a tile pyramid (Deep Zoom layout, made with sharp and cached): level L is the image shrunk by 2^(maxLevel − L). */
+export const ImageView = z.object({
+  width: z.number().int(),
+  height: z.number().int(),
+  /** false: `overview` is the whole image at full size and there are no tiles. */
+  tiled: z.boolean(),
+  tileSize: z.number().int(),
+  maxLevel: z.number().int(),
+  /** A small copy of the whole image, shown at once; `scale` is its size over the full size. */
+  overview: z.object({ dataUrl: z.string(), scale: z.number() }),
+});
+export type ImageView = z.infer<typeof ImageView>;
+export const TileInput = ImageRef.extend({ level: z.number().int().min(0).max(40), col: z.number().int().min(0), row: z.number().int().min(0) });
+export const Tile = z.object({ dataUrl: z.string() });
