@@ -80,6 +80,8 @@ export interface HostKeysService {
   list(input: In<typeof hostkeys.HostKeyListInput>): hostkeys.HostKeyEntry[];
   scan(actor: Actor, input: In<typeof hostkeys.HostKeyScanInput>, signal?: CancelSignal): Promise<hostkeys.HostKeyScanResult[]>;
   forget(actor: Actor, input: In<typeof hostkeys.HostKeyForgetInput>): hostkeys.HostKeyForgetResult;
+  /** Stores the key of one hop of a node's chain after a person accepted its fingerprint (terminal first contact). */
+  accept(actor: Actor, input: In<typeof hostkeys.HostKeyAcceptInput>, signal?: CancelSignal): Promise<hostkeys.HostKeyAcceptResult>;
 }
 
 export interface PowerService {

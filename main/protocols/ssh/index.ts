@@ -29,6 +29,8 @@ export {
   fingerprint,
   keyTypeOf,
   judgeHostKey,
+  hostKeyChangedError,
+  hostKeyRevokedError,
   type HostKey,
   type KnownHostKey,
   type HostKeyStore,

@@ -9,7 +9,7 @@ import { AppError } from '../../../shared/errors';
 import type { AuditLog } from '../audit/auditLog';
 import type { Vault } from '../vault/vaultService';
 import { runBatch, toErrorData } from '../batch';
-import { SshPool, fetchHostKey, fingerprint, forwardTo, judgeHostKey, type HostKey, type SshTarget } from '../../protocols/ssh';
+import { SshPool, fetchHostKey, fingerprint, forwardTo, hostKeyChangedError, hostKeyRevokedError, hostPort, judgeHostKey, type HostKey, type SshTarget } from '../../protocols/ssh';
 import { resolveTargets } from '../exec/targets';
 import { fold } from '../exec/fold';
 import type { DbHostKeyStore } from './hostKeyStore';
@@ -153,6 +153,56 @@ export function createHostKeysService(deps: HostKeysDeps): HostKeysService {
         return results;
       } catch (error) {
         deps.audit.complete(id, 'failed', String((error as Error).message));
+        throw error;
+      } finally {
+        signal?.removeEventListener('abort', onAbort);
+        await pool.close();
+      }
+    },
+
+    async accept(actor: Actor, input, signal?: CancelSignal) {
+      const where = hostPort(input.host, input.port);
+      const [node] = resolveTargets(deps, input.target);
+      if (!node || node.name !== input.target) {
+        throw new AppError('HOSTKEY_ACCEPT_TARGET', `"${input.target}" is not a single inventory node; accept host keys from its terminal or with \`clusterdeck hostkeys scan\`.`, { target: input.target });
+      }
+      if (!node.ssh) throw node.problem!;
+      const chain = [...(node.ssh.jumps ?? []), node.ssh.target];
+      const index = chain.findIndex((h) => h.host === input.host && h.port === input.port);
+      if (index < 0) {
+        throw new AppError('HOSTKEY_ACCEPT_NOT_IN_CHAIN', `${where} is neither ${input.target} nor one of its jump hosts; nothing was stored.`, { target: input.target, host: input.host, port: input.port });
+      }
+      const id = deps.audit.begin(actor, { module: 'hostkeys', action: 'accept', targets: input.target, params: { host: input.host, port: input.port, fingerprint: input.fingerprint } });
+      const pool = new SshPool({ idleMs: 0 });
+      const ctrl = new AbortController();
+      const onAbort = (): void => ctrl.abort();
+      signal?.addEventListener('abort', onAbort);
+      try {
+        const timeoutMs = Math.round(input.connectTimeoutS * 1000);
+        let key: HostKey;
+        if (index === 0) key = await fetchHostKey(input.host, input.port, { timeoutMs, signal: ctrl.signal });
+        else {
+          // Earlier hops must already be trusted: they are logged into to reach this one.
+          const lease = await pool.connect({ jumps: chain.slice(0, index - 1), target: chain[index - 1] }, { hostKeys: store, policy: 'ask', timeoutMs, signal: ctrl.signal });
+          try {
+            key = await fetchHostKey(input.host, input.port, { timeoutMs, signal: ctrl.signal, sock: await forwardTo(lease.client, input.host, input.port) });
+          } finally {
+            lease.release();
+          }
+        }
+        const fp = fingerprint(key.blob);
+        const verdict = judgeHostKey(key, store.lookup(input.host, input.port));
+        if (verdict.status === 'changed') throw hostKeyChangedError(input.host, input.port, key, verdict.stored);
+        if (verdict.status === 'revoked') throw hostKeyRevokedError(input.host, input.port, verdict.key);
+        if (fp !== input.fingerprint) {
+          throw new AppError('HOSTKEY_ACCEPT_MISMATCH', `${where} now presents ${key.type} ${fp}, not the ${input.fingerprint} you accepted; nothing was stored. Check the host before trusting it.`, { host: input.host, port: input.port, fingerprint: fp, expected: input.fingerprint });
+        }
+        const status = verdict.status === 'known' ? 'known' as const : 'new' as const;
+        if (status === 'new') store.add(input.host, input.port, key);
+        deps.audit.complete(id, 'ok', `${status} ${key.type} ${fp} for ${where}`);
+        return { host: input.host, port: input.port, keyType: key.type, fingerprint: fp, status };
+      } catch (error) {
+        deps.audit.complete(id, ctrl.signal.aborted ? 'cancelled' : 'failed', AppError.is(error) ? `${error.code}: ${error.message}` : String((error as Error).message));
         throw error;
       } finally {
         signal?.removeEventListener('abort', onAbort);

@@ -8,5 +8,8 @@ export const hostkeysRouter = router({
   scan: procedure.input(hk.HostKeyScanInput).output(z.array(hk.HostKeyScanResult))
     .mutation(({ ctx, input, signal }) => ctx.services.hostkeys.scan(ctx.actor, input, signal)),
   /** Removes ClusterDeck's stored keys for these nodes' endpoints. */
+  /** A person accepted an unknown key shown by a terminal: fetch it again, store it if the fingerprint still matches. */
+  accept: procedure.input(hk.HostKeyAcceptInput).output(hk.HostKeyAcceptResult)
+    .mutation(({ ctx, input, signal }) => ctx.services.hostkeys.accept(ctx.actor, input, signal)),
   forget: procedure.input(hk.HostKeyForgetInput).output(hk.HostKeyForgetResult).mutation(({ ctx, input }) => ctx.services.hostkeys.forget(ctx.actor, input)),
 });

@@ -50,3 +50,25 @@ export const HostKeyForgetResult = z.object({
   knownHostsLeft: z.array(z.string()),
 });
 export type HostKeyForgetResult = z.infer<typeof HostKeyForgetResult>;
+
+/**
+ * First contact from a terminal: the user saw `fingerprint` for host:port (a hop of `target`'s
+ * chain: the node itself or one of its jump hosts) and accepted it. The key is fetched again and
+ * stored only if it still has that fingerprint.
+ */
+export const HostKeyAcceptInput = z.object({
+  target: z.string().min(1, 'the node name is empty').max(1000),
+  host: z.string().min(1).max(1000),
+  port: z.number().int().min(1).max(65535),
+  fingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'a SHA256 fingerprint as ssh-keygen -l prints it (SHA256:…, 43 characters after the colon)'),
+  connectTimeoutS: z.number().positive().max(3600).default(15),
+});
+export const HostKeyAcceptResult = z.object({
+  host: z.string(),
+  port: z.number().int(),
+  keyType: z.string(),
+  fingerprint: z.string(),
+  /** new: stored now; known: it was already known (accepted meanwhile). */
+  status: z.enum(['new', 'known']),
+});
+export type HostKeyAcceptResult = z.infer<typeof HostKeyAcceptResult>;

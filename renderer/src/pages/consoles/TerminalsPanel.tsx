@@ -1,16 +1,19 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { Alert, App, Button, Checkbox, Empty, Segmented, Space, Switch, Tabs, Tooltip, Typography } from 'antd';
+import { Alert, App, Button, Checkbox, Descriptions, Empty, Modal, Segmented, Space, Switch, Tabs, Tooltip, Typography } from 'antd';
 import { CloseOutlined, MinusOutlined, PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { NodeSetInput } from '../../components/NodeSetInput';
 import { useErrorNotice } from '../../components/errors';
-import { TerminalPane, type PaneHandle } from './TerminalPane';
+import { TerminalPane, type PaneHandle, type UnknownHostKey } from './TerminalPane';
 
 interface Pane { key: string; kind: string; target: string; receives: boolean }
 interface Tab { key: string; title: string; panes: Pane[] }
 
 const MAX_PANES_PER_OPEN = 16;
+
+/** One first-contact question; panes waiting on the same host:port and key share it. */
+interface HostKeyQuestion { id: string; target: string; key: UnknownHostKey; waiters: ((accepted: boolean) => void)[] }
 let counter = 0;
 
 /**
@@ -28,6 +31,36 @@ export function TerminalsPanel() {
   const [broadcast, setBroadcast] = useState(false);
   const [fontSize, setFontSize] = useState(13);
   const handles = useRef(new Map<string, PaneHandle>());
+  const [questions, setQuestions] = useState<HostKeyQuestion[]>([]);
+  const questionsRef = useRef<HostKeyQuestion[]>([]);
+  const [accepting, setAccepting] = useState(false);
+
+  const askHostKey = useCallback((target: string, key: UnknownHostKey) => new Promise<boolean>((resolve) => {
+    const id = `${key.host}:${key.port} ${key.fingerprint}`;
+    const same = questionsRef.current.find((q) => q.id === id);
+    if (same) same.waiters.push(resolve);
+    else questionsRef.current = [...questionsRef.current, { id, target, key, waiters: [resolve] }];
+    setQuestions(questionsRef.current);
+  }), []);
+
+  const answer = async (q: HostKeyQuestion, accept: boolean) => {
+    let ok = false;
+    if (accept) {
+      setAccepting(true);
+      try {
+        await api.hostkeys.accept.mutate({ target: q.target, host: q.key.host, port: q.key.port, fingerprint: q.key.fingerprint });
+        ok = true;
+      } catch (e) {
+        notifyError(e);
+      } finally {
+        setAccepting(false);
+      }
+    }
+    questionsRef.current = questionsRef.current.filter((x) => x !== q);
+    setQuestions(questionsRef.current);
+    for (const w of q.waiters) w(ok);
+  };
+  const question = questions[0];
 
   const open = async () => {
     try {
@@ -70,6 +103,30 @@ export function TerminalsPanel() {
 
   return (
     <Space direction="vertical" style={{ width: '100%', height: '100%' }}>
+      <Modal
+        open={!!question}
+        title={t('hostKey.title')}
+        closable={false}
+        maskClosable={false}
+        keyboard={false}
+        destroyOnHidden
+        footer={question && [
+          <Button key="reject" danger onClick={() => void answer(question, false)} disabled={accepting} data-testid="hostkey-reject">{t('hostKey.reject')}</Button>,
+          <Button key="accept" type="primary" onClick={() => void answer(question, true)} loading={accepting} data-testid="hostkey-accept">{t('hostKey.accept')}</Button>,
+        ]}
+      >
+        {question && (
+          <div data-testid="hostkey-dialog">
+            <Typography.Paragraph>{t('hostKey.intro', { where: `${question.key.host}:${question.key.port}`, target: question.target })}</Typography.Paragraph>
+            <Descriptions column={1} size="small" bordered items={[
+              { key: 'host', label: t('hostKey.host'), children: `${question.key.host}:${question.key.port}` },
+              { key: 'type', label: t('hostKey.keyType'), children: <span data-testid="hostkey-type">{question.key.keyType}</span> },
+              { key: 'fp', label: t('hostKey.fingerprint'), children: <Typography.Text code copyable data-testid="hostkey-fingerprint">{question.key.fingerprint}</Typography.Text> },
+            ]} />
+            <Typography.Paragraph type="secondary" style={{ marginTop: 12 }}>{t('hostKey.howToCheck')}</Typography.Paragraph>
+          </div>
+        )}
+      </Modal>
       <Space wrap align="start">
         <div style={{ width: 380 }}><NodeSetInput value={expr} onChange={setExpr} onPressEnter={open} testId="console-nodes" /></div>
         <Segmented value={kind} onChange={(v) => setKind(v as 'ssh' | 'sol')} options={[{ value: 'ssh', label: 'SSH' }, { value: 'sol', label: t('sol') }]} />
@@ -109,7 +166,7 @@ export function TerminalsPanel() {
                       </Space>
                     </Space>
                     <div style={{ flex: 1, minHeight: 0 }}>
-                      <TerminalPane kind={p.kind} target={p.target} fontSize={fontSize}
+                      <TerminalPane kind={p.kind} target={p.target} fontSize={fontSize} onHostKeyUnknown={askHostKey}
                         onInput={(text) => input(p, text)}
                         register={(h) => { if (h) handles.current.set(p.key, h); else handles.current.delete(p.key); }} />
                     </div>

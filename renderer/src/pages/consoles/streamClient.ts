@@ -1,5 +1,6 @@
 import { api, appErrorOf } from '../../api/client';
 import type { StreamEvent } from '../../../../shared/contract/schemas/streams';
+import type { AppErrorData } from '../../../../shared/errors';
 
 export function bytesFromBase64(b64: string): Uint8Array {
   const bin = atob(b64);
@@ -16,10 +17,12 @@ export function base64FromText(text: string): string {
 }
 
 export interface StreamHandlers {
+  /** The session is open on the node. */
+  onOpened?(): void;
   /** Called with each chunk; call `done` once the chunk is rendered (xterm's write callback). */
   onData(bytes: Uint8Array, done: () => void): void;
   onExit(code: number | null, reason: string): void;
-  onError(message: string): void;
+  onError(error: AppErrorData): void;
 }
 
 /**
@@ -39,12 +42,13 @@ export class ConsoleStream {
         if (e.type === 'opened') {
           this.id = e.id;
           for (const d of this.queued.splice(0)) void api.streams.write.mutate({ id: e.id, data: d });
+          h.onOpened?.();
         } else if (e.type === 'data') {
           const bytes = bytesFromBase64(e.data);
           h.onData(bytes, () => this.rendered(bytes.length));
         } else h.onExit(e.code, e.reason);
       },
-      onError: (err) => h.onError(appErrorOf(err).message),
+      onError: (err) => h.onError(appErrorOf(err)),
     });
   }
 
