@@ -21,6 +21,8 @@ import { JobStore, createJobsService, createTemplatesService } from './services/
 import { createFilesService } from './services/files/filesService';
 import { createForwardsService } from './services/forwards/forwardsService';
 import { createDatasetsService } from './services/datasets/datasetsService';
+import { createQueuesService, slurmRunnerFor } from './services/queues';
+import { kubeClientForBackend } from './services/jobs/kubeBackend';
 
 export interface AppOptions {
   dataDir: string;
@@ -66,6 +68,11 @@ export function createApp(opts: AppOptions): App {
   // Slurm login nodes over SSH get their own pool too.
   const jobsPool = new SshPool();
   const jobs = createJobsService({ store: jobStore, audit, vault, templates, ssh: { pool: jobsPool, hostKeys } });
+  const queues = createQueuesService({
+    jobs, audit,
+    slurmRunner: (b) => slurmRunnerFor(b, vault, { pool: jobsPool, hostKeys }),
+    kube: (b) => kubeClientForBackend(b, vault),
+  });
   const services: Services = {
     inventory,
     vault,
@@ -80,6 +87,7 @@ export function createApp(opts: AppOptions): App {
     files: createFilesService({ inventory, vault, audit, hostKeys, pool: filesPool }),
     forwards,
     datasets: createDatasetsService({ db, audit, dataDir: opts.dataDir }),
+    queues,
   };
   const app: App = {
     dataDir: opts.dataDir,

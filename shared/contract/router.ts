@@ -14,6 +14,7 @@ import { forwardsRouter } from './routers/forwards';
 import { jobsRouter } from './routers/jobs';
 import { templatesRouter } from './routers/templates';
 import { datasetsRouter } from './routers/datasets';
+import { queuesRouter } from './routers/queues';
 
 export const appRouter = router({
   inventory: inventoryRouter,
@@ -29,6 +30,7 @@ export const appRouter = router({
   jobs: jobsRouter,
   templates: templatesRouter,
   datasets: datasetsRouter,
+  queues: queuesRouter,
 });
 
 export type AppRouter = typeof appRouter;

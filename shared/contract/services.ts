@@ -16,6 +16,7 @@ import type * as files from './schemas/files';
 import type * as forwards from './schemas/forwards';
 import type * as jobs from './schemas/jobs';
 import type * as datasets from './schemas/datasets';
+import type * as queues from './schemas/queues';
 
 type In<T extends z.ZodType> = z.output<T>;
 
@@ -172,6 +173,14 @@ export interface DatasetsService {
   imageTile(input: In<typeof datasets.TileInput>): Promise<z.output<typeof datasets.Tile>>;
 }
 
+export interface QueuesService {
+  list(input: In<typeof queues.BackendRef>, signal?: CancelSignal): Promise<queues.BackendQueues[]>;
+  usage(input: In<typeof queues.UsageInput>, signal?: CancelSignal): Promise<queues.Usage>;
+  createVolcano(actor: Actor, input: In<typeof queues.QueueCreateInput>, signal?: CancelSignal): Promise<queues.VolcanoQueue>;
+  updateVolcano(actor: Actor, input: In<typeof queues.QueueUpdateInput>, signal?: CancelSignal): Promise<queues.VolcanoQueue>;
+  deleteVolcano(actor: Actor, input: In<typeof queues.QueueRef>, signal?: CancelSignal): Promise<void>;
+}
+
 export interface Services {
   inventory: InventoryService;
   vault: VaultService;
@@ -186,4 +195,5 @@ export interface Services {
   files: FilesService;
   forwards: ForwardsService;
   datasets: DatasetsService;
+  queues: QueuesService;
 }

@@ -22,6 +22,7 @@ import { registerForward } from './commands/forward';
 import { registerJobs } from './commands/jobs';
 import { registerTemplates } from './commands/templates';
 import { registerDatasets } from './commands/datasets';
+import { registerQueues } from './commands/queues';
 import { VERSION } from '../../version';
 import { sessionKeptOpen } from './lifecycle';
 
@@ -57,6 +58,7 @@ export async function main(argv: string[]): Promise<number> {
   registerJobs(program, getSession);
   registerTemplates(program, getSession);
   registerDatasets(program, getSession);
+  registerQueues(program, getSession);
   for (const c of program.commands) c.exitOverride();
 
   try {

@@ -1,0 +1,168 @@
+// Queues: Slurm partitions and per-user usage, Volcano queues (list, create, update, delete).
+// Partitions and nodes come from the jobs service (one Slurm client per backend, not two);
+// squeue's TRES and sacct run through the backend's command runner; Volcano through the
+// backend's KubeClient. Changes to Volcano queues are audit-logged.
+import type { QueuesService } from '../../../shared/contract/services';
+import type { Actor } from '../../../shared/contract/trpc';
+import type { CancelSignal } from '../../../shared/contract/signal';
+import type { Backend } from '../../../shared/contract/schemas/jobs';
+import type { BackendQueues, Usage, VolcanoQueue } from '../../../shared/contract/schemas/queues';
+import { AppError } from '../../../shared/errors';
+import type { CommandRunner } from '../../protocols/slurm';
+import type { KubeClient, Queue } from '../../protocols/kubernetes';
+import type { AuditLog } from '../audit/auditLog';
+import type { JobsService } from '../../../shared/contract/services';
+import { summarizePartitions, type QueueJob } from './slurmSummary';
+import { accountedJobs, activeJobs, usageRows } from './slurmUsage';
+
+export interface QueuesDeps {
+  jobs: Pick<JobsService, 'listBackends' | 'partitions' | 'nodes'>;
+  audit: AuditLog;
+  /** The command runner of a slurm-cli backend; null for slurmrestd backends. */
+  slurmRunner: (b: Backend) => CommandRunner | null;
+  /** The KubeClient of a kubernetes backend. */
+  kube: (b: Backend) => KubeClient;
+  timeoutMs?: number;
+  now?: () => number;
+}
+
+const abortOf = (s?: CancelSignal) => s as AbortSignal | undefined;
+const isKube = (b: Backend) => (b.kind as string) === 'kubernetes';
+
+function toVolcano(q: Queue): VolcanoQueue {
+  const status = (q.raw.status ?? {}) as { allocated?: Record<string, string> };
+  return {
+    name: q.name, weight: q.weight, reclaimable: q.reclaimable, state: q.state,
+    deserved: q.deserved, guarantee: q.guarantee, capability: q.capability,
+    allocated: status.allocated && Object.keys(status.allocated).length > 0 ? { ...status.allocated } : null,
+    jobs: q.jobs,
+  };
+}
+
+/** A missing Volcano CRD is a sentence, not a stack: "Volcano is not installed on this cluster". */
+function volcanoError(b: Backend, err: unknown): unknown {
+  if (AppError.is(err) && err.code === 'K8S_CRD_MISSING') {
+    return new AppError('QUEUES_VOLCANO_MISSING', `Volcano is not installed on this cluster (backend ${b.name}, ${String(err.params.server ?? '')}: no scheduling.volcano.sh/v1beta1 queues); install Volcano there, or choose a backend whose cluster has it`, { backend: b.name });
+  }
+  return err;
+}
+
+export function createQueuesService(deps: QueuesDeps): QueuesService {
+  const now = deps.now ?? (() => Date.now());
+  const timeoutMs = deps.timeoutMs ?? 30_000;
+
+  function backends(name?: string): Backend[] {
+    const all = deps.jobs.listBackends();
+    if (!name) return all;
+    const b = all.find((x) => x.name === name);
+    if (!b) throw new AppError('JOB_BACKEND_NOT_FOUND', `no backend named ${name} (backends: ${all.map((x) => x.name).join(', ') || 'none; add one with `clusterdeck backends add`'})`, { name });
+    return [b];
+  }
+
+  function kubeBackend(name: string): Backend {
+    const [b] = backends(name);
+    if (!isKube(b)) throw new AppError('QUEUES_NOT_VOLCANO', `backend ${name} is ${b.kind}: Volcano queues live on kubernetes backends (Slurm partitions are changed with scontrol by the cluster's administrator)`, { backend: name });
+    return b;
+  }
+
+  async function slurmQueues(b: Backend, signal?: CancelSignal): Promise<BackendQueues> {
+    const runner = deps.slurmRunner(b);
+    const [partitions, nodes, jobs] = await Promise.all([
+      deps.jobs.partitions(b.name, signal),
+      deps.jobs.nodes(b.name, signal),
+      runner ? activeJobs(runner, abortOf(signal), timeoutMs) : Promise.resolve<QueueJob[] | null>(null),
+    ]);
+    return { backend: b.name, kind: 'slurm', partitions: summarizePartitions(partitions, nodes, jobs), queues: [], error: null };
+  }
+
+  async function volcanoQueues(b: Backend, signal?: CancelSignal): Promise<BackendQueues> {
+    try {
+      const queues = await deps.kube(b).listQueues({ signal: abortOf(signal), timeoutMs });
+      return { backend: b.name, kind: 'volcano', partitions: [], queues: queues.map(toVolcano), error: null };
+    } catch (err) {
+      throw volcanoError(b, err);
+    }
+  }
+
+  async function change<T>(actor: Actor, b: Backend, action: string, name: string, params: Record<string, unknown>, fn: (k: KubeClient) => Promise<T>): Promise<T> {
+    const id = deps.audit.begin(actor, { module: 'queues', action, targets: `${b.name}:${name}`, params });
+    try {
+      const out = await fn(deps.kube(b));
+      deps.audit.complete(id, 'ok');
+      return out;
+    } catch (err) {
+      const e = volcanoError(b, err);
+      deps.audit.complete(id, 'failed', (e as Error).message);
+      throw e;
+    }
+  }
+
+  return {
+    async list(input, signal) {
+      const out: BackendQueues[] = [];
+      for (const b of backends(input.backend)) {
+        try {
+          out.push(isKube(b) ? await volcanoQueues(b, signal) : await slurmQueues(b, signal));
+        } catch (err) {
+          // One backend that does not answer does not hide the others.
+          if (input.backend) throw err;
+          out.push({ backend: b.name, kind: isKube(b) ? 'volcano' : 'slurm', partitions: [], queues: [], error: { code: AppError.is(err) ? err.code : 'INTERNAL', message: (err as Error).message } });
+        }
+      }
+      return out;
+    },
+
+    async usage(input, signal): Promise<Usage> {
+      const all = backends(input.backend);
+      const slurm = all.filter((b) => !isKube(b));
+      if (!input.backend && slurm.length !== 1) {
+        if (slurm.length === 0) throw new AppError('QUEUES_NO_SLURM', 'per-user usage comes from Slurm accounting and no Slurm backend is configured; add one with `clusterdeck backends add`');
+        throw new AppError('JOB_BACKEND_REQUIRED', `several Slurm backends are configured (${slurm.map((x) => x.name).join(', ')}); choose one with --backend`);
+      }
+      const b = input.backend ? all[0] : slurm[0];
+      if (isKube(b)) throw new AppError('QUEUES_USAGE_SLURM_ONLY', `backend ${b.name} is kubernetes: per-user usage comes from Slurm accounting; a Volcano queue's allocated resources are shown in \`clusterdeck queues list --backend ${b.name}\``, { backend: b.name });
+      const until = Math.floor(now() / 1000);
+      const since = until - input.days * 86400;
+      const range = { since: new Date(since * 1000).toISOString(), until: new Date(until * 1000).toISOString() };
+      const runner = deps.slurmRunner(b);
+      if (!runner) {
+        // slurmrestd v0.0.38: no sacct without slurmdbd, and no per-job TRES in this client.
+        return { backend: b.name, source: 'none', note: `backend ${b.name} is slurmrestd: per-user usage needs squeue and sacct on a login node (a slurm-cli backend to the same cluster)`, ...range, rows: [], totals: [] };
+      }
+      const [active, acct] = await Promise.all([activeJobs(runner, abortOf(signal), timeoutMs), accountedJobs(runner, input.days, abortOf(signal), timeoutMs)]);
+      const { rows, totals } = usageRows(active, acct.jobs, since, until);
+      const note =
+        acct.source === 'slurmdbd'
+          ? `Past ${input.days} days from Slurm accounting (slurmdbd). Idle hours are CPU-hours allocated but unused (jobs with job accounting); GPU utilization is not recorded by Slurm, so GPU idle hours are empty.`
+          : acct.source === 'jobcomp'
+            ? `This cluster has no accounting storage (slurmdbd)${acct.detail ? ` ("${acct.detail}")` : ''}: booked hours come from the job completion log (sacct --completion: finished jobs with their CPUs, no GPUs) plus the running jobs; idle hours need utilization data and are empty.`
+            : `This cluster has no accounting storage (slurmdbd) and no job completion log${acct.detail ? ` (${acct.detail})` : ''}: booked hours count only the jobs running now; idle hours are empty.`;
+      return { backend: b.name, source: acct.source, note, ...range, rows, totals };
+    },
+
+    async createVolcano(actor, input) {
+      const b = kubeBackend(input.backend);
+      return change(actor, b, 'queue-create', input.name, { weight: input.weight, reclaimable: input.reclaimable, deserved: input.deserved, guarantee: input.guarantee, capability: input.capability }, async (k) =>
+        toVolcano(await k.createQueue({ name: input.name, weight: input.weight, reclaimable: input.reclaimable, deserved: input.deserved ?? undefined, guarantee: input.guarantee ?? undefined, capability: input.capability ?? undefined }, { timeoutMs })));
+    },
+
+    async updateVolcano(actor, input) {
+      const b = kubeBackend(input.backend);
+      const { backend: _b, name, ...changes } = input;
+      if (Object.values(changes).every((v) => v === undefined)) throw new AppError('INVALID_INPUT', `nothing to change in queue ${name}: give --weight, --reclaimable, --deserved, --guarantee or --capability`, { detail: 'nothing to change' });
+      return change(actor, b, 'queue-update', name, changes, async (k) => toVolcano(await k.updateQueue(name, changes, { timeoutMs })));
+    },
+
+    async deleteVolcano(actor, input) {
+      const b = kubeBackend(input.backend);
+      await change(actor, b, 'queue-delete', input.name, {}, async (k) => {
+        const q = await k.getQueue(input.name, { timeoutMs });
+        const busy = q.jobs.running + q.jobs.pending + q.jobs.inqueue;
+        if (busy > 0) {
+          throw new AppError('QUEUES_VOLCANO_BUSY', `queue ${input.name} still has jobs (${q.jobs.running} running, ${q.jobs.inqueue} inqueue, ${q.jobs.pending} pending); let them finish or delete them first, then delete the queue`, { name: input.name, jobs: busy });
+        }
+        await k.deleteQueue(input.name, { timeoutMs });
+      });
+    },
+  };
+}
