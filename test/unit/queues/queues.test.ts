@@ -1,0 +1,101 @@
+// The queues view's arithmetic: TRES and gres parsing, node classes, partition folding, and
+// per-user booked hours clipped to the window (what Apulis's user status table shows).
+import { describe, expect, it } from 'vitest';
+import { classifyNode, cpuSeconds, gpusOfGres, parseTres, summarizePartitions, usageRows, type QueueJob } from '../../../main/services/queues';
+import { parseQuota } from '../../../main/hosts/cli/commands/queues';
+import type { SlurmNode, SlurmPartition } from '../../../main/protocols/slurm';
+
+const node = (name: string, state: string, cpus: number, gres = '', reason = '', partitions = ['gpu']): SlurmNode => ({ name, state, cpus, gres, reason, partitions });
+const job = (over: Partial<QueueJob>): QueueJob => ({ id: '1', user: 'alice', state: 'RUNNING', partition: 'gpu', cpus: 1, gpus: {}, start: 0, ...over });
+
+describe('Slurm parsing', () => {
+  it('reads CPUs and GPUs from TRES, keeping the typed split when Slurm gives it', () => {
+    expect(parseTres('cpu=8,mem=64G,node=1,billing=8,gres/gpu=4')).toEqual({ cpus: 8, gpus: { gpu: 4 } });
+    expect(parseTres('cpu=16,node=2,gres/gpu=6,gres/gpu:a100=4,gres/gpu:t4=2')).toEqual({ cpus: 16, gpus: { 'gpu:a100': 4, 'gpu:t4': 2 } });
+    expect(parseTres('cpu=1,node=1,billing=1')).toEqual({ cpus: 1, gpus: {} });
+    expect(parseTres('')).toEqual({ cpus: 0, gpus: {} });
+  });
+
+  it('counts GPUs in a node\'s gres, with types and socket bindings', () => {
+    expect(gpusOfGres('gpu:a100:4(S:0-1),gpu:t4:2')).toBe(6);
+    expect(gpusOfGres('gpu:8')).toBe(8);
+    expect(gpusOfGres('mps:100,gpu:2(S:0)')).toBe(2);
+    expect(gpusOfGres('')).toBe(0);
+  });
+
+  it('classifies node states; a drained idle node (reason set) is down', () => {
+    expect(classifyNode({ state: 'idle', reason: '' })).toBe('idle');
+    expect(classifyNode({ state: 'mixed', reason: '' })).toBe('mixed');
+    expect(classifyNode({ state: 'allocated', reason: '' })).toBe('allocated');
+    expect(classifyNode({ state: 'down', reason: 'Not responding' })).toBe('down');
+    expect(classifyNode({ state: 'IDLE+DRAIN', reason: 'bad dimm' })).toBe('down');
+    expect(classifyNode({ state: 'idle', reason: 'maintenance' })).toBe('down');
+  });
+
+  it('reads sacct TotalCPU durations', () => {
+    expect(cpuSeconds('1-02:03:04')).toBe(93784);
+    expect(cpuSeconds('03:04.500')).toBe(184.5);
+    expect(cpuSeconds('')).toBeNull();
+  });
+});
+
+describe('partition summary', () => {
+  const parts: SlurmPartition[] = [{ name: 'gpu', state: 'UP', nodes: 'g[1-4]', isDefault: true, totalCpus: 128, totalNodes: 4 }];
+  const nodes = [node('g1', 'idle', 32, 'gpu:a100:8'), node('g2', 'mixed', 32, 'gpu:a100:8'), node('g3', 'allocated', 32, 'gpu:a100:8'), node('g4', 'down', 32, 'gpu:a100:8', 'Not responding'), node('c1', 'idle', 64, '', '', ['cpu'])];
+
+  it('folds nodes, CPUs and GPUs from nodes and running jobs', () => {
+    const jobs = [job({ cpus: 32, gpus: { 'gpu:a100': 8 } }), job({ id: '2', cpus: 8, gpus: { 'gpu:a100': 2 } }), job({ id: '3', state: 'PENDING', cpus: 4 }), job({ id: '4', partition: 'cpu', cpus: 64 })];
+    const [p] = summarizePartitions(parts, nodes, jobs);
+    expect(p).toEqual({
+      name: 'gpu', state: 'UP', isDefault: true, nodeList: 'g[1-4]',
+      nodes: { total: 4, idle: 1, allocated: 2, mixed: 1, down: 1 },
+      cpus: { total: 128, allocated: 40, down: 32, idle: 56 },
+      gpus: { total: 32, allocated: 10, down: 8, idle: 14 },
+      runningJobs: 2, pendingJobs: 1,
+    });
+  });
+
+  it('without jobs (slurmrestd): allocated nodes count their CPUs, GPU allocation is unknown', () => {
+    const [p] = summarizePartitions(parts, nodes, null);
+    expect(p.cpus).toEqual({ total: 128, allocated: 32, down: 32, idle: 64 });
+    expect(p.gpus).toEqual({ total: 32, allocated: null, down: 8, idle: null });
+    expect(p.runningJobs).toBeNull();
+  });
+});
+
+describe('per-user usage', () => {
+  const H = 3600;
+  const since = 1_000_000;
+  const until = since + 30 * 24 * H;
+
+  it('books device-hours inside the window, adds running jobs not yet accounted, totals per device type', () => {
+    const { rows, totals } = usageRows(
+      [job({ id: '10', user: 'bob', gpus: { 'gpu:a100': 4 }, cpus: 16, start: until - 2 * H }), job({ id: '11', user: 'alice', cpus: 2, start: until - H }), job({ id: '12', state: 'PENDING', user: 'carol', cpus: 8, start: null })],
+      [
+        { id: '1', user: 'alice', devices: { cpu: 4 }, start: since - 2 * H, end: since + H, cpuUsedSeconds: null }, // only 1 h inside
+        { id: '2', user: 'bob', devices: { 'gpu:a100': 2 }, start: since + 10 * H, end: since + 13 * H, cpuUsedSeconds: null },
+        { id: '11', user: 'alice', devices: { cpu: 2 }, start: until - H, end: null, cpuUsedSeconds: null }, // running, listed by slurmdbd
+      ],
+      since,
+      until,
+    );
+    expect(rows).toEqual([
+      { user: 'alice', deviceType: 'cpu', allocated: 2, allocatedPreemptible: null, idleNow: null, runningJobs: 1, bookedHours: 4 + 2, idleHours: null, idlePercent: null },
+      { user: 'bob', deviceType: 'gpu:a100', allocated: 4, allocatedPreemptible: null, idleNow: null, runningJobs: 1, bookedHours: 6 + 8, idleHours: null, idlePercent: null },
+    ]);
+    expect(totals.map((t) => [t.deviceType, t.allocated, t.bookedHours])).toEqual([['cpu', 2, 6], ['gpu:a100', 4, 14]]);
+  });
+
+  it('idle CPU-hours from slurmdbd TotalCPU (allocated but unused), with a percentage', () => {
+    const { rows } = usageRows([], [{ id: '1', user: 'dan', devices: { cpu: 4 }, start: since, end: since + 10 * H, cpuUsedSeconds: 10 * H }], since, until);
+    expect(rows[0]).toMatchObject({ bookedHours: 40, idleHours: 30, idlePercent: 75 });
+  });
+});
+
+describe('CLI quota option', () => {
+  it('parses resource=quantity lists and "none"', () => {
+    expect(parseQuota('deserved', 'cpu=8, memory=64Gi,nvidia.com/gpu=4')).toEqual({ cpu: '8', memory: '64Gi', 'nvidia.com/gpu': '4' });
+    expect(parseQuota('guarantee', 'none')).toBeNull();
+    expect(() => parseQuota('capability', 'cpu')).toThrow(/--capability "cpu" is not resource=quantity/);
+  });
+});
