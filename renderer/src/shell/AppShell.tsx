@@ -15,6 +15,7 @@ import { SettingsPage } from '../pages/settings/SettingsPage';
 import { PowerPage } from '../pages/power/PowerPage';
 import { ComingPage } from '../pages/coming/ComingPage';
 import { JobsPage } from '../pages/jobs/JobsPage';
+import { QueuesPage } from '../pages/queues/QueuesPage';
 import { TemplatesPage } from '../pages/templates/TemplatesPage';
 import { DatasetsPage } from '../pages/datasets/DatasetsPage';
 import { ShortcutSheet } from './ShortcutSheet';
@@ -27,6 +28,7 @@ function PageView({ page }: { page: Page }) {
     case 'audit': return <AuditPage />;
     case 'settings': return <SettingsPage />;
     case 'jobs': return <JobsPage />;
+    case 'queues': return <QueuesPage />;
     case 'templates': return <TemplatesPage />;
     case 'datasets': return <DatasetsPage />;
     case 'power': return <PowerPage />;
@@ -71,7 +73,7 @@ export function AppShell() {
           theme={theme}
           selectedKeys={[page]}
           onClick={({ key }) => go(key as Page)}
-          items={NAV.map((n, i) => ({ key: n.page, icon: n.icon, label: <span data-testid={`nav-${n.page}`} title={`Alt+${['1', '2', '3', '4', '5', '6', '7', '8', '9', '0', '-', '='][i]}`}>{t(`nav.${n.page}`)}</span> }))}
+          items={NAV.map((n, i) => ({ key: n.page, icon: n.icon, label: <span data-testid={`nav-${n.page}`} title={i < 12 ? `Alt+${['1', '2', '3', '4', '5', '6', '7', '8', '9', '0', '-', '='][i]}` : undefined}>{t(`nav.${n.page}`)}</span> }))}
           style={{ borderInlineEnd: 'none' }}
         />
       </Layout.Sider>

@@ -1,6 +1,6 @@
 import {
   DashboardOutlined, DatabaseOutlined, PoweroffOutlined, CodeOutlined, ScheduleOutlined, SnippetsOutlined, PictureOutlined,
-  ExperimentOutlined, LineChartOutlined, AlertOutlined, AuditOutlined, SettingOutlined,
+  ExperimentOutlined, ClusterOutlined, LineChartOutlined, AlertOutlined, AuditOutlined, SettingOutlined,
 } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import type { Page } from '../state/ui';
@@ -11,6 +11,7 @@ export const NAV: { page: Page; icon: ReactNode }[] = [
   { page: 'power', icon: <PoweroffOutlined /> },
   { page: 'consoles', icon: <CodeOutlined /> },
   { page: 'jobs', icon: <ScheduleOutlined /> },
+  { page: 'queues', icon: <ClusterOutlined /> },
   { page: 'templates', icon: <SnippetsOutlined /> },
   { page: 'datasets', icon: <PictureOutlined /> },
   { page: 'models', icon: <ExperimentOutlined /> },

@@ -2,7 +2,7 @@ import { create } from 'zustand';
 import { persist } from 'zustand/middleware';
 import type { Language } from '../i18n';
 
-export const PAGES = ['dashboard', 'inventory', 'power', 'consoles', 'jobs', 'templates', 'datasets', 'models', 'monitoring', 'alerts', 'audit', 'settings'] as const;
+export const PAGES = ['dashboard', 'inventory', 'power', 'consoles', 'jobs', 'queues', 'templates', 'datasets', 'models', 'monitoring', 'alerts', 'audit', 'settings'] as const;
 export type Page = (typeof PAGES)[number];
 
 interface UiState {
