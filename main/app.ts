@@ -105,6 +105,7 @@ export function createApp(opts: AppOptions): App {
       void consolePool.close();
       void forwards.closeAll().then(() => forwardPool.close());
       void filesPool.close();
+      jobs.close(); // Kubernetes watches
       void jobsPool.close();
       void exec.close();
       void power.close(); // cancels running batches; their sessions close on the pool's socket

@@ -114,6 +114,13 @@ export interface JobsService {
   deleteJob(actor: Actor, id: number): Promise<void>;
   partitions(backend: string | undefined, signal?: CancelSignal): Promise<z.infer<typeof jobs.Partition>[]>;
   nodes(backend: string | undefined, signal?: CancelSignal): Promise<z.infer<typeof jobs.ClusterNode>[]>;
+  /** Kubernetes: the job's pods, its (and its pods') events, its pods' logs followed. */
+  pods(id: number, signal?: CancelSignal): Promise<z.infer<typeof jobs.JobPod>[]>;
+  events(id: number, signal?: CancelSignal): Promise<z.infer<typeof jobs.JobEvent>[]>;
+  followLogs(id: number, tailLines: number, signal?: CancelSignal): AsyncGenerator<z.infer<typeof jobs.LogLine>>;
+  /** Kubernetes: a kubeconfig's contexts (no secrets); switch a backend to another. */
+  kubeContexts(input: In<typeof jobs.KubeContextsInput>): z.infer<typeof jobs.KubeContext>[];
+  switchContext(actor: Actor, input: In<typeof jobs.SwitchContextInput>): jobs.Backend;
 }
 
 export interface TemplatesService {

@@ -1,24 +1,32 @@
 // Jobs: render a template, keep the job locally (draft → outbox → submitted), submit it to its
 // backend, follow its state, read its output, cancel/hold/release/suspend/resume, rerun.
 // Submits and cancels are audit-logged; nothing a user wrote is lost when a backend is down.
+// Kubernetes backends (kind kubernetes) go through KubeJobs (kubeJobs.ts): the previewed manifest
+// is created as is, watches keep the rows current, cancel deletes with Background propagation.
 import { existsSync, openSync, readSync, closeSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { JobsService } from '../../../shared/contract/services';
 import type { Actor } from '../../../shared/contract/trpc';
 import type { CancelSignal } from '../../../shared/contract/signal';
 import type { Backend, Job, JobDetail, Params, Rendered } from '../../../shared/contract/schemas/jobs';
+import type { CredentialInput } from '../../../shared/contract/schemas/vault';
 import { AppError } from '../../../shared/errors';
 import { isFinished, mapSlurmState, type SlurmClient, type SlurmJob } from '../../protocols/slurm';
 import type { AuditLog } from '../audit/auditLog';
 import { clientFor, isUnreachable, parseSshUrl, sharesFilesystem, type SecretSource, type SshDeps } from './backends';
 import type { JobStore } from './jobStore';
+import { stringify } from 'yaml';
 import { renderTemplate } from './render';
+import { KubeJobs, isKubeUnreachable, manifestOf } from './kubeJobs';
+import { contextsOf, kubeconfigCredentialName } from './kubeBackend';
+import { KubeClient } from '../../protocols/kubernetes';
 import type { ResolvedTemplate } from './templateService';
 
 export interface JobsDeps {
   store: JobStore;
   audit: AuditLog;
-  vault: SecretSource;
+  /** reveal for clients; add stores an imported kubeconfig (the app passes its vault). */
+  vault: SecretSource & { add?(actor: Actor, input: CredentialInput): unknown };
   templates: { resolve(name: string, version?: number): ResolvedTemplate };
   /** Request timeout towards backends (ms). */
   timeoutMs?: number;
@@ -29,6 +37,7 @@ export interface JobsDeps {
 }
 
 const abortOf = (s?: CancelSignal) => s as AbortSignal | undefined;
+const SYSTEM: Actor = { user: 'clusterdeck', via: 'app' };
 const strip = (j: JobDetail): Job => {
   const { rendered: _r, ...rest } = j;
   return rest;
@@ -39,8 +48,18 @@ function absoluteOutput(path: string, job: JobDetail): string {
   return isAbsolute(path) ? path : join(job.rendered?.spec.workDir ?? '/tmp', path);
 }
 
-export function createJobsService(deps: JobsDeps): JobsService {
+/** The jobs service; close() ends its Kubernetes watches. */
+export interface JobsServiceMain extends JobsService {
+  close(): void;
+}
+
+const isKube = (b: Backend) => b.kind === 'kubernetes';
+/** Long-running front doors keep watches; a CLI call lists once. */
+const watches = (actor: Actor) => actor.via !== 'cli';
+
+export function createJobsService(deps: JobsDeps): JobsServiceMain {
   const { store, audit } = deps;
+  const kube = new KubeJobs({ store, audit, vault: deps.vault, timeoutMs: deps.timeoutMs });
 
   function backendOf(name?: string | null): Backend {
     const all = store.backends();
@@ -53,14 +72,33 @@ export function createJobsService(deps: JobsDeps): JobsService {
     if (all.length === 0) throw new AppError('JOB_NO_BACKEND', 'no backend is configured; add one with `clusterdeck backends add NAME --kind slurm-cli|slurm-rest ...`');
     throw new AppError('JOB_BACKEND_REQUIRED', `several backends are configured (${all.map((x) => x.name).join(', ')}); choose one with --backend`);
   }
-  const client = (b: Backend): SlurmClient => (deps.makeClient ?? ((x: Backend) => clientFor(x, deps.vault, deps.timeoutMs, deps.ssh)))(b);
+  const client = (b: Backend): SlurmClient => {
+    if (isKube(b)) throw new AppError('JOB_UNSUPPORTED', `backend ${b.name} is Kubernetes: partitions, nodes and Slurm job control do not apply (see the Queues page for Volcano queues)`, { name: b.name });
+    return (deps.makeClient ?? ((x: Backend) => clientFor(x, deps.vault, deps.timeoutMs, deps.ssh)))(b);
+  };
 
   function render(template: string, version: number | undefined, params: Params, b: Backend | null, forSubmit = true): Rendered {
     const t = deps.templates.resolve(template, version);
-    if (t.body.target === 'kubernetes' && b && forSubmit) {
-      throw new AppError('JOB_TARGET_MISMATCH', `template ${template} is a Kubernetes manifest and backend ${b.name} is Slurm; Kubernetes backends are not available yet (preview or export it instead)`, { template });
+    if (b && (t.body.target === 'kubernetes') !== isKube(b) && forSubmit) {
+      throw new AppError('JOB_TARGET_MISMATCH', `template ${template} is a ${t.body.target === 'kubernetes' ? 'Kubernetes manifest' : 'Slurm script'} and backend ${b.name} is ${b.kind}; pick a ${t.body.target === 'kubernetes' ? 'kubernetes' : 'Slurm'} backend (or preview/export it instead)`, { template, backend: b.name });
     }
-    const workDir = b ? (b.workDir ?? (sharesFilesystem(b) ? process.cwd() : '/tmp')) : null;
+    if (b && isKube(b) && t.body.target === 'kubernetes') {
+      // The backend's namespace is the default of a template's namespace parameter (shown in the preview).
+      const ns = t.body.parameters.properties.namespace;
+      if (ns && params.namespace === undefined) {
+        let value = b.namespace;
+        if (!value) {
+          try {
+            value = kube.client(b).namespace;
+          } catch {
+            value = null; // vault locked: the template's default stays
+          }
+        }
+        if (value) params = { ...params, namespace: value };
+      }
+      return renderTemplate(t.body, t.version, params, {});
+    }
+    const workDir = b && !isKube(b) ? (b.workDir ?? (sharesFilesystem(b) ? process.cwd() : '/tmp')) : null;
     return renderTemplate(t.body, t.version, params, { workDir });
   }
 
@@ -70,6 +108,14 @@ export function createJobsService(deps: JobsDeps): JobsService {
     const r = job.rendered!;
     const auditId = audit.begin(actor, { module: 'jobs', action: 'submit', targets: `${b.name}:${job.name}`, params: { job: job.id, template: r.template, version: r.version, params: r.params } });
     try {
+      if (isKube(b)) {
+        if (r.kind !== 'manifest') throw new AppError('JOB_TARGET_MISMATCH', `job ${job.id} is a Slurm script and backend ${b.name} is Kubernetes`, { template: r.template, backend: b.name });
+        const k = await kube.submit(b, r.text, abortOf(signal));
+        const updated = store.patchJob(job.id, { phase: 'submitted', backend_job_id: k.id, state: k.state, raw_state: k.rawState, last_error: null, attempts: job.attempts + 1, submitted_at: new Date().toISOString(), output: null });
+        audit.complete(auditId, 'ok', `${b.name} ${k.id}`);
+        if (watches(actor)) kube.ensureWatches(actor, b);
+        return updated;
+      }
       const spec = r.spec;
       const { id } = await client(b).submit(
         {
@@ -88,7 +134,7 @@ export function createJobsService(deps: JobsDeps): JobsService {
       return updated;
     } catch (err) {
       const msg = AppError.is(err) ? err.message : String((err as Error)?.message ?? err);
-      if (isUnreachable(err)) {
+      if (isUnreachable(err) || isKubeUnreachable(err)) {
         const j = store.patchJob(job.id, { phase: 'outbox', last_error: msg, attempts: job.attempts + 1 });
         audit.complete(auditId, 'failed', `outbox: ${msg}`);
         return j;
@@ -111,7 +157,7 @@ export function createJobsService(deps: JobsDeps): JobsService {
     });
   }
 
-  async function refresh(jobs: JobDetail[], signal?: CancelSignal): Promise<Map<number, string>> {
+  async function refresh(jobs: JobDetail[], signal?: CancelSignal, actor: Actor = SYSTEM): Promise<Map<number, string>> {
     const errors = new Map<number, string>();
     const byBackend = new Map<string, JobDetail[]>();
     for (const j of jobs) {
@@ -122,6 +168,17 @@ export function createJobsService(deps: JobsDeps): JobsService {
     for (const [name, list] of byBackend) {
       const b = store.backend(name);
       if (!b) continue;
+      if (isKube(b)) {
+        // A running watch keeps these rows current; otherwise list once (and start watching if this process lives on).
+        if (watches(actor)) kube.ensureWatches(actor, b);
+        if (watches(actor) && kube.watched(b)) continue;
+        try {
+          await kube.refresh(actor, b, list, abortOf(signal));
+        } catch (err) {
+          for (const j of list) errors.set(j.id, (err as Error).message);
+        }
+        continue;
+      }
       try {
         const known = new Map((await client(b).jobs(abortOf(signal))).map((s) => [s.id, s]));
         for (const j of list) applyState(j, known.get(j.backendJobId!) ?? null);
@@ -161,17 +218,43 @@ export function createJobsService(deps: JobsDeps): JobsService {
     }
   }
 
+  function addKubeBackend(actor: Actor, input: Parameters<JobsService['addBackend']>[1]): Backend {
+    const name = input.name;
+    return audit.record(actor, { module: 'jobs', action: 'backend-add', targets: name, params: { kind: input.kind, context: input.context ?? null, namespace: input.namespace ?? null, credential: input.credential ?? null } }, () => {
+      if (!input.replace && store.backend(name)) throw new AppError('JOB_BACKEND_EXISTS', `a backend named ${name} already exists (use --replace to change it)`, { name });
+      let credential = input.credential ?? null;
+      let text: string;
+      if (input.kubeconfig) {
+        text = input.kubeconfig;
+      } else if (credential) {
+        text = deps.vault.reveal(credential).secret;
+      } else {
+        throw new AppError('JOB_BACKEND_INVALID', `backend ${name}: a kubernetes backend needs --kubeconfig FILE (stored in the vault) or --credential naming a vault kubeconfig`, { name });
+      }
+      // Parses the kubeconfig and checks the context offline (no exec plugins; a context that exists).
+      const c = KubeClient.fromKubeconfig(text, input.context ?? undefined);
+      if (input.kubeconfig) {
+        if (!deps.vault.add) throw new AppError('JOB_BACKEND_INVALID', 'this process cannot store secrets', { name });
+        credential = input.credential ?? kubeconfigCredentialName(name);
+        deps.vault.add(actor, { name: credential, kind: 'kubeconfig', username: c.context.user, secret: text, passphrase: null, replace: true });
+      }
+      return store.putBackend({ name, kind: 'kubernetes', url: c.context.server ?? '', user: null, credential, workDir: null, env: {}, context: c.context.name, namespace: input.namespace ?? null }, !!input.replace);
+    });
+  }
+
   return {
     listBackends: () => store.backends(),
     addBackend(actor, input) {
+      if (input.kind === 'kubernetes') return addKubeBackend(actor, input);
       return audit.record(actor, { module: 'jobs', action: 'backend-add', targets: input.name, params: { kind: input.kind, url: input.url, credential: input.credential } }, () => {
-        const b = { name: input.name, kind: input.kind, url: input.url, user: input.user, credential: input.credential, workDir: input.workDir, env: input.env };
+        const b = { name: input.name, kind: input.kind, url: input.url, user: input.user, credential: input.credential, workDir: input.workDir, env: input.env, context: null, namespace: null };
         if (b.kind === 'slurm-cli' && b.url !== 'local' && !parseSshUrl(b.url)) {
           throw new AppError('JOB_BACKEND_INVALID', `backend ${b.name}: a slurm-cli url is "local" or ssh://user@login-node:22, not ${b.url}`, { name: b.name });
         }
         if (b.kind === 'slurm-cli' && b.url !== 'local' && !b.credential) {
           throw new AppError('JOB_BACKEND_INVALID', `backend ${b.name}: an SSH login node needs --credential naming a vault SSH key or password`, { name: b.name });
         }
+        if (input.kubeconfig) throw new AppError('JOB_BACKEND_INVALID', `backend ${b.name}: --kubeconfig is for kubernetes backends`, { name: b.name });
         if (b.kind === 'slurm-rest') clientFor({ ...b, createdAt: '' }, { reveal: () => ({ secret: '', username: null }) }); // validates url and credential
         return store.putBackend(b, input.replace);
       });
@@ -210,7 +293,7 @@ export function createJobsService(deps: JobsDeps): JobsService {
       if (input.refresh) {
         // The outbox is retried whenever jobs are looked at: a backend that answers again gets them.
         if (store.jobs({ phase: 'outbox' }).length > 0) await flush(actor, signal).catch(() => undefined);
-        await refresh(store.jobs(input), signal);
+        await refresh(store.jobs(input), signal, actor);
       }
       return store.jobs(input).map(strip);
     },
@@ -225,6 +308,12 @@ export function createJobsService(deps: JobsDeps): JobsService {
       const job = store.requireJob(input.id);
       if (job.phase !== 'submitted') throw new AppError('JOB_NOT_SUBMITTED', `job ${input.id} has not run yet (${job.phase})`, { id: input.id });
       const b = backendOf(job.backend);
+      if (isKube(b)) {
+        const lines = Math.min(2000, Math.max(1, Math.ceil(input.tailBytes / 80)));
+        const t = await kube.tail(b, job, input.tailBytes >= 160_000 ? 2000 : lines);
+        const j = store.requireJob(input.id);
+        return { ...t, finished: j.state !== null && isFinished(j.state as never) };
+      }
       if (!sharesFilesystem(b)) throw new AppError('JOB_LOGS_UNAVAILABLE', `job ${input.id}'s output is on backend ${b.name}'s file system (${job.output}); reading it needs the SSH transport`, { id: input.id });
       await refresh([job]).catch(() => undefined);
       const j = store.requireJob(input.id);
@@ -251,6 +340,17 @@ export function createJobsService(deps: JobsDeps): JobsService {
         return strip(store.requireJob(id));
       }
       const { backend } = requireSubmitted(id);
+      if (isKube(backend)) {
+        const auditId = audit.begin(actor, { module: 'jobs', action: 'cancel', targets: `${backend.name}:${job.backendJobId}`, params: { job: id, propagation: 'Background' } });
+        try {
+          await kube.cancel(backend, job, abortOf(signal));
+          audit.complete(auditId, 'ok', 'deleted (Background propagation)');
+        } catch (err) {
+          audit.complete(auditId, 'failed', (err as Error).message);
+          throw err;
+        }
+        return strip(store.requireJob(id));
+      }
       const c = client(backend);
       const auditId = audit.begin(actor, { module: 'jobs', action: 'cancel', targets: `${backend.name}:${job.backendJobId}`, params: { job: id } });
       try {
@@ -267,6 +367,11 @@ export function createJobsService(deps: JobsDeps): JobsService {
 
     async control(actor, input, signal) {
       const { job, backend } = requireSubmitted(input.id);
+      if (isKube(backend)) {
+        if (input.action !== 'suspend' && input.action !== 'resume') throw new AppError('JOB_UNSUPPORTED', `${input.action} is a Slurm action; a Kubernetes job is paused with suspend and continued with resume`, { action: input.action });
+        await audit.record(actor, { module: 'jobs', action: input.action, targets: `${backend.name}:${job.backendJobId}`, params: { job: input.id } }, () => kube.suspend(backend, job, input.action === 'suspend', abortOf(signal)));
+        return strip(store.requireJob(input.id));
+      }
       const c = client(backend);
       const auditId = audit.begin(actor, { module: 'jobs', action: input.action, targets: `${backend.name}:${job.backendJobId}`, params: { job: input.id } });
       try {
@@ -284,7 +389,15 @@ export function createJobsService(deps: JobsDeps): JobsService {
     async rerun(actor, id, signal) {
       const old = store.requireJob(id);
       const b = backendOf(old.backend);
-      const rendered = render(old.template, old.templateVersion, old.params, b);
+      let rendered = render(old.template, old.templateVersion, old.params, b);
+      if (isKube(b)) {
+        // Same parameters, but an object name of its own (the first run's object may still exist):
+        // NAME-r<base36 time>; the stored manifest is exactly the one sent.
+        const m = manifestOf(rendered.text);
+        const suffix = `-r${Date.now().toString(36)}`;
+        m.metadata.name = `${m.metadata.name.slice(0, 63 - suffix.length).replace(/-+$/, '')}${suffix}`;
+        rendered = { ...rendered, text: stringify(m, { lineWidth: 0 }), spec: { ...rendered.spec, name: m.metadata.name } };
+      }
       const job = store.insertJob({ name: rendered.spec.name, phase: 'draft', backend: b.name, template: old.template, version: old.templateVersion, params: rendered.params, rendered });
       return send(actor, job, signal);
     },
@@ -298,6 +411,40 @@ export function createJobsService(deps: JobsDeps): JobsService {
       }
       audit.record(actor, { module: 'jobs', action: 'delete', targets: `job ${id}` }, () => store.deleteJob(id));
     },
+
+    async pods(id, signal) {
+      const { job, backend } = requireSubmitted(id);
+      if (!isKube(backend)) throw new AppError('JOB_UNSUPPORTED', `job ${id} runs on Slurm (${backend.name}); pods are a Kubernetes notion (see its nodes instead)`, { id });
+      return (await kube.pods(backend, job, abortOf(signal))).map(({ raw: _raw, ...p }) => p);
+    },
+    async events(id, signal) {
+      const { job, backend } = requireSubmitted(id);
+      if (!isKube(backend)) throw new AppError('JOB_UNSUPPORTED', `job ${id} runs on Slurm (${backend.name}); events are a Kubernetes notion`, { id });
+      return kube.events(backend, job, abortOf(signal));
+    },
+    async *followLogs(id, tailLines, signal) {
+      const abort = (signal as AbortSignal | undefined) ?? new AbortController().signal;
+      const { job, backend } = requireSubmitted(id);
+      if (!isKube(backend)) throw new AppError('JOB_UNSUPPORTED', `job ${id} runs on Slurm; follow its output file with \`clusterdeck jobs logs ${id} -f\``, { id });
+      yield* kube.follow(backend, job, tailLines, abort);
+    },
+    kubeContexts(input) {
+      if (input.kubeconfig) return contextsOf(input.kubeconfig);
+      if (!input.backend) throw new AppError('INVALID_INPUT', 'give the kubeconfig text or a kubernetes backend name');
+      const b = backendOf(input.backend);
+      if (!isKube(b)) throw new AppError('JOB_BACKEND_INVALID', `backend ${b.name} is ${b.kind}; contexts belong to kubernetes backends`, { name: b.name });
+      return contextsOf(deps.vault.reveal(b.credential!).secret, b.context);
+    },
+    switchContext(actor, input) {
+      const b = backendOf(input.backend);
+      if (!isKube(b)) throw new AppError('JOB_BACKEND_INVALID', `backend ${b.name} is ${b.kind}; contexts belong to kubernetes backends`, { name: b.name });
+      return audit.record(actor, { module: 'jobs', action: 'backend-context', targets: b.name, params: { context: input.context, namespace: input.namespace ?? null } }, () => {
+        const c = KubeClient.fromKubeconfig(deps.vault.reveal(b.credential!).secret, input.context);
+        kube.close(); // watches of the old context end; the next list starts new ones
+        return store.putBackend({ ...b, url: c.context.server ?? '', context: c.context.name, namespace: input.namespace ?? null }, true);
+      });
+    },
+    close: () => kube.close(),
 
     async partitions(backend, signal) {
       return client(backendOf(backend)).partitions(abortOf(signal));

@@ -4,14 +4,14 @@ import { nowIso } from '../../store/db';
 import type { Backend, Job, JobDetail, Rendered, TemplateBody } from '../../../shared/contract/schemas/jobs';
 import { AppError } from '../../../shared/errors';
 
-interface BackendRow { name: string; kind: Backend['kind']; url: string; username: string | null; credential: string | null; work_dir: string | null; env: string; created_at: string }
+interface BackendRow { name: string; kind: Backend['kind']; url: string; username: string | null; credential: string | null; work_dir: string | null; env: string; context: string | null; namespace: string | null; created_at: string }
 interface JobRow {
   id: number; name: string; phase: Job['phase']; backend: string | null; template: string; template_version: number; params: string; rendered: string | null;
   backend_job_id: string | null; state: Job['state']; raw_state: string | null; reason: string | null; exit_code: number | null; nodes: string | null; output: string | null;
   last_error: string | null; attempts: number; vanished: number; created_at: string; updated_at: string; submitted_at: string | null;
 }
 
-const toBackend = (r: BackendRow): Backend => ({ name: r.name, kind: r.kind, url: r.url, user: r.username, credential: r.credential, workDir: r.work_dir, env: JSON.parse(r.env), createdAt: r.created_at });
+const toBackend = (r: BackendRow): Backend => ({ name: r.name, kind: r.kind, url: r.url, user: r.username, credential: r.credential, workDir: r.work_dir, env: JSON.parse(r.env), context: r.context ?? null, namespace: r.namespace ?? null, createdAt: r.created_at });
 
 function toJob(r: JobRow): JobDetail {
   return {
@@ -35,10 +35,10 @@ export class JobStore {
     const r = this.db.prepare('SELECT * FROM job_backends WHERE name = ?').get(name) as BackendRow | undefined;
     return r ? toBackend(r) : null;
   }
-  putBackend(b: Omit<Backend, 'createdAt'>, replace: boolean): Backend {
+  putBackend(b: Omit<Backend, 'createdAt' | 'context' | 'namespace'> & { context?: string | null; namespace?: string | null }, replace: boolean): Backend {
     if (!replace && this.backend(b.name)) throw new AppError('JOB_BACKEND_EXISTS', `a backend named ${b.name} already exists (use --replace to change it)`, { name: b.name });
-    this.db.prepare('INSERT OR REPLACE INTO job_backends (name, kind, url, username, credential, work_dir, env, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(b.name, b.kind, b.url, b.user, b.credential, b.workDir, JSON.stringify(b.env), nowIso());
+    this.db.prepare('INSERT OR REPLACE INTO job_backends (name, kind, url, username, credential, work_dir, env, context, namespace, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(b.name, b.kind, b.url, b.user, b.credential, b.workDir, JSON.stringify(b.env), b.context ?? null, b.namespace ?? null, nowIso());
     return this.backend(b.name)!;
   }
   removeBackend(name: string): void {
@@ -82,6 +82,11 @@ export class JobStore {
     const j = this.job(id);
     if (!j) throw new AppError('JOB_NOT_FOUND', `no job ${id} in ClusterDeck (see \`clusterdeck jobs list\`)`, { id });
     return j;
+  }
+  /** The job a backend knows by this id (Kubernetes: Kind/namespace/name). */
+  jobByBackendId(backend: string, backendJobId: string): JobDetail | null {
+    const r = this.db.prepare('SELECT * FROM jobs WHERE backend = ? AND backend_job_id = ?').get(backend, backendJobId) as JobRow | undefined;
+    return r ? toJob(r) : null;
   }
   jobs(filter: { backend?: string; phase?: Job['phase'] } = {}): JobDetail[] {
     const where: string[] = [];

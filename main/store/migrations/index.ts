@@ -3,9 +3,10 @@ import { migration0002 } from './0002-host-keys';
 import { migration0003 } from './0003-bmc-cert-pins';
 import { migration0004 } from './0004-datasets';
 import { migration0005 } from './0005-jobs-templates';
+import { migration0006 } from './0006-kube-backends';
 import type { Migration } from './types';
 
 // Append new migrations here, one file each (NNNN-name.ts), never edit a shipped one.
-export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005];
+export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006];
 export const LATEST_SCHEMA = migrations[migrations.length - 1].version;
 export type { Migration };

@@ -23,5 +23,14 @@ export const jobsRouter = router({
   flushOutbox: procedure.output(j.FlushResult).mutation(({ ctx, signal }) => ctx.services.jobs.flushOutbox(ctx.actor, signal)),
   remove: procedure.input(j.JobRef).output(z.object({ ok: z.literal(true) })).mutation(async ({ ctx, input }) => (await ctx.services.jobs.deleteJob(ctx.actor, input.id), { ok: true as const })),
   partitions: procedure.input(BackendName).output(z.array(j.Partition)).query(({ ctx, input, signal }) => ctx.services.jobs.partitions(input.backend, signal)),
+  /** Kubernetes: the job's pods and events; its pods' logs, last lines first, then followed. */
+  pods: procedure.input(j.JobRef).output(z.array(j.JobPod)).query(({ ctx, input, signal }) => ctx.services.jobs.pods(input.id, signal)),
+  events: procedure.input(j.JobRef).output(z.array(j.JobEvent)).query(({ ctx, input, signal }) => ctx.services.jobs.events(input.id, signal)),
+  followLogs: procedure.input(j.FollowLogsInput).subscription(async function* ({ ctx, input, signal }) {
+    yield* ctx.services.jobs.followLogs(input.id, input.tailLines, signal);
+  }),
+  /** Kubernetes: contexts of kubeconfig text or of a backend's stored kubeconfig (never the secret). */
+  kubeContexts: procedure.input(j.KubeContextsInput).output(z.array(j.KubeContext)).query(({ ctx, input }) => ctx.services.jobs.kubeContexts(input)),
+  switchContext: procedure.input(j.SwitchContextInput).output(j.Backend).mutation(({ ctx, input }) => ctx.services.jobs.switchContext(ctx.actor, input)),
   nodes: procedure.input(BackendName).output(z.array(j.ClusterNode)).query(({ ctx, input, signal }) => ctx.services.jobs.nodes(input.backend, signal)),
 });

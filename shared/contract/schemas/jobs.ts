@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Name } from './common';
 
-// One job model across backends (Slurm now; Kubernetes later). A job is written from a template
+// One job model across backends (Slurm over its commands or slurmrestd; Kubernetes). A job is written from a template
 // and its parameter values; ClusterDeck keeps drafts and an outbox locally, so nothing is lost
 // when no cluster answers.
 
@@ -11,21 +11,25 @@ export type JobState = (typeof JOB_STATES)[number];
 /** Where a job is in ClusterDeck: written only, waiting for its backend, or handed to it. */
 export const JOB_PHASES = ['draft', 'outbox', 'submitted'] as const;
 
-export const BACKEND_KINDS = ['slurm-cli', 'slurm-rest'] as const;
+export const BACKEND_KINDS = ['slurm-cli', 'slurm-rest', 'kubernetes'] as const;
 
 export const Backend = z.object({
   name: Name,
   kind: z.enum(BACKEND_KINDS),
-  /** slurm-rest: http(s)://host:port of slurmrestd. slurm-cli: "local" (SSH login nodes later). */
+  /** slurm-rest: http(s)://host:port of slurmrestd. slurm-cli: "local" or ssh://login-node. kubernetes: the API server of the context (shown only). */
   url: z.string().max(2048),
   /** The Slurm user name REST requests authenticate as. */
   user: z.string().max(128).nullable(),
-  /** Vault credential holding the JWT (slurm-rest) or the SSH key (later). */
+  /** Vault credential holding the JWT (slurm-rest), the SSH key (slurm-cli over SSH) or the kubeconfig (kubernetes). */
   credential: z.string().max(128).nullable(),
   /** Default working folder for jobs (their output files land here unless a template says otherwise). */
   workDir: z.string().max(4096).nullable(),
   /** Environment for the Slurm commands of a slurm-cli backend (e.g. SLURM_CONF). */
   env: z.record(z.string(), z.string()),
+  /** kubernetes: the kubeconfig context in use (null: its current-context). */
+  context: z.string().max(253).nullable().default(null),
+  /** kubernetes: the namespace jobs go to unless their manifest names one. */
+  namespace: z.string().max(63).nullable().default(null),
   createdAt: z.string(),
 });
 export type Backend = z.infer<typeof Backend>;
@@ -38,8 +42,19 @@ export const BackendInput = z.object({
   credential: z.string().max(128).nullable().default(null),
   workDir: z.string().max(4096).nullable().default(null),
   env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'environment names are letters, digits and _'), z.string().max(4096)).default({}),
+  /** kubernetes: the kubeconfig text (a secret: stored in the vault, never in the backend row). Or name a vault kubeconfig with `credential`. */
+  kubeconfig: z.string().max(1024 * 1024).optional(),
+  /** kubernetes: the context to use (default: the kubeconfig's current-context). */
+  context: z.string().max(253).nullable().optional(),
+  /** kubernetes: the namespace (default: the context's). */
+  namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'a namespace is lower-case letters, digits and -').nullable().optional(),
   replace: z.boolean().default(false),
 });
+
+/** The contexts of a kubeconfig (given as text, or a kubernetes backend's stored one); no secrets. */
+export const KubeContextsInput = z.object({ kubeconfig: z.string().max(1024 * 1024).optional(), backend: z.string().max(128).optional() });
+export const KubeContext = z.object({ name: z.string(), cluster: z.string(), server: z.string().nullable(), user: z.string(), namespace: z.string(), current: z.boolean() });
+export const SwitchContextInput = z.object({ backend: z.string().min(1).max(128), context: z.string().min(1).max(253), namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/).nullable().default(null) });
 
 export const Devices = z.object({ count: z.number().int().min(0).max(1024).default(0), type: z.string().max(64).nullable().default(null) });
 
@@ -144,6 +159,15 @@ export const ClusterNode = z.object({ name: z.string(), state: z.string(), parti
 
 export const LogsInput = z.object({ id: z.number().int().min(1), tailBytes: z.number().int().min(1).max(64 * 1024 * 1024).default(1024 * 1024) });
 export const LogsResult = z.object({ path: z.string(), text: z.string(), finished: z.boolean() });
+
+/** Kubernetes: follow the logs of a job's pods (last `tailLines` lines first). */
+export const FollowLogsInput = z.object({ id: z.number().int().min(1), tailLines: z.number().int().min(1).max(100_000).default(2000) });
+export const LogLine = z.object({ pod: z.string(), line: z.string() });
+
+/** Kubernetes: a pod of a job. */
+export const JobPod = z.object({ name: z.string(), namespace: z.string(), phase: z.string(), node: z.string().nullable(), role: z.string().nullable(), containers: z.array(z.string()) });
+/** Kubernetes: an event about a job or one of its pods. */
+export const JobEvent = z.object({ type: z.string(), reason: z.string(), message: z.string(), count: z.number(), firstTime: z.string().nullable(), lastTime: z.string().nullable(), source: z.string().nullable(), object: z.object({ kind: z.string(), name: z.string() }) });
 
 // Templates: a JSON Schema for the parameters plus a script or manifest with {{placeholders}}.
 

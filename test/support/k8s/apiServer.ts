@@ -42,6 +42,8 @@ export interface SeenRequest {
   path: string;
   query: Record<string, string>;
   user: string | null;
+  /** The JSON body as received (POST/PUT/PATCH/DELETE), for tests comparing it with what was previewed. */
+  body?: unknown;
 }
 
 interface HistoryEntry {
@@ -312,6 +314,7 @@ export class FakeKubeApiServer {
       } catch {
         return status(res, 400, 'BadRequest', 'the request body is not JSON');
       }
+      seen.body = structuredClone(body);
       try {
         this.beforeServe?.(seen);
         this.route(req.method ?? 'GET', url.pathname, query, body, user, res, req.headers['content-type']);

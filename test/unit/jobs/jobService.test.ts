@@ -108,6 +108,6 @@ describe('jobs service (fake cluster)', () => {
 
   it('Kubernetes templates preview but are not submitted to Slurm', async () => {
     expect(jobs.preview({ template: 'pytorch-ddp', params: {} }).text).toMatch(/kind: PyTorchJob/);
-    await expect(jobs.submit(actor, { template: 'pytorch-ddp', params: {}, draft: false })).rejects.toThrow(/Kubernetes backends are not available yet/);
+    await expect(jobs.submit(actor, { template: 'pytorch-ddp', params: {}, draft: false })).rejects.toThrow(/template pytorch-ddp is a Kubernetes manifest and backend \w+ is slurm-cli; pick a kubernetes backend/);
   });
 });

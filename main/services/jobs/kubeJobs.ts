@@ -1,0 +1,279 @@
+// Jobs on a kubernetes backend: submit the previewed manifest as is, keep rows current from
+// watches (one per job kind and namespace, started by long-running front doors; a CLI call lists
+// once instead), pods, events, log tail and follow, delete with Background propagation.
+// A watch-observed state change is completed in the audit log (module jobs, action state), which
+// is ClusterDeck's change feed: the Jobs table of every window updates without a refresh.
+
+import { parse } from 'yaml';
+import type { Actor } from '../../../shared/contract/trpc';
+import type { Backend, JobDetail, JobState } from '../../../shared/contract/schemas/jobs';
+import { AppError } from '../../../shared/errors';
+import { JOB_KINDS, KINDS, isFinished, kindOfManifest, toJobState, type JobKind, type K8sObject, type KubeClient, type KubeEvent, type PodInfo, type WatchEvent } from '../../protocols/kubernetes';
+import type { AuditLog } from '../audit/auditLog';
+import type { JobStore } from './jobStore';
+import { kubeClientForBackend, namespaceOf, type KubeconfigSource } from './kubeBackend';
+
+/** A Kubernetes job's id in ClusterDeck: Kind/namespace/name (Kind: PyTorchJob, MPIJob, Job, VolcanoJob). */
+export function kubeJobId(kind: JobKind, namespace: string, name: string): string {
+  return `${kind}/${namespace}/${name}`;
+}
+
+export function parseKubeJobId(id: string): { kind: JobKind; namespace: string; name: string } {
+  const [kind, namespace, name] = id.split('/');
+  if (!JOB_KINDS.includes(kind as JobKind) || !namespace || !name) throw new AppError('JOB_BACKEND_INVALID', `"${id}" is not a Kubernetes job id (Kind/namespace/name)`, { id });
+  return { kind: kind as JobKind, namespace, name };
+}
+
+/** The manifest object exactly as previewed (the YAML text is what the preview showed). */
+export function manifestOf(text: string): K8sObject {
+  const m = parse(text) as K8sObject;
+  if (!m || typeof m !== 'object' || !m.metadata?.name) throw new AppError('JOB_TEMPLATE_INVALID', 'the rendered manifest has no metadata.name; give the template a name parameter', {});
+  return m;
+}
+
+export const isKubeUnreachable = (err: unknown) => AppError.is(err) && (err.code === 'K8S_UNREACHABLE' || err.code === 'K8S_TIMEOUT');
+
+export interface KubeJobsDeps {
+  store: JobStore;
+  audit: AuditLog;
+  vault: KubeconfigSource;
+  timeoutMs?: number;
+}
+
+interface Running {
+  abort: AbortController;
+  done: Promise<void>;
+}
+
+export class KubeJobs {
+  private readonly watches = new Map<string, Running>();
+  /** Last watch failure per backend (a fatal one: expired token, missing CRD). */
+  readonly watchErrors = new Map<string, string>();
+
+  constructor(private readonly deps: KubeJobsDeps) {}
+
+  client(b: Backend): KubeClient {
+    return kubeClientForBackend(b, this.deps.vault, { timeoutMs: this.deps.timeoutMs });
+  }
+
+  /** Creates the manifest's object; returns the backend job id and the object's namespace. */
+  async submit(b: Backend, manifestText: string, signal?: AbortSignal): Promise<{ id: string; state: JobState; rawState: string }> {
+    const c = this.client(b);
+    const manifest = manifestOf(manifestText);
+    const found = kindOfManifest(manifest);
+    if (!found) throw new AppError('K8S_INVALID', `ClusterDeck cannot submit a ${String(manifest.kind ?? '(no kind)')} of apiVersion ${String(manifest.apiVersion ?? '(none)')}: it runs PyTorchJob and MPIJob (kubeflow.org), Job (batch/v1) and Job (batch.volcano.sh)`, { kind: String(manifest.kind ?? '') });
+    const created = await c.createJob(manifest, { signal });
+    const ns = created.metadata.namespace ?? manifest.metadata.namespace ?? namespaceOf(b, c);
+    const s = toJobState(found.kind, created as never);
+    return { id: kubeJobId(found.kind, ns, created.metadata.name), state: s.state, rawState: s.rawState };
+  }
+
+  private unfinished(backend: string): JobDetail[] {
+    return this.deps.store.jobs({ backend, phase: 'submitted' }).filter((j) => !(j.state && isFinished(j.state) && !j.vanished));
+  }
+
+  /** Applies what the cluster says about one job; audits (and so announces) a change of state. */
+  apply(actor: Actor, b: Backend, kind: JobKind, obj: K8sObject | null, job: JobDetail, deleted = false): void {
+    let patch: Parameters<JobStore['patchJob']>[1];
+    if (!obj) {
+      if (job.state && isFinished(job.state)) return;
+      patch = { vanished: 1, state: 'unknown', reason: 'the cluster no longer has this job' };
+    } else if (deleted) {
+      if (job.state && isFinished(job.state)) return;
+      patch = { state: 'cancelled', raw_state: 'Deleted', reason: 'deleted from the cluster', vanished: 0 };
+    } else {
+      const s = toJobState(kind, obj as never);
+      patch = { state: s.state, raw_state: s.rawState, reason: s.reason, vanished: 0 };
+    }
+    const changed = patch.state !== job.state || (patch.raw_state !== undefined && patch.raw_state !== job.rawState) || (patch.reason !== undefined && patch.reason !== job.reason) || (patch.vanished ?? 0) !== (job.vanished ? 1 : 0);
+    if (!changed) return;
+    this.deps.audit.record(actor, { module: 'jobs', action: 'state', targets: `${b.name}:${job.backendJobId}`, params: { job: job.id, state: patch.state, raw: patch.raw_state ?? null } }, () => this.deps.store.patchJob(job.id, patch));
+  }
+
+  private onEvent(actor: Actor, b: Backend, kind: JobKind, namespace: string, e: WatchEvent): void {
+    const jobs = this.unfinished(b.name).filter((j) => j.backendJobId?.startsWith(`${kind}/${namespace}/`));
+    if (e.type === 'SYNC') {
+      const byName = new Map(e.items.map((o) => [o.metadata.name, o]));
+      for (const j of jobs) this.apply(actor, b, kind, byName.get(parseKubeJobId(j.backendJobId!).name) ?? null, j);
+      return;
+    }
+    const j = jobs.find((x) => x.backendJobId === kubeJobId(kind, namespace, e.object.metadata.name));
+    if (j) this.apply(actor, b, kind, e.object, j, e.type === 'DELETED');
+  }
+
+  /** Starts the watches a backend's unfinished jobs need (idempotent). */
+  ensureWatches(actor: Actor, b: Backend): void {
+    const needed = new Set(this.unfinished(b.name).map((j) => {
+      const { kind, namespace } = parseKubeJobId(j.backendJobId!);
+      return `${kind}/${namespace}`;
+    }));
+    for (const key of needed) {
+      const full = `${b.name}/${key}`;
+      if (this.watches.has(full)) continue;
+      const [kind, namespace] = key.split('/') as [JobKind, string];
+      const abort = new AbortController();
+      let client: KubeClient;
+      try {
+        client = this.client(b);
+      } catch (err) {
+        this.watchErrors.set(b.name, (err as Error).message);
+        continue;
+      }
+      const done = client
+        .watch(kind, namespace, (e) => {
+          try {
+            this.onEvent(actor, b, kind, namespace, e);
+          } catch {
+            /* a row changed under us (deleted); the next event or list sets it right */
+          }
+        }, abort.signal, { timeoutSeconds: 300 })
+        .catch((err: unknown) => {
+          // Fatal (expired token, CRD gone): note it on the backend's jobs; the next list retries.
+          const msg = (err as Error).message;
+          this.watchErrors.set(b.name, msg);
+          try {
+            for (const j of this.unfinished(b.name)) if (j.backendJobId?.startsWith(`${key}/`)) this.deps.store.patchJob(j.id, { last_error: msg });
+          } catch {
+            /* the store closed (shutdown) */
+          }
+        })
+        .finally(() => this.watches.delete(full));
+      this.watches.set(full, { abort, done });
+      this.watchErrors.delete(b.name);
+    }
+  }
+
+  /** Whether every unfinished job of the backend is covered by a running watch. */
+  watched(b: Backend): boolean {
+    return this.unfinished(b.name).every((j) => {
+      const { kind, namespace } = parseKubeJobId(j.backendJobId!);
+      return this.watches.has(`${b.name}/${kind}/${namespace}`);
+    });
+  }
+
+  /** One listing per kind and namespace (the CLI, or before a watch runs). */
+  async refresh(actor: Actor, b: Backend, jobs: JobDetail[], signal?: AbortSignal): Promise<void> {
+    const groups = new Map<string, JobDetail[]>();
+    for (const j of jobs) {
+      const { kind, namespace } = parseKubeJobId(j.backendJobId!);
+      groups.set(`${kind}/${namespace}`, [...(groups.get(`${kind}/${namespace}`) ?? []), j]);
+    }
+    const c = groups.size ? this.client(b) : null;
+    for (const [key, list] of groups) {
+      const [kind, namespace] = key.split('/') as [JobKind, string];
+      const { items } = await c!.listAllJobs(kind, namespace, { signal });
+      const byName = new Map(items.map((o) => [o.metadata.name, o]));
+      for (const j of list) this.apply(actor, b, kind, byName.get(parseKubeJobId(j.backendJobId!).name) ?? null, this.deps.store.requireJob(j.id));
+    }
+  }
+
+  async cancel(b: Backend, job: JobDetail, signal?: AbortSignal): Promise<void> {
+    const { kind, namespace, name } = parseKubeJobId(job.backendJobId!);
+    try {
+      await this.client(b).deleteJob(kind, namespace, name, { propagation: 'Background', signal });
+    } catch (err) {
+      if (AppError.is(err) && err.code === 'K8S_NOT_FOUND') {
+        this.deps.store.patchJob(job.id, { vanished: 1, state: 'unknown', reason: 'the cluster no longer has this job' });
+        throw new AppError('JOB_VANISHED', `job ${job.id} (${b.name} ${job.backendJobId}) is no longer on the cluster; it may have been deleted there`, { id: job.id });
+      }
+      throw err;
+    }
+    this.deps.store.patchJob(job.id, { state: 'cancelled', raw_state: 'Deleted', reason: 'deleted by ClusterDeck', vanished: 0 });
+  }
+
+  async suspend(b: Backend, job: JobDetail, suspend: boolean, signal?: AbortSignal): Promise<void> {
+    const { kind, namespace, name } = parseKubeJobId(job.backendJobId!);
+    await this.client(b).setSuspended(kind, namespace, name, suspend, { signal });
+  }
+
+  async pods(b: Backend, job: JobDetail, signal?: AbortSignal): Promise<PodInfo[]> {
+    const { kind, namespace, name } = parseKubeJobId(job.backendJobId!);
+    return (await this.client(b).podsOf(kind, namespace, name, { signal })).sort((x, y) => x.name.localeCompare(y.name));
+  }
+
+  /** Events about the job and its pods, oldest first. */
+  async events(b: Backend, job: JobDetail, signal?: AbortSignal): Promise<KubeEvent[]> {
+    const { kind, namespace, name } = parseKubeJobId(job.backendJobId!);
+    const c = this.client(b);
+    const pods = await c.podsOf(kind, namespace, name, { signal }).catch(() => [] as PodInfo[]);
+    const lists = await Promise.all([c.events(namespace, { name, kind: KINDS[kind].kind }, { signal }), ...pods.map((p) => c.events(namespace, { name: p.name, kind: 'Pod' }, { signal }))]);
+    return lists.flat().sort((x, y) => (x.lastTime ?? '').localeCompare(y.lastTime ?? ''));
+  }
+
+  /** The last `tailLines` lines of each pod (pod name prefixed when there are several). */
+  async tail(b: Backend, job: JobDetail, tailLines: number, signal?: AbortSignal): Promise<{ path: string; text: string }> {
+    const { namespace } = parseKubeJobId(job.backendJobId!);
+    const c = this.client(b);
+    const pods = await this.pods(b, job, signal);
+    const out: string[] = [];
+    for (const p of pods) {
+      try {
+        for await (const line of c.followLog(namespace, p.name, { follow: false, tailLines, signal })) out.push(pods.length > 1 ? `[${p.name}] ${line}` : line);
+      } catch (err) {
+        // A pod whose container has not started has no log yet (400); say so and go on.
+        if (!(AppError.is(err) && err.code === 'K8S_BAD_REQUEST')) throw err;
+        out.push(`[${p.name}] ${err.message}`);
+      }
+    }
+    return { path: pods.map((p) => `${namespace}/${p.name}`).join(', '), text: out.slice(-tailLines).join('\n') + (out.length ? '\n' : '') };
+  }
+
+  /** Follows the logs of every pod of the job until they end or `signal` aborts. */
+  async *follow(b: Backend, job: JobDetail, tailLines: number, outer: AbortSignal): AsyncGenerator<{ pod: string; line: string }> {
+    const { namespace } = parseKubeJobId(job.backendJobId!);
+    const c = this.client(b);
+    // Our own signal: the streams end when the caller aborts or simply stops reading.
+    const own = new AbortController();
+    const signal = own.signal;
+    const stop = () => own.abort();
+    outer.addEventListener('abort', stop, { once: true });
+    const pods = await this.pods(b, job, signal).catch((err: unknown) => {
+      outer.removeEventListener('abort', stop);
+      throw err;
+    });
+    const queue: Array<{ pod: string; line: string } | Error> = [];
+    const waker: { fn: (() => void) | null } = { fn: null };
+    const wake = () => waker.fn?.();
+    let open = pods.length;
+    const push = (v: { pod: string; line: string } | Error) => {
+      queue.push(v);
+      wake();
+    };
+    for (const p of pods) {
+      void (async () => {
+        try {
+          for await (const line of c.followLog(namespace, p.name, { follow: true, tailLines, signal })) push({ pod: p.name, line });
+        } catch (err) {
+          if (!signal.aborted) push(AppError.is(err) && err.code === 'K8S_BAD_REQUEST' ? { pod: p.name, line: `(${err.message})` } : (err as Error));
+        } finally {
+          open -= 1;
+          wake();
+        }
+      })();
+    }
+    const onAbort = () => wake();
+    signal.addEventListener('abort', onAbort);
+    try {
+      while (!signal.aborted) {
+        if (queue.length) {
+          const v = queue.shift()!;
+          if (v instanceof Error) throw v;
+          yield v;
+          continue;
+        }
+        if (open === 0) return;
+        await new Promise<void>((r) => (waker.fn = r));
+        waker.fn = null;
+      }
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      outer.removeEventListener('abort', stop);
+      own.abort();
+    }
+  }
+
+  close(): void {
+    for (const w of this.watches.values()) w.abort.abort();
+    this.watches.clear();
+  }
+}

@@ -1,0 +1,207 @@
+// The Kubernetes backend of the one job model, end to end through the contract (createApp + the
+// tRPC router, as every front door calls it) against the wire-level test API server:
+// kubeconfig import into the vault, contexts, the pytorch-ddp template's preview sent exactly,
+// watches updating rows and the change feed, pods/events/log tail and follow, cancel = delete,
+// rerun, nasty parameters as literal strings, and the failures (unreachable → outbox, expired
+// token, missing CRD).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { createApp, type App } from '../../../main/app';
+import { appRouter } from '../../../shared/contract/router';
+import { changesOf } from '../../../main/services/events/changeFeed';
+import { ChangeFeed } from '../../../main/services/events/changeFeed';
+import { kubeClientForBackend } from '../../../main/services/jobs/kubeBackend';
+import { FakeKubeApiServer, kubeconfigText, until } from '../../support/k8s';
+import { tempDir } from '../../support/tmp';
+
+const NASTY = ["'; rm -rf ~ #", '$(id)', '`id`', 'line1\nline2', 'key: {', '"q" \\ ${HOME}'];
+
+describe('Kubernetes backend through the jobs contract', { timeout: 60_000 }, () => {
+  const tmp = tempDir('clusterdeck-kube-jobs-');
+  let server: FakeKubeApiServer;
+  let other: FakeKubeApiServer;
+  let app: App;
+  let kubeconfig: string;
+  // 'serve' keeps watches (a long-running front door); the CLI lists once.
+  const caller = () => appRouter.createCaller({ services: app.services, actor: { user: 'alice', via: 'serve' } });
+  const cliCaller = () => appRouter.createCaller({ services: app.services, actor: { user: 'alice', via: 'cli' } });
+
+  beforeAll(async () => {
+    server = await FakeKubeApiServer.start();
+    other = await FakeKubeApiServer.start({ addons: { kubeflow: false, volcano: false } });
+    kubeconfig = kubeconfigText([
+      { name: 'lab', server: server.url, token: 'token-alice', user: 'alice', namespace: 'team-a', ca: server.pki.ca },
+      { name: 'plain', server: other.url, token: 'token-alice', user: 'alice-plain', namespace: 'default', ca: other.pki.ca },
+    ]);
+    app = createApp({ dataDir: tmp.dir, passphrase: 'test passphrase' });
+  });
+  afterAll(async () => {
+    app?.close();
+    await server?.close();
+    await other?.close();
+    tmp.cleanup();
+  });
+
+  it('imports the kubeconfig into the vault, never into the row, and lists its contexts', async () => {
+    const api = caller();
+    expect(await api.jobs.kubeContexts({ kubeconfig })).toEqual([
+      expect.objectContaining({ name: 'lab', server: server.url, namespace: 'team-a', current: true }),
+      expect.objectContaining({ name: 'plain', server: other.url, current: false }),
+    ]);
+    const b = await api.jobs.addBackend({ name: 'k8s', kind: 'kubernetes', kubeconfig, context: 'lab' });
+    expect(b).toMatchObject({ kind: 'kubernetes', url: server.url, credential: 'k8s-kubeconfig', context: 'lab', namespace: null });
+    // The secret is in the vault (kind kubeconfig), and nowhere in the row, the audit log or the answers.
+    expect((await api.vault.list()).find((c) => c.name === 'k8s-kubeconfig')).toMatchObject({ kind: 'kubeconfig' });
+    const row = JSON.stringify(app.db.prepare('SELECT * FROM job_backends').all());
+    const audit = JSON.stringify(app.db.prepare('SELECT params, detail FROM audit_log').all());
+    for (const text of [row, audit, JSON.stringify(await api.jobs.backends())]) expect(text).not.toContain('token-alice');
+    // A context the kubeconfig lacks is named.
+    await expect(api.jobs.addBackend({ name: 'bad', kind: 'kubernetes', kubeconfig, context: 'nope' })).rejects.toThrow(/no context "nope"; it has: lab, plain/);
+    // The Queues page's entry point gives a client on the backend's context.
+    expect(kubeClientForBackend(app.services.jobs.listBackends()[0], app.vault).context.name).toBe('lab');
+  });
+
+  it('creates exactly the previewed PyTorchJob manifest, in the backend namespace', async () => {
+    const api = caller();
+    const params = { name: 'ddp-a', workers: 2, command: ['torchrun', 'train.py'], env: { NCCL_DEBUG: 'INFO' } };
+    const preview = await api.jobs.preview({ template: 'pytorch-ddp', params, backend: 'k8s' });
+    expect(preview.kind).toBe('manifest');
+    expect(preview.text).toContain('namespace: team-a'); // the context's namespace fills the template's default
+    const before = server.requests.length;
+    const j = await api.jobs.submit({ template: 'pytorch-ddp', params, backend: 'k8s' });
+    expect(j).toMatchObject({ phase: 'submitted', backendJobId: 'PyTorchJob/team-a/ddp-a' });
+    const posts = server.requests.slice(before).filter((r) => r.method === 'POST');
+    expect(posts.map((r) => r.path)).toEqual(['/apis/kubeflow.org/v1/namespaces/team-a/pytorchjobs']);
+    expect(posts[0].body).toEqual(parse(preview.text));
+    expect(j.rendered?.text).toBe(preview.text);
+  });
+
+  it('a watch event changes the row and fires the change feed, without any list call', async () => {
+    const api = caller();
+    const [j] = (await api.jobs.list({ refresh: true })).filter((x) => x.backendJobId === 'PyTorchJob/team-a/ddp-a');
+    await until(() => server.openStreams.watches > 0, 'the watch');
+    const feed = new ChangeFeed(app.db, 20);
+    const abort = new AbortController();
+    const seen: string[] = [];
+    const reading = (async () => {
+      for await (const e of changesOf(feed, abort.signal)) if (e.module === 'jobs' && e.action === 'state') seen.push(e.targets);
+    })();
+    const listsBefore = server.requests.filter((r) => r.path.endsWith('/pytorchjobs') && r.method === 'GET' && r.query.watch !== '1').length;
+    server.controllers.advance('kubeflow.org', 'pytorchjobs', 'team-a', 'ddp-a', 'Running');
+    await until(() => app.services.jobs.listBackends() && (app.db.prepare('SELECT state FROM jobs WHERE id = ?').pluck().get(j.id) as string) === 'running', 'the row to say running');
+    await until(() => seen.includes('k8s:PyTorchJob/team-a/ddp-a'), 'a change event');
+    const row = (await api.jobs.list({ refresh: false })).find((x) => x.id === j.id)!;
+    expect(row).toMatchObject({ state: 'running', rawState: 'Running' });
+    expect(server.requests.filter((r) => r.path.endsWith('/pytorchjobs') && r.method === 'GET' && r.query.watch !== '1').length).toBe(listsBefore);
+    abort.abort();
+    feed.close();
+    await reading;
+  });
+
+  it('shows pods and events, tails and follows the pods\' logs', async () => {
+    const api = caller();
+    const j = (await api.jobs.list({ refresh: false })).find((x) => x.backendJobId === 'PyTorchJob/team-a/ddp-a')!;
+    const pods = await api.jobs.pods({ id: j.id });
+    expect(pods.map((p) => `${p.name}:${p.role}`)).toEqual(['ddp-a-master-0:master', 'ddp-a-worker-0:worker', 'ddp-a-worker-1:worker']);
+    const events = await api.jobs.events({ id: j.id });
+    expect(events.map((e) => e.reason)).toEqual(expect.arrayContaining(['SuccessfulCreatePod', 'PyTorchJobRunning']));
+    const many = Array.from({ length: 2500 }, (_, i) => `epoch line ${i}`);
+    server.appendLog('team-a', 'ddp-a-master-0', ...many);
+    const tail = await api.jobs.logs({ id: j.id, tailBytes: 1024 * 1024 });
+    const masterLines = tail.text.split('\n').filter((l) => l.startsWith('[ddp-a-master-0] '));
+    expect(masterLines.length).toBe(2000);
+    expect(masterLines.at(-1)).toBe('[ddp-a-master-0] epoch line 2499');
+
+    const abort = new AbortController();
+    const got: string[] = [];
+    // The service the router's subscription yields from, with the signal tRPC would pass.
+    const sub = app.services.jobs.followLogs(j.id, 1, abort.signal);
+    const reading = (async () => {
+      for await (const l of sub) got.push(`${l.pod}: ${l.line}`);
+    })();
+    await until(() => got.includes('ddp-a-master-0: epoch line 2499'), 'the last line before following');
+    server.appendLog('team-a', 'ddp-a-worker-1', 'worker says hi');
+    server.appendLog('team-a', 'ddp-a-master-0', 'loss 0.1');
+    await until(() => got.includes('ddp-a-worker-1: worker says hi') && got.includes('ddp-a-master-0: loss 0.1'), 'followed lines');
+    abort.abort();
+    await reading.catch(() => undefined);
+    await until(() => server.openStreams.logs === 0, 'the log streams to close');
+  });
+
+  it('cancel deletes with Background propagation; rerun submits the same parameters under a new name', async () => {
+    const api = caller();
+    const j = (await api.jobs.list({ refresh: false })).find((x) => x.backendJobId === 'PyTorchJob/team-a/ddp-a')!;
+    const before = server.requests.length;
+    const c = await api.jobs.cancel({ id: j.id });
+    expect(c).toMatchObject({ state: 'cancelled', rawState: 'Deleted' });
+    const del = server.requests.slice(before).find((r) => r.method === 'DELETE')!;
+    expect(del.path).toBe('/apis/kubeflow.org/v1/namespaces/team-a/pytorchjobs/ddp-a');
+    expect(del.body).toMatchObject({ propagationPolicy: 'Background' });
+    expect(server.object('kubeflow.org', 'pytorchjobs', 'team-a', 'ddp-a')).toBeUndefined();
+    await until(() => server.objects('', 'pods', 'team-a').filter((p) => p.metadata.name.startsWith('ddp-a-')).length === 0, 'the pods to go');
+
+    const r = await api.jobs.rerun({ id: j.id });
+    expect(r.phase).toBe('submitted');
+    expect(r.params).toEqual(j.params);
+    expect(r.backendJobId).toMatch(/^PyTorchJob\/team-a\/ddp-a-r[0-9a-z]+$/);
+    const created = server.requests.filter((x) => x.method === 'POST' && x.path.endsWith('/pytorchjobs')).at(-1)!;
+    expect(created.body).toEqual(parse(r.rendered!.text));
+  });
+
+  it('parameters with shell and YAML syntax reach the manifest as literal strings', async () => {
+    const api = caller();
+    const j = await api.jobs.submit({ template: 'pytorch-ddp', params: { name: 'nasty', workers: 0, command: ['python', '-c', ...NASTY], env: Object.fromEntries(NASTY.map((v, i) => [`V${i}`, v])) }, backend: 'k8s' });
+    expect(j.phase).toBe('submitted');
+    const body = server.requests.filter((x) => x.method === 'POST' && x.path.endsWith('/pytorchjobs')).at(-1)!.body as { spec: { pytorchReplicaSpecs: { Master: { template: { spec: { containers: Array<{ command: string[]; env: Array<{ name: string; value: string }> }> } } } } } };
+    const container = body.spec.pytorchReplicaSpecs.Master.template.spec.containers[0];
+    expect(container.command).toEqual(['python', '-c', ...NASTY]);
+    expect(container.env).toEqual(NASTY.map((v, i) => ({ name: `V${i}`, value: v })));
+    // And the stored object on the server holds the same strings.
+    const stored = server.object('kubeflow.org', 'pytorchjobs', 'team-a', 'nasty')!;
+    expect(JSON.stringify(stored.spec)).toContain(JSON.stringify(NASTY[3]));
+  });
+
+  it('the CLI front door lists once (no watch) and sees the watch-free state', async () => {
+    server.controllers.advance('kubeflow.org', 'pytorchjobs', 'team-a', 'nasty', 'Running');
+    const rows = await cliCaller().jobs.list({ refresh: true });
+    expect(rows.find((x) => x.backendJobId === 'PyTorchJob/team-a/nasty')).toMatchObject({ state: 'running' });
+  });
+
+  it('unreachable API server: the job waits in the outbox and is submitted when it answers', async () => {
+    const api = caller();
+    const down = await FakeKubeApiServer.start();
+    const url = down.url;
+    const cfg = kubeconfigText([{ name: 'down', server: url, token: 'token-alice', user: 'alice', namespace: 'team-b', ca: down.pki.ca }]);
+    await down.close();
+    await api.jobs.addBackend({ name: 'away', kind: 'kubernetes', kubeconfig: cfg });
+    const j = await api.jobs.submit({ template: 'pytorch-ddp', params: { name: 'later' }, backend: 'away' });
+    expect(j.phase).toBe('outbox');
+    expect(j.lastError).toMatch(/cannot reach the API server/);
+    expect(j.rendered?.text).toContain('name: later');
+    // Point the backend at a live server (same kubeconfig shape, new address): the outbox flushes.
+    await api.jobs.addBackend({ name: 'away', kind: 'kubernetes', kubeconfig: kubeconfigText([{ name: 'down', server: server.url, token: 'token-alice', user: 'alice', namespace: 'team-b', ca: server.pki.ca }]), replace: true });
+    const flushed = await api.jobs.flushOutbox();
+    expect(flushed.submitted).toEqual([{ id: j.id, backendJobId: 'PyTorchJob/team-b/later' }]);
+    expect(server.object('kubeflow.org', 'pytorchjobs', 'team-b', 'later')).toBeDefined();
+  });
+
+  it('expired token and missing CRD: clear errors, the job kept as a draft', async () => {
+    const api = caller();
+    await api.jobs.switchContext({ backend: 'k8s', context: 'plain' });
+    const b = (await api.jobs.backends()).find((x) => x.name === 'k8s')!;
+    expect(b).toMatchObject({ context: 'plain', url: other.url });
+    const e1 = await api.jobs.submit({ template: 'pytorch-ddp', params: { name: 'no-crd' }, backend: 'k8s' }).catch((e: Error) => e);
+    expect((e1 as Error).message).toMatch(/Kubeflow's training operator is not installed .*install it \(or pick a context whose cluster has it\).*kept as a draft/);
+    await api.jobs.switchContext({ backend: 'k8s', context: 'lab' });
+    server.tokens.delete('token-alice');
+    try {
+      const e2 = await api.jobs.submit({ template: 'pytorch-ddp', params: { name: 'expired' }, backend: 'k8s' }).catch((e: Error) => e);
+      expect((e2 as Error).message).toMatch(/rejected the credentials .*HTTP 401.*expired or is invalid; refresh the kubeconfig/);
+      expect((e2 as Error).message).not.toContain('token-alice');
+    } finally {
+      server.tokens.set('token-alice', 'alice');
+    }
+    const drafts = await api.jobs.list({ phase: 'draft', refresh: false });
+    expect(drafts.map((d) => d.name)).toEqual(expect.arrayContaining(['no-crd', 'expired']));
+  });
+});
