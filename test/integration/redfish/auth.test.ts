@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RedfishClient, type RedfishClientOptions } from '../../../main/protocols/redfish';
-import { RedfishTestServer, TEST_PASSWORD, TEST_USER, captureAppError } from '../../support/redfish';
+import { RedfishTestServer, TEST_PASSWORD, TEST_USER, captureAppError, testClientOptions } from '../../support/redfish';
 import type { AppError } from '../../../shared/errors';
 
 let server: RedfishTestServer;
@@ -8,16 +8,7 @@ const seenErrors: AppError[] = [];
 const warnings: string[] = [];
 
 const clientFor = (extra: Partial<RedfishClientOptions> = {}) =>
-  new RedfishClient({
-    host: server.host,
-    port: server.port,
-    fingerprint: server.fingerprint,
-    username: TEST_USER,
-    password: TEST_PASSWORD,
-    timeoutMs: 5000,
-    onWarning: (m) => warnings.push(m),
-    ...extra,
-  });
+  new RedfishClient(testClientOptions(server, { onWarning: (m) => warnings.push(m), ...extra }));
 
 async function failing(p: Promise<unknown>): Promise<AppError> {
   const err = await captureAppError(p);

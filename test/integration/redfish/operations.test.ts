@@ -1,20 +1,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RedfishClient, type RedfishClientOptions } from '../../../main/protocols/redfish';
-import { RedfishTestServer, TEST_PASSWORD, TEST_USER, captureAppError, waitFor } from '../../support/redfish';
+import { RedfishTestServer, captureAppError, waitFor, testClientOptions } from '../../support/redfish';
 
 let server: RedfishTestServer;
 const clients: RedfishClient[] = [];
 
 function client(server: RedfishTestServer, extra: Partial<RedfishClientOptions> = {}): RedfishClient {
-  const c = new RedfishClient({
-    host: server.host,
-    port: server.port,
-    fingerprint: server.fingerprint,
-    username: TEST_USER,
-    password: TEST_PASSWORD,
-    timeoutMs: 5000,
-    ...extra,
-  });
+  const c = new RedfishClient(testClientOptions(server, extra));
   clients.push(c);
   return c;
 }
