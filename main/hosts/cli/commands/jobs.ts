@@ -1,12 +1,14 @@
 // `clusterdeck jobs ...` and `clusterdeck backends ...`: write jobs from templates, submit them
 // (or keep them as drafts / in the outbox), follow, cancel and rerun them.
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import type { Command } from 'commander';
 import type { CliSession } from '../session';
 import { printJson, printTable } from '../output';
 import { CliExit, EXIT_SOME_FAILED } from '../exitCodes';
 import { AppError } from '../../../../shared/errors';
 import type { Job, JobDetail, Params, Template } from '../../../../shared/contract/schemas/jobs';
+import { appRouter } from '../../../../shared/contract/router';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -46,7 +48,7 @@ export function parseParams(template: Template, pairs: string[], jsonPairs: stri
 }
 
 const row = (j: Job) => [j.id, j.name, j.phase, j.state ?? '', j.rawState ?? '', j.backend ?? '', j.backendJobId ?? '', j.nodes ?? '', j.template, j.lastError ?? (j.vanished ? 'vanished' : '')];
-const HEAD = ['ID', 'NAME', 'PHASE', 'STATE', 'SLURM STATE', 'BACKEND', 'BACKEND ID', 'NODES', 'TEMPLATE', 'NOTE'];
+const HEAD = ['ID', 'NAME', 'PHASE', 'STATE', 'RAW STATE', 'BACKEND', 'BACKEND ID', 'NODES', 'TEMPLATE', 'NOTE'];
 
 function reportSubmit(j: JobDetail): void {
   if (j.phase === 'submitted') process.stdout.write(`job ${j.id} submitted to ${j.backend} as job ${j.backendJobId}\n`);
@@ -60,7 +62,7 @@ const idArg = (v: string) => {
 };
 
 export function registerJobs(program: Command, session: () => CliSession): void {
-  const jobs = program.command('jobs').description('jobs on Slurm backends, written from templates; drafts and an outbox when a backend is down');
+  const jobs = program.command('jobs').description('jobs on Slurm and Kubernetes backends, written from templates; drafts and an outbox when a backend is down');
 
   const withTemplateOptions = (c: Command) =>
     c.requiredOption('--template <name>', 'template name (see `clusterdeck templates list`)')
@@ -117,9 +119,34 @@ export function registerJobs(program: Command, session: () => CliSession): void 
       process.stdout.write(lines.join('\n') + '\n');
     });
 
-  jobs.command('logs <id>').description('the job\'s output file (same machine or a loopback backend)').option('-f, --follow', 'keep printing until the job ends')
+  jobs.command('logs <id>').description('the job\'s output: Slurm: its output file (same machine or a loopback backend); Kubernetes: its pods\' logs, last 2,000 lines')
+    .option('-f, --follow', 'keep printing until the job ends (Kubernetes: until its pods\' logs end; Ctrl-C stops)')
     .action(async (id: string, o: { follow?: boolean }) => {
       const api = await session().caller();
+      const j = await api.jobs.show({ id: idArg(id) });
+      const kube = (await api.jobs.backends()).find((b) => b.name === j.backend)?.kind === 'kubernetes';
+      if (kube && !o.follow) {
+        const r = await api.jobs.logs({ id: j.id, tailBytes: 64 * 1024 * 1024 });
+        process.stdout.write(r.text);
+        return;
+      }
+      if (kube) {
+        const app = await session().open();
+        const ctrl = new AbortController();
+        const onSigint = (): void => {
+          if (ctrl.signal.aborted) process.exit(130);
+          ctrl.abort();
+        };
+        process.on('SIGINT', onSigint);
+        try {
+          const sub = appRouter.createCaller({ services: app.services, actor: { user: os.userInfo().username, via: 'cli' } }, { signal: ctrl.signal });
+          const pods = new Set((await api.jobs.pods({ id: j.id })).map((p) => p.name));
+          for await (const l of await sub.jobs.followLogs({ id: j.id, tailLines: 2000 })) process.stdout.write(pods.size > 1 ? `[${l.pod}] ${l.line}\n` : `${l.line}\n`);
+        } finally {
+          process.off('SIGINT', onSigint);
+        }
+        return;
+      }
       let printed = 0;
       for (;;) {
         const r = await api.jobs.logs({ id: idArg(id), tailBytes: 64 * 1024 * 1024 });
@@ -178,9 +205,25 @@ export function registerJobs(program: Command, session: () => CliSession): void 
       printTable(['NODE', 'STATE', 'PARTITIONS', 'CPUS', 'GRES', 'REASON'], rows.map((n) => [n.name, n.state, n.partitions.join(','), n.cpus, n.gres, n.reason]));
     });
 
-  const backends = program.command('backends').description('where jobs run: Slurm over its commands (slurm-cli) or slurmrestd (slurm-rest)');
+  jobs.command('pods <id>').description('Kubernetes: the job\'s pods').option('--json', 'JSON output')
+    .action(async (id: string, o: { json?: boolean }) => {
+      const rows = await (await session().caller()).jobs.pods({ id: idArg(id) });
+      if (o.json) return printJson(rows);
+      printTable(['POD', 'ROLE', 'PHASE', 'NODE', 'CONTAINERS'], rows.map((p) => [p.name, p.role ?? '', p.phase, p.node ?? '', p.containers.join(',')]));
+    });
+  jobs.command('events <id>').description('Kubernetes: events about the job and its pods, oldest first').option('--json', 'JSON output')
+    .action(async (id: string, o: { json?: boolean }) => {
+      const rows = await (await session().caller()).jobs.events({ id: idArg(id) });
+      if (o.json) return printJson(rows);
+      printTable(['LAST SEEN', 'TYPE', 'REASON', 'OBJECT', 'MESSAGE'], rows.map((e) => [e.lastTime ?? '', e.type, e.reason, `${e.object.kind}/${e.object.name}`, e.message]));
+    });
+
+  const backends = program.command('backends').description('where jobs run: Slurm over its commands (slurm-cli), slurmrestd (slurm-rest), or Kubernetes (kubernetes)');
   backends.command('add <name>').description('add a backend')
-    .requiredOption('--kind <kind>', 'slurm-cli (Slurm commands on this machine) or slurm-rest (slurmrestd + JWT)')
+    .requiredOption('--kind <kind>', 'slurm-cli (Slurm commands here or over SSH), slurm-rest (slurmrestd + JWT) or kubernetes (a kubeconfig)')
+    .option('--kubeconfig <file>', 'kubernetes: kubeconfig file to import (stored encrypted in the vault as NAME-kubeconfig)')
+    .option('--context <name>', 'kubernetes: the kubeconfig context (default: its current-context; see `backends contexts`)')
+    .option('--namespace <ns>', 'kubernetes: namespace for jobs (default: the context\'s)')
     .option('--url <url>', 'slurm-rest: http://host:port of slurmrestd; slurm-cli: local', 'local')
     .option('--user <user>', 'slurm-rest: the Slurm user the token belongs to')
     .option('--credential <name>', 'slurm-rest: vault credential (kind token) holding the JWT from `scontrol token`')
@@ -188,7 +231,21 @@ export function registerJobs(program: Command, session: () => CliSession): void 
     .option('--env <K=V>', 'slurm-cli: environment for the Slurm commands (repeat), e.g. SLURM_CONF=/etc/slurm/slurm.conf', collect, [])
     .option('--env-file <file>', 'slurm-cli: lines K=V to add to the environment')
     .option('--replace', 'replace a backend of the same name').option('--json', 'JSON output')
-    .action(async (name: string, o: { kind: 'slurm-cli' | 'slurm-rest'; url: string; user?: string; credential?: string; workdir?: string; env: string[]; envFile?: string; replace?: boolean; json?: boolean }) => {
+    .action(async (name: string, o: { kind: 'slurm-cli' | 'slurm-rest' | 'kubernetes'; url: string; user?: string; credential?: string; workdir?: string; env: string[]; envFile?: string; replace?: boolean; json?: boolean; kubeconfig?: string; context?: string; namespace?: string }) => {
+      if (o.kind === 'kubernetes') {
+        let kubeconfig: string | undefined;
+        if (o.kubeconfig) {
+          try {
+            kubeconfig = readFileSync(o.kubeconfig, 'utf8');
+          } catch (err) {
+            throw new AppError('INVALID_INPUT', `--kubeconfig ${o.kubeconfig}: ${(err as Error).message}`);
+          }
+        }
+        const b = await (await session().caller(true)).jobs.addBackend({ name, kind: 'kubernetes', url: '', user: null, credential: o.credential ?? null, workDir: null, env: {}, kubeconfig, context: o.context ?? null, namespace: o.namespace ?? null, replace: !!o.replace });
+        if (o.json) printJson(b);
+        else process.stdout.write(`backend ${b.name} (kubernetes, context ${b.context}, ${b.url}) added; its kubeconfig is in the vault as ${b.credential}\n`);
+        return;
+      }
       const pairs = [...(o.envFile ? readFileSync(o.envFile, 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#')).map((l) => l.replace(/^export\s+/, '')) : []), ...o.env];
       const env: Record<string, string> = {};
       for (const p of pairs) {
@@ -204,7 +261,22 @@ export function registerJobs(program: Command, session: () => CliSession): void 
     .action(async (o: { json?: boolean }) => {
       const rows = await (await session().caller()).jobs.backends();
       if (o.json) return printJson(rows);
-      printTable(['NAME', 'KIND', 'URL', 'USER', 'CREDENTIAL', 'WORKDIR'], rows.map((b) => [b.name, b.kind, b.url, b.user, b.credential, b.workDir]));
+      printTable(['NAME', 'KIND', 'URL', 'USER', 'CREDENTIAL', 'WORKDIR', 'CONTEXT', 'NAMESPACE'], rows.map((b) => [b.name, b.kind, b.url, b.user, b.credential, b.workDir, b.context ?? '', b.namespace ?? '']));
+    });
+  backends.command('contexts [name]').description('Kubernetes: the contexts of a backend\'s kubeconfig (or of --kubeconfig FILE); * marks the one in use')
+    .option('--kubeconfig <file>', 'a kubeconfig file instead of a backend').option('--json', 'JSON output')
+    .action(async (name: string | undefined, o: { kubeconfig?: string; json?: boolean }) => {
+      if (!name && !o.kubeconfig) throw new AppError('INVALID_INPUT', 'name a kubernetes backend or give --kubeconfig FILE');
+      const rows = await (await session().caller(!o.kubeconfig)).jobs.kubeContexts(o.kubeconfig ? { kubeconfig: readFileSync(o.kubeconfig, 'utf8') } : { backend: name });
+      if (o.json) return printJson(rows);
+      printTable(['', 'CONTEXT', 'CLUSTER', 'SERVER', 'USER', 'NAMESPACE'], rows.map((c) => [c.current ? '*' : '', c.name, c.cluster, c.server ?? '', c.user, c.namespace]));
+    });
+  backends.command('use-context <name> <context>').description('Kubernetes: switch a backend to another context of its kubeconfig')
+    .option('--namespace <ns>', 'namespace for jobs (default: the context\'s)').option('--json', 'JSON output')
+    .action(async (name: string, context: string, o: { namespace?: string; json?: boolean }) => {
+      const b = await (await session().caller(true)).jobs.switchContext({ backend: name, context, namespace: o.namespace ?? null });
+      if (o.json) return printJson(b);
+      process.stdout.write(`backend ${b.name} now uses context ${b.context} (${b.url})\n`);
     });
   backends.command('rm <name>').description('remove a backend (refused while jobs wait for it in the outbox)')
     .action(async (name: string) => {
