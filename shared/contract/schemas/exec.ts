@@ -30,31 +30,22 @@ export type ExecStatus = z.infer<typeof ExecStatus>;
 
 export const ErrorData = z.object({ code: z.string(), key: z.string(), params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])), message: z.string() });
 
-export const ExecNodeResult = z.object({
-  name: z.string(),
+/** What a command did on a node: the part that folding compares. */
+const ExecOutcome = z.object({
   status: ExecStatus,
   exitCode: z.number().int().nullable(),
   signal: z.string().nullable(),
   stdout: z.string(),
   stderr: z.string(),
   truncated: z.boolean(),
-  elapsedMs: z.number(),
   error: ErrorData.nullable(),
 });
+
+export const ExecNodeResult = ExecOutcome.extend({ name: z.string(), elapsedMs: z.number() });
 export type ExecNodeResult = z.infer<typeof ExecNodeResult>;
 
 /** Nodes whose results are identical, folded (`clubak -b`). */
-export const ExecGroup = z.object({
-  nodes: z.string(),
-  count: z.number().int(),
-  status: ExecStatus,
-  exitCode: z.number().int().nullable(),
-  signal: z.string().nullable(),
-  stdout: z.string(),
-  stderr: z.string(),
-  truncated: z.boolean(),
-  error: ErrorData.nullable(),
-});
+export const ExecGroup = ExecOutcome.extend({ nodes: z.string(), count: z.number().int() });
 export type ExecGroup = z.infer<typeof ExecGroup>;
 
 export const ExecSummary = z.object({
