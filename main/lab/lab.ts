@@ -19,6 +19,12 @@ export interface SshdInfo extends SshPeer {
   knownHostsPath: string;
 }
 
+/** Only what a client needs to log in (an SshServer also carries its process). */
+const loginFacts = (s: SshPeer): SshPeer => ({
+  host: s.host, port: s.port, user: s.user, privateKeyPath: s.privateKeyPath, publicKey: s.publicKey,
+  hostKeyFingerprint: s.hostKeyFingerprint, hostPublicKey: s.hostPublicKey,
+});
+
 export interface LabState {
   version: 1;
   /** "starting" while labUp runs (pids so far are recorded), "up" when everything answered. */
@@ -128,31 +134,11 @@ export async function labUp(opts: LabUpOptions): Promise<LabState> {
     const group = (bmcResult as PromiseFulfilledResult<BmcGroup>).value;
     const sshds = sshdResults.map((r) => (r as PromiseFulfilledResult<SshServer>).value);
     state.bmcs = group.bmcs;
-    state.sshds = sshds.map((s) => ({
-      host: s.host,
-      port: s.port,
-      user: s.user,
-      privateKeyPath: s.privateKeyPath,
-      publicKey: s.publicKey,
-      hostKeyFingerprint: s.hostKeyFingerprint,
-      hostPublicKey: s.hostPublicKey,
-      pid: s.pid,
-      log: s.log,
-      knownHostsPath: s.knownHostsPath,
-    }));
+    state.sshds = sshds.map((s) => ({ ...loginFacts(s), pid: s.pid, log: s.log, knownHostsPath: s.knownHostsPath }));
     const width = Math.max(3, String(opts.sshNodes).length);
     for (let i = 0; i < opts.sshNodes; i++) {
       const s = sshds[Math.floor(i / perSshd)];
-      state.ssh.push({
-        name: `node${String(i + 1).padStart(width, '0')}`,
-        host: s.host,
-        port: s.port,
-        user: s.user,
-        privateKeyPath: s.privateKeyPath,
-        publicKey: s.publicKey,
-        hostKeyFingerprint: s.hostKeyFingerprint,
-        hostPublicKey: s.hostPublicKey,
-      });
+      state.ssh.push({ name: `node${String(i + 1).padStart(width, '0')}`, ...loginFacts(s) });
     }
     // Exactly the processes that run now (the journal above may list failed, stopped attempts).
     state.pids = [...group.pids, ...sshds.map((s) => s.record)];
