@@ -150,7 +150,7 @@ function UsageTab() {
       <Space wrap>
         <Select style={{ minWidth: 200 }} value={backend} onChange={setPicked} options={slurm.map((b) => ({ value: b.name, label: `${b.name} (${b.kind})` }))} placeholder={t('backend')} data-testid="usage-backend" />
         <Space size={4}><Typography.Text>{t('days')}</Typography.Text><InputNumber min={1} max={366} precision={0} value={days} onChange={(v) => v && setDays(v)} /></Space>
-        <Button icon={<ReloadOutlined />} onClick={usage.reload} loading={usage.loading}>{t('common:actions.refresh')}</Button>
+        <Button icon={<ReloadOutlined />} onClick={usage.reload} loading={usage.loading} data-testid="usage-refresh">{t('common:actions.refresh')}</Button>
       </Space>
       {!backend && !backends.loading && <Alert type="info" showIcon message={t('noSlurm')} />}
       {usage.error && <Alert type="error" showIcon message={usage.error.message} />}
