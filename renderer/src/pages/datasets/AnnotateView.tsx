@@ -1,83 +1,124 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
-import { Space, Tag, Typography } from 'antd';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { Modal, Space, Table, Tag, Typography } from 'antd';
 import { Circle, Image as KImage, Layer, Line, Rect, Stage, Transformer } from 'react-konva';
 import type Konva from 'konva';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { useCall } from '../../state/useCall';
 import type { CanvasAnnotation, Label } from '../../../../shared/contract/schemas/datasets';
-import { useAnnotations } from './useAnnotations';
+import { useAnnotations, type Change } from './useAnnotations';
+import { useTiles } from './useTiles';
 
 type Box = [number, number, number, number];
 const WIDTH = 1100, HEIGHT = 640;
 
+/** The shortcut sheet (?), in the order shown; each row's text is annotate.sheet.<id>. */
+export const SHORTCUTS: [keys: string, id: string][] = [
+  ['Drag', 'draw'], ['Click', 'select'], ['Shift+Click', 'addSelect'], ['Shift+Drag', 'band'], ['Ctrl+A', 'selectAll'],
+  ['1–9 …', 'label'], ['Delete', 'delete'], ['H', 'hide'], ['Shift+H', 'showAll'], ['L', 'lock'],
+  ['C', 'copy'], ['Ctrl+Z', 'undo'], ['Ctrl+Shift+Z / Ctrl+Y', 'redo'], ['N / P', 'next'],
+  ['G', 'polygon'], ['Enter', 'close'], ['Escape', 'escape'], ['Wheel', 'zoom'], ['Space+Drag', 'pan'], ['?', 'sheet'],
+];
+
+const boundsOf = (a: CanvasAnnotation): Box | null => {
+  if (a.bbox) return a.bbox as Box;
+  if (!a.polygons?.[0]) return null;
+  const xs = a.polygons[0].filter((_, i) => i % 2 === 0), ys = a.polygons[0].filter((_, i) => i % 2 === 1);
+  return [Math.min(...xs), Math.min(...ys), Math.max(...xs) - Math.min(...xs), Math.max(...ys) - Math.min(...ys)];
+};
+
 /**
- * Boxes on one image: drag on empty space to draw, click to select, drag or pull the handles to
- * move and resize, label hotkeys, Delete, H hide, L lock, N / P next and previous image, C copy
- * the previous image's shapes, Ctrl+Z / Ctrl+Shift+Z undo and redo, wheel to zoom, Space+drag to pan.
- * G switches to polygons: click to add vertices, Enter to close and save, Escape to drop; the
- * vertices of a selected polygon can be dragged.
+ * Boxes and polygons on one image (shapes are in full-resolution pixels): drag on empty space to
+ * draw, click to select, Shift+click and Shift+drag (rubber band) to select several, drag or pull
+ * the handles to move and resize, label hotkeys, Delete, H hide, L lock, N / P next and previous
+ * image, C copy the previous image's shapes, Ctrl+Z / Ctrl+Shift+Z undo and redo (whole steps),
+ * wheel to zoom, Space+drag to pan, ? the shortcut sheet. Large images come as an overview and
+ * tiles of the level the zoom needs.
  */
 export function AnnotateView({ dataset, file, labels, onFile }: { dataset: string; file: string; labels: Label[]; onFile: (file: string) => void }) {
   const { t } = useTranslation('datasets');
-  const { image, save, apply, undo, redo } = useAnnotations(dataset, file);
-  const picture = useCall(() => api.datasets.imageData.query({ name: dataset, file, maxSide: 4096 }), [dataset, file]);
+  const { image, save, apply, applyMany, undo, redo } = useAnnotations(dataset, file);
+  const picture = useCall(() => api.datasets.imageView.query({ name: dataset, file }), [dataset, file]);
   const [bitmap, setBitmap] = useState<HTMLImageElement | null>(null);
   const [label, setLabel] = useState(labels[0]?.name ?? '');
-  const [selected, setSelected] = useState<number | null>(null);
+  const [selected, setSelected] = useState<number[]>([]);
   const [draft, setDraft] = useState<Box | null>(null);
+  const [band, setBand] = useState<Box | null>(null);
   const [view, setView] = useState({ scale: 1, x: 0, y: 0 });
   const [panning, setPanning] = useState(false);
   const [mode, setMode] = useState<'box' | 'polygon'>('box');
   const [points, setPoints] = useState<number[]>([]);
+  const [sheet, setSheet] = useState(false);
   const stage = useRef<Konva.Stage>(null);
   const transformer = useRef<Konva.Transformer>(null);
+  const moveTimer = useRef<number | null>(null);
   const color = useMemo(() => new Map(labels.map((l) => [l.name, l.color])), [labels]);
+  const size = picture.data ? { width: picture.data.width, height: picture.data.height } : null;
+  const tiles = useTiles(dataset, file, picture.data ?? null, view, WIDTH, HEIGHT);
 
   useEffect(() => {
+    setBitmap(null);
     if (!picture.data) return;
     const img = new window.Image();
     img.onload = () => setBitmap(img);
-    img.src = picture.data.dataUrl;
+    img.src = picture.data.overview.dataUrl;
     const fit = Math.min(WIDTH / picture.data.width, HEIGHT / picture.data.height);
     setView({ scale: fit, x: (WIDTH - picture.data.width * fit) / 2, y: (HEIGHT - picture.data.height * fit) / 2 });
-    setSelected(null);
+    setSelected([]);
   }, [picture.data]);
 
-  const current = image?.annotations.find((a) => a.id === selected) ?? null;
+  const annotations = image?.annotations ?? [];
+  const chosen = annotations.filter((a) => selected.includes(a.id));
+  const current = chosen.length === 1 ? chosen[0] : null;
   useEffect(() => {
-    const node = selected === null ? null : stage.current?.findOne(`#ann-${selected}`);
-    transformer.current?.nodes(node && !current?.locked ? [node] : []);
-  }, [selected, image, current?.locked]);
+    const nodes = chosen.filter((a) => !a.locked && !a.hidden && a.bbox && !a.polygons).map((a) => stage.current?.findOne(`#ann-${a.id}`)).filter((n): n is Konva.Node => !!n);
+    transformer.current?.nodes(nodes);
+  }, [selected, image]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  const edit = (a: CanvasAnnotation, patch: Partial<CanvasAnnotation>) => void apply(a, { ...a, ...patch });
+  /** One step changing each of `list` with `patch` (for locked shapes only what `allowLocked` allows). */
+  const patchAll = (list: CanvasAnnotation[], patch: (a: CanvasAnnotation) => Partial<CanvasAnnotation>) =>
+    applyMany(list.map((a): Change => ({ before: a, after: { ...a, ...patch(a) } })));
 
-  useEffect(() => {
+  // A layout effect: the listener is current before the screen shows the state it acts on.
+  useLayoutEffect(() => {
     const onKey = async (e: KeyboardEvent) => {
       if ((e.target as HTMLElement)?.tagName === 'INPUT') return;
-      const byHotkey = labels.find((l) => l.hotkey === e.key);
+      const ctrl = e.ctrlKey || e.metaKey;
+      const byHotkey = !ctrl && labels.find((l) => l.hotkey !== null && l.hotkey.toLowerCase() === e.key.toLowerCase() && e.key !== 'H');
+      const movable = chosen.filter((a) => !a.locked);
       if (byHotkey) {
         setLabel(byHotkey.name);
-        if (current && !current.locked) edit(current, { label: byHotkey.name });
-      } else if ((e.key === 'Delete' || e.key === 'Backspace') && current && !current.locked) {
-        await apply(current, null);
-        setSelected(null);
-      } else if (e.key === 'h' && current) edit(current, { hidden: !current.hidden });
-      else if (e.key === 'l' && current) edit(current, { locked: !current.locked });
-      else if (e.key === 'n' && image?.next) onFile(image.next);
+        await patchAll(movable.filter((a) => a.label !== byHotkey.name), () => ({ label: byHotkey.name }));
+      } else if ((e.key === 'Delete' || e.key === 'Backspace') && movable.length) {
+        await applyMany(movable.map((a) => ({ before: a, after: null })));
+        setSelected([]);
+      } else if (ctrl && e.key.toLowerCase() === 'a') setSelected(annotations.filter((a) => !a.hidden).map((a) => a.id));
+      else if (ctrl && (e.key.toLowerCase() === 'z' || e.key.toLowerCase() === 'y')) void (e.shiftKey || e.key.toLowerCase() === 'y' ? redo() : undo());
+      else if (ctrl) return;
+      else if (e.key === 'H') await patchAll(annotations.filter((a) => a.hidden), () => ({ hidden: false }));
+      else if (e.key === 'h' && chosen.length) {
+        const hide = chosen.some((a) => !a.hidden);
+        await patchAll(chosen, () => ({ hidden: hide }));
+        if (hide) setSelected([]);
+      } else if (e.key === 'l' && chosen.length) {
+        const lock = chosen.some((a) => !a.locked);
+        await patchAll(chosen, () => ({ locked: lock }));
+      } else if (e.key === 'n' && image?.next) onFile(image.next);
       else if (e.key === 'p' && image?.previous) onFile(image.previous);
       else if (e.key === 'c' && image?.previous) {
         const prev = await api.datasets.annotations.query({ name: dataset, file: image.previous });
-        for (const a of prev.annotations) await apply(null, { ...a, id: null, hidden: false, locked: false });
-      } else if (e.key.toLowerCase() === 'z' && (e.ctrlKey || e.metaKey)) void (e.shiftKey ? redo() : undo());
-      else if (e.key === 'g') { setMode((m) => (m === 'box' ? 'polygon' : 'box')); setPoints([]); }
+        const fits = prev.annotations.filter((a) => { const b = boundsOf(a); return !b || !size || (b[0] + b[2] <= size.width && b[1] + b[3] <= size.height); });
+        const made = await applyMany(fits.map((a) => ({ before: null, after: { ...a, id: null, hidden: false, locked: false } })));
+        setSelected(made.filter((a): a is CanvasAnnotation => !!a).map((a) => a.id));
+      } else if (e.key === 'g') { setMode((m) => (m === 'box' ? 'polygon' : 'box')); setPoints([]); }
       else if (e.key === 'Enter' && mode === 'polygon' && points.length >= 6) {
         const ring = points.map((v, i) => clampCoord(v, i % 2 === 0 ? 'x' : 'y'));
         setPoints([]);
         const stored = await apply(null, { id: null, label, bbox: null, polygons: [ring], iscrowd: false, hidden: false, locked: false });
-        if (stored) setSelected(stored.id);
+        if (stored) setSelected([stored.id]);
       }
-      else if (e.key === 'Escape') { setSelected(null); setPoints([]); }
+      else if (e.key === 'Escape') { setSelected([]); setPoints([]); }
+      else if (e.key === '?') setSheet((s) => !s);
       else if (e.key === ' ') setPanning(true);
       else return;
       e.preventDefault();
@@ -88,58 +129,92 @@ export function AnnotateView({ dataset, file, labels, onFile }: { dataset: strin
     return () => { window.removeEventListener('keydown', onKey); window.removeEventListener('keyup', onUp); };
   });
 
-  /** Pointer position in image pixels. */
+  /** Pointer position in full-resolution image pixels. */
   const pointer = (): [number, number] | null => {
     const p = stage.current?.getPointerPosition();
     return p ? [(p.x - view.x) / view.scale, (p.y - view.y) / view.scale] : null;
   };
   const clamp = (b: Box): Box => {
-    const w = picture.data?.width ?? Infinity, h = picture.data?.height ?? Infinity;
+    const w = size?.width ?? Infinity, h = size?.height ?? Infinity;
     const x = Math.max(0, Math.min(b[0], w)), y = Math.max(0, Math.min(b[1], h));
     return [x, y, Math.max(0, Math.min(b[0] + b[2], w) - x), Math.max(0, Math.min(b[1] + b[3], h) - y)];
   };
+  const clampCoord = (v: number, axis: 'x' | 'y') => Math.max(0, Math.min(v, (axis === 'x' ? size?.width : size?.height) ?? Infinity));
+  const normal = (b: Box): Box => [Math.min(b[0], b[0] + b[2]), Math.min(b[1], b[1] + b[3]), Math.abs(b[2]), Math.abs(b[3])];
 
-  const clampCoord = (v: number, axis: 'x' | 'y') => Math.max(0, Math.min(v, (axis === 'x' ? picture.data?.width : picture.data?.height) ?? Infinity));
   const onDown = (e: Konva.KonvaEventObject<MouseEvent>) => {
     if (panning || e.target.name() !== 'background') return;
-    setSelected(null);
     const p = pointer();
-    if (mode === 'polygon') {
-      if (p) setPoints((pts) => [...pts, p[0], p[1]]);
-      return;
-    }
-    if (p && label) setDraft([p[0], p[1], 0, 0]);
+    if (!p) return;
+    if (e.evt.shiftKey) { setBand([p[0], p[1], 0, 0]); return; }
+    setSelected([]);
+    if (mode === 'polygon') { setPoints((pts) => [...pts, p[0], p[1]]); return; }
+    if (label) setDraft([p[0], p[1], 0, 0]);
   };
   const onMove = () => {
-    if (!draft) return;
+    const from = draft ?? band;
+    if (!from) return;
     const p = pointer();
-    if (p) setDraft([draft[0], draft[1], p[0] - draft[0], p[1] - draft[1]]);
+    if (!p) return;
+    const next: Box = [from[0], from[1], p[0] - from[0], p[1] - from[1]];
+    if (draft) setDraft(next); else setBand(next);
   };
   const onUpMouse = async () => {
+    if (band) {
+      const b = normal(band);
+      setBand(null);
+      const inside = annotations.filter((a) => {
+        const s = boundsOf(a);
+        return !a.hidden && s && s[0] >= b[0] && s[1] >= b[1] && s[0] + s[2] <= b[0] + b[2] && s[1] + s[3] <= b[1] + b[3];
+      }).map((a) => a.id);
+      setSelected((sel) => [...new Set([...sel, ...inside])]);
+      return;
+    }
     if (!draft) return;
-    const b = clamp([Math.min(draft[0], draft[0] + draft[2]), Math.min(draft[1], draft[1] + draft[3]), Math.abs(draft[2]), Math.abs(draft[3])]);
+    const b = clamp(normal(draft));
     setDraft(null);
     if (b[2] * view.scale < 3 || b[3] * view.scale < 3) return; // a click, not a box
     const stored = await apply(null, { id: null, label, bbox: b, polygons: null, iscrowd: false, hidden: false, locked: false });
-    if (stored) setSelected(stored.id);
+    if (stored) setSelected([stored.id]);
   };
   const onWheel = (e: Konva.KonvaEventObject<WheelEvent>) => {
     e.evt.preventDefault();
     const p = stage.current?.getPointerPosition();
     if (!p) return;
-    const scale = Math.min(64, Math.max(0.02, view.scale * (e.evt.deltaY < 0 ? 1.2 : 1 / 1.2)));
+    const scale = Math.min(64, Math.max(0.005, view.scale * (e.evt.deltaY < 0 ? 1.2 : 1 / 1.2)));
     const ix = (p.x - view.x) / view.scale, iy = (p.y - view.y) / view.scale;
     setView({ scale, x: p.x - ix * scale, y: p.y - iy * scale });
   };
 
-  const rectEnd = (a: CanvasAnnotation, node: Konva.Node) => {
-    const b = clamp([node.x(), node.y(), node.width() * node.scaleX(), node.height() * node.scaleY()]);
-    node.scaleX(1);
-    node.scaleY(1);
-    edit(a, { bbox: b });
+  // Moves and resizes of one or several boxes end in one step. Konva may end each attached node
+  // separately, so the step is made once, after the last of them, from every box whose node moved.
+  const commitMoves = () => {
+    moveTimer.current = null;
+    const changes: Change[] = [];
+    for (const a of annotations) {
+      if (!a.bbox || a.polygons) continue;
+      const node = stage.current?.findOne(`#ann-${a.id}`);
+      if (!node) continue;
+      const b = clamp([node.x(), node.y(), node.width() * node.scaleX(), node.height() * node.scaleY()]);
+      node.scaleX(1);
+      node.scaleY(1);
+      node.position({ x: a.bbox[0], y: a.bbox[1] }); // shown where it is stored until the save returns
+      if (!a.locked && b.some((v, i) => v !== a.bbox![i])) changes.push({ before: a, after: { ...a, bbox: b } });
+    }
+    void applyMany(changes);
+  };
+  const moveEnded = () => { if (moveTimer.current === null) moveTimer.current = window.setTimeout(commitMoves, 0); };
+
+  const pick = (e: Konva.KonvaEventObject<MouseEvent>, id: number) => {
+    e.cancelBubble = true;
+    if (e.evt.shiftKey) setSelected((sel) => (sel.includes(id) ? sel.filter((s) => s !== id) : [...sel, id]));
+    else if (!selected.includes(id)) setSelected([id]);
   };
 
   const saveText = save.kind === 'saving' ? t('annotate.saving') : save.kind === 'saved' ? t('annotate.saved', { at: save.at.slice(11, 19) }) : save.kind === 'error' ? save.message : '';
+  const shapes = useMemo(() => JSON.stringify(annotations.map((a) => ({ id: a.id, label: a.label, bbox: a.bbox, polygons: a.polygons, hidden: a.hidden, locked: a.locked }))), [annotations]);
+  const hiddenCount = annotations.filter((a) => a.hidden).length;
+  const ready = !!bitmap && !!image && !!picture.data;
 
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
@@ -148,46 +223,61 @@ export function AnnotateView({ dataset, file, labels, onFile }: { dataset: strin
         {labels.map((l) => <Tag key={l.name} color={l.name === label ? l.color : undefined} onClick={() => setLabel(l.name)} style={{ cursor: 'pointer' }}>{l.hotkey ? `${l.hotkey} ` : ''}{l.name}</Tag>)}
         <Typography.Text type={save.kind === 'error' ? 'danger' : 'secondary'} data-testid="annotate-save-state">{saveText}</Typography.Text>
         <Tag color={mode === 'polygon' ? 'purple' : 'blue'} data-testid="annotate-mode">{t(`annotate.mode.${mode}`)}</Tag>
-        <Typography.Text type="secondary" data-testid="annotate-count">{t('annotate.count', { count: image?.annotations.length ?? 0 })}</Typography.Text>
+        <Typography.Text type="secondary" data-testid="annotate-count">{t('annotate.count', { count: annotations.length })}</Typography.Text>
+        <Typography.Text type="secondary" data-testid="annotate-selection">
+          {t('annotate.selection', { count: chosen.length })}{hiddenCount ? ` · ${t('annotate.hidden', { count: hiddenCount })}` : ''}{chosen.some((a) => a.locked) ? ` · ${t('annotate.locked')}` : ''}
+        </Typography.Text>
+        {picture.error && <Typography.Text type="danger">{picture.error.message}</Typography.Text>}
       </Space>
-      <div data-testid="annotate-canvas" style={{ border: '1px solid rgba(0,0,0,0.15)', width: WIDTH, height: HEIGHT, background: '#1f1f1f' }}>
+      <div data-testid="annotate-canvas" data-ready={ready ? '1' : '0'} data-view={JSON.stringify(view)} data-shapes={shapes} data-selected={JSON.stringify(selected)}
+        data-tiles={tiles.shown.length} style={{ border: '1px solid rgba(0,0,0,0.15)', width: WIDTH, height: HEIGHT, background: '#1f1f1f' }}>
         <Stage ref={stage} width={WIDTH} height={HEIGHT} x={view.x} y={view.y} scaleX={view.scale} scaleY={view.scale} draggable={panning}
           onDragEnd={(e) => { if (e.target === stage.current) setView((v) => ({ ...v, x: e.target.x(), y: e.target.y() })); }}
           onMouseDown={onDown} onMouseMove={onMove} onMouseUp={onUpMouse} onWheel={onWheel}>
-          <Layer imageSmoothingEnabled={view.scale < 4}>
-            {picture.data && <Rect name="background" x={0} y={0} width={picture.data.width} height={picture.data.height} fill="#333" />}
-            {bitmap && picture.data && <KImage name="background" image={bitmap} x={0} y={0} width={picture.data.width} height={picture.data.height} />}
-            {image?.annotations.filter((a) => a.bbox && !a.polygons && !a.hidden).map((a) => (
+          <Layer imageSmoothingEnabled={view.scale < 4} listening={false}>
+            {size && <Rect x={0} y={0} width={size.width} height={size.height} fill="#333" />}
+            {bitmap && size && <KImage image={bitmap} x={0} y={0} width={size.width} height={size.height} />}
+            {tiles.shown.map((tl) => <KImage key={tl.key} image={tl.image} x={tl.x} y={tl.y} width={tl.width} height={tl.height} />)}
+          </Layer>
+          <Layer>
+            {size && <Rect name="background" x={0} y={0} width={size.width} height={size.height} fill="rgba(0,0,0,0)" />}
+            {annotations.filter((a) => a.bbox && !a.polygons && !a.hidden).map((a) => (
               <Rect key={a.id} id={`ann-${a.id}`} x={a.bbox![0]} y={a.bbox![1]} width={a.bbox![2]} height={a.bbox![3]}
-                stroke={color.get(a.label) ?? '#1677ff'} strokeWidth={2} strokeScaleEnabled={false} fill={a.id === selected ? 'rgba(22,119,255,0.15)' : undefined}
+                stroke={color.get(a.label) ?? '#1677ff'} strokeWidth={2} strokeScaleEnabled={false} fill={selected.includes(a.id) ? 'rgba(22,119,255,0.15)' : undefined}
                 dash={a.locked ? [4, 4] : undefined} draggable={!a.locked && !panning}
-                onMouseDown={(e) => { e.cancelBubble = true; setSelected(a.id); }}
-                onDragEnd={(e) => rectEnd(a, e.target)} onTransformEnd={(e) => rectEnd(a, e.target)} />
+                onMouseDown={(e) => pick(e, a.id)} onDragEnd={moveEnded} onTransformEnd={moveEnded} />
             ))}
-            {image?.annotations.filter((a) => a.polygons && !a.hidden).map((a) => (
+            {annotations.filter((a) => a.polygons && !a.hidden).map((a) => (
               <Line key={`p${a.id}`} points={a.polygons![0]} closed stroke={color.get(a.label) ?? '#1677ff'} strokeWidth={2} strokeScaleEnabled={false}
-                fill={a.id === selected ? 'rgba(22,119,255,0.2)' : 'rgba(22,119,255,0.05)'} dash={a.locked ? [4, 4] : undefined}
-                onMouseDown={(e) => { e.cancelBubble = true; setSelected(a.id); }} />
+                fill={selected.includes(a.id) ? 'rgba(22,119,255,0.2)' : 'rgba(22,119,255,0.05)'} dash={a.locked ? [4, 4] : undefined}
+                onMouseDown={(e) => pick(e, a.id)} />
             ))}
-            {current?.polygons && !current.locked && current.polygons[0].map((_, i) => (i % 2 === 0 ? (
+            {current?.polygons && !current.locked && !current.hidden && current.polygons[0].map((_, i) => (i % 2 === 0 ? (
               <Circle key={`v${i}`} x={current.polygons![0][i]} y={current.polygons![0][i + 1]} radius={5 / view.scale} fill="#fff" stroke="#1677ff" strokeWidth={1} strokeScaleEnabled={false} draggable
                 onMouseDown={(e) => { e.cancelBubble = true; }}
                 onDragEnd={(e) => {
                   const ring = [...current.polygons![0]];
                   ring[i] = clampCoord(e.target.x(), 'x');
                   ring[i + 1] = clampCoord(e.target.y(), 'y');
-                  edit(current, { polygons: [ring, ...current.polygons!.slice(1)], bbox: null });
+                  void apply(current, { ...current, polygons: [ring, ...current.polygons!.slice(1)], bbox: null });
                 }} />
             ) : null))}
             {points.length > 0 && <Line points={points} stroke={color.get(label) ?? '#1677ff'} strokeWidth={1} strokeScaleEnabled={false} dash={[6, 3]} listening={false} />}
             {points.length > 0 && points.map((_, i) => (i % 2 === 0 ? <Circle key={`d${i}`} x={points[i]} y={points[i + 1]} radius={3 / view.scale} fill="#fff" listening={false} /> : null))}
             {draft && <Rect x={Math.min(draft[0], draft[0] + draft[2])} y={Math.min(draft[1], draft[1] + draft[3])} width={Math.abs(draft[2])} height={Math.abs(draft[3])}
               stroke={color.get(label) ?? '#1677ff'} strokeWidth={1} strokeScaleEnabled={false} dash={[6, 3]} listening={false} />}
+            {band && <Rect x={Math.min(band[0], band[0] + band[2])} y={Math.min(band[1], band[1] + band[3])} width={Math.abs(band[2])} height={Math.abs(band[3])}
+              stroke="#fff" strokeWidth={1} strokeScaleEnabled={false} dash={[3, 3]} fill="rgba(255,255,255,0.08)" listening={false} />}
             <Transformer ref={transformer} rotateEnabled={false} keepRatio={false} ignoreStroke />
           </Layer>
         </Stage>
       </div>
       <Typography.Text type="secondary">{t('annotate.keys')}</Typography.Text>
+      <Modal open={sheet} onCancel={() => setSheet(false)} footer={null} title={t('annotate.sheetTitle')} width={560} data-testid="annotate-sheet">
+        <Table size="small" pagination={false} rowKey="id" data-testid="annotate-sheet-table"
+          dataSource={SHORTCUTS.map(([keys, id]) => ({ keys, id }))}
+          columns={[{ title: t('annotate.sheetKeys'), dataIndex: 'keys', width: 180, render: (k: string) => <Typography.Text keyboard>{k}</Typography.Text> }, { title: t('annotate.sheetAction'), dataIndex: 'id', render: (id: string) => t(`annotate.sheet.${id}`) }]} />
+      </Modal>
     </Space>
   );
 }

@@ -6,6 +6,7 @@ import { useCall } from '../../state/useCall';
 import { ImagesTab } from './ImagesTab';
 import { VersionsTab } from './VersionsTab';
 import { StatsTab } from './StatsTab';
+import { LabelsTab } from './LabelsTab';
 import { TransferDialog } from './TransferDialog';
 
 export function DatasetDrawer({ name, onClose }: { name: string; onClose: () => void }) {
@@ -26,7 +27,8 @@ export function DatasetDrawer({ name, onClose }: { name: string; onClose: () => 
         </Space>
       )}
       <Tabs items={[
-        { key: 'images', label: t('tabs.images'), children: <ImagesTab name={name} labels={ds.data?.labels ?? []} /> },
+        { key: 'images', label: t('tabs.images'), children: <ImagesTab name={name} labels={ds.data?.labels ?? []} kind={ds.data?.kind} /> },
+        { key: 'labels', label: t('tabs.labels'), children: ds.data ? <LabelsTab name={name} labels={ds.data.labels} onSaved={ds.reload} /> : null },
         { key: 'versions', label: t('tabs.versions'), children: <VersionsTab name={name} /> },
         { key: 'stats', label: t('tabs.stats'), children: <StatsTab name={name} /> },
       ]} />

@@ -4,15 +4,16 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { useCall } from '../../state/useCall';
 import { useErrorNotice } from '../../components/errors';
-import { IMAGE_STATUSES, type ImageRow, type Label } from '../../../../shared/contract/schemas/datasets';
+import { IMAGE_STATUSES, type DatasetSummary, type ImageRow, type Label } from '../../../../shared/contract/schemas/datasets';
 import { AnnotateView } from './AnnotateView';
+import { ClassifyView } from './ClassifyView';
 import { Thumb } from './Thumb';
 import { sizeText } from './format';
 
 const STATUS_COLORS: Record<string, string> = { unlabeled: 'default', labeled: 'blue', reviewed: 'green' };
 
 /** Images with status and thumbnails; filter by status or a query ("width > 1000 and has label cat"), save queries. */
-export function ImagesTab({ name, labels }: { name: string; labels: Label[] }) {
+export function ImagesTab({ name, labels, kind }: { name: string; labels: Label[]; kind?: DatasetSummary['kind'] }) {
   const { t } = useTranslation('datasets');
   const notifyError = useErrorNotice();
   const [status, setStatus] = useState<(typeof IMAGE_STATUSES)[number]>();
@@ -35,6 +36,8 @@ export function ImagesTab({ name, labels }: { name: string; labels: Label[] }) {
         <Button disabled={!draft} onClick={save}>{t('images.save')}</Button>
         <Select style={{ width: 200 }} placeholder={t('images.saved')} value={null} onChange={(q: string) => { setDraft(q); setQuery(q); }}
           options={(saved.data ?? []).map((q) => ({ value: q.query, label: q.title }))} />
+        <Button type="primary" disabled={!images.data?.items.length} data-testid="datasets-label-start"
+          onClick={() => { const items = images.data?.items ?? []; setAnnotating((items.find((i) => i.status === 'unlabeled' && !i.error) ?? items[0]).file); }}>{t('images.start')}</Button>
         <Typography.Text type="secondary">{t('images.total', { total: images.data?.total ?? 0 })}</Typography.Text>
       </Space>
       {images.error && <Typography.Text type="danger">{images.error.message}</Typography.Text>}
@@ -57,9 +60,11 @@ export function ImagesTab({ name, labels }: { name: string; labels: Label[] }) {
           { title: t('images.error'), dataIndex: 'error', width: 220, ellipsis: true, render: (e: string | null) => e && <Typography.Text type="danger">{e}</Typography.Text> },
         ]}
       />
-      <Modal open={annotating !== null} width={1180} footer={null} destroyOnHidden keyboard={false} title={t('annotate.title')}
+      <Modal open={annotating !== null} width={1180} footer={null} destroyOnHidden keyboard={false} title={t(kind === 'classification' || kind === 'multilabel' ? 'classify.title' : 'annotate.title')}
         onCancel={() => { setAnnotating(null); images.reload(); }}>
-        {annotating && <AnnotateView dataset={name} file={annotating} labels={labels} onFile={setAnnotating} />}
+        {annotating && (kind === 'classification' || kind === 'multilabel'
+          ? <ClassifyView dataset={name} file={annotating} labels={labels} multi={kind === 'multilabel'} onFile={setAnnotating} />
+          : <AnnotateView dataset={name} file={annotating} labels={labels} onFile={setAnnotating} />)}
       </Modal>
     </Space>
   );

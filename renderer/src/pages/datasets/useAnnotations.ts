@@ -3,66 +3,94 @@ import { api, appErrorOf } from '../../api/client';
 import type { AnnotatedImage, CanvasAnnotation } from '../../../../shared/contract/schemas/datasets';
 
 type Box = [number, number, number, number];
-/** One undoable step: what an annotation was before and after (null: did not exist). */
-interface Step { before: CanvasAnnotation | null; after: CanvasAnnotation | null }
+export type Draft = Omit<CanvasAnnotation, 'id'> & { id: number | null };
+/** One change: what an annotation was before and after (null: did not exist). */
+export interface Change { before: CanvasAnnotation | null; after: Draft | null; /** The id of the deleted shape this change re-creates. */ recreates?: number }
+/** One undoable step: the changes made together (a multi-selection move, a paste, …). */
+type Step = { before: CanvasAnnotation | null; after: CanvasAnnotation | null }[];
 
 export type SaveState = { kind: 'idle' } | { kind: 'saving' } | { kind: 'saved'; at: string } | { kind: 'error'; message: string };
 
 /**
  * One image's annotations. Shapes change on screen only after the main process has committed
- * them (the call returns), so what is shown is what is stored; undo and redo replay steps.
+ * them (each call returns), so what is shown is what is stored. Undo and redo replay whole steps;
+ * a shape re-created by an undo gets a new id, and older steps follow it to the new id.
  */
 export function useAnnotations(dataset: string, file: string) {
   const [image, setImage] = useState<AnnotatedImage | null>(null);
   const [save, setSave] = useState<SaveState>({ kind: 'idle' });
   const undo = useRef<Step[]>([]);
   const redo = useRef<Step[]>([]);
+  const moved = useRef(new Map<number, number>());
 
   const load = useCallback(() => api.datasets.annotations.query({ name: dataset, file }).then(setImage, (e) => setSave({ kind: 'error', message: appErrorOf(e).message })), [dataset, file]);
   useEffect(() => {
     undo.current = [];
     redo.current = [];
+    moved.current.clear();
     setImage(null);
     void load();
   }, [load]);
 
-  /** Writes `after` over `before` (add, edit or delete) and records the step. */
-  const apply = useCallback(async (before: CanvasAnnotation | null, after: Omit<CanvasAnnotation, 'id'> & { id: number | null } | null, record: 'undo' | 'redo' | 'new' = 'new'): Promise<CanvasAnnotation | null> => {
+  const follow = (id: number) => {
+    let n = id;
+    while (moved.current.has(n)) n = moved.current.get(n)!;
+    return n;
+  };
+  const followed = <T extends { id: number | null }>(a: T | null): T | null => (a && a.id !== null ? { ...a, id: follow(a.id) } : a);
+
+  /** Writes each change in order (add, edit or delete), showing each once committed, and records them as one step. */
+  const applyMany = useCallback(async (changes: Change[], record: 'undo' | 'redo' | 'new' = 'new'): Promise<(CanvasAnnotation | null)[]> => {
+    if (changes.length === 0) return [];
     setSave({ kind: 'saving' });
+    const done: Step = [];
+    const results: (CanvasAnnotation | null)[] = [];
     try {
-      let stored: CanvasAnnotation | null = null;
-      if (after) {
-        const r = await api.datasets.saveAnnotation.mutate({ name: dataset, file, id: after.id, label: after.label, bbox: after.bbox as Box | null, polygons: after.polygons, hidden: after.hidden, locked: after.locked });
-        stored = { ...after, id: r.id };
-        setSave({ kind: 'saved', at: r.savedAt });
-      } else if (before) {
-        await api.datasets.deleteAnnotations.mutate({ name: dataset, ids: [before.id] });
-        setSave({ kind: 'saved', at: new Date().toISOString() });
+      for (const c of changes) {
+        const before = followed(c.before);
+        const after = followed(c.after);
+        let stored: CanvasAnnotation | null = null;
+        if (after) {
+          const r = await api.datasets.saveAnnotation.mutate({ name: dataset, file, id: after.id, label: after.label, bbox: after.bbox as Box | null, polygons: after.polygons, hidden: after.hidden, locked: after.locked });
+          stored = { ...after, id: r.id };
+          if (c.recreates !== undefined && c.recreates !== r.id) moved.current.set(c.recreates, r.id);
+          setSave({ kind: 'saved', at: r.savedAt });
+        } else if (before) {
+          await api.datasets.deleteAnnotations.mutate({ name: dataset, ids: [before.id] });
+          setSave({ kind: 'saved', at: new Date().toISOString() });
+        }
+        setImage((img) => {
+          if (!img) return img;
+          let list = img.annotations.filter((a) => a.id !== before?.id && a.id !== stored?.id);
+          if (stored) list = [...list, stored].sort((a, b) => a.id - b.id);
+          return { ...img, annotations: list };
+        });
+        done.push({ before, after: stored });
+        results.push(stored);
       }
-      setImage((img) => {
-        if (!img) return img;
-        let list = img.annotations.filter((a) => a.id !== before?.id && a.id !== stored?.id);
-        if (stored) list = [...list, stored].sort((a, b) => a.id - b.id);
-        return { ...img, annotations: list };
-      });
-      const step = { before, after: stored };
-      if (record === 'new') { undo.current.push(step); redo.current = []; }
-      if (record === 'undo') redo.current.push({ before: stored, after: before });
-      if (record === 'redo') undo.current.push(step);
-      return stored;
     } catch (e) {
       setSave({ kind: 'error', message: appErrorOf(e).message });
-      return null;
     }
+    if (done.length) {
+      if (record === 'new') { undo.current.push(done); redo.current = []; }
+      if (record === 'undo') redo.current.push(done);
+      if (record === 'redo') undo.current.push(done);
+    }
+    return results;
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [dataset, file]);
 
-  // Undoing a delete re-creates the annotation (with a new id), so later steps follow the new id.
+  const apply = useCallback(async (before: CanvasAnnotation | null, after: Draft | null, record: 'undo' | 'redo' | 'new' = 'new') =>
+    (await applyMany([{ before, after }], record))[0] ?? null, [applyMany]);
+
+  // Replaying a step writes each change back, last first.
   const replay = useCallback(async (from: 'undo' | 'redo') => {
     const step = (from === 'undo' ? undo : redo).current.pop();
     if (!step) return;
-    const target = step.before ? { ...step.before, id: step.after ? step.after.id : null } : null;
-    await apply(step.after, target, from);
-  }, [apply]);
+    const changes = [...step].reverse().map((s): Change => ({ before: s.after, after: s.before ? { ...s.before, id: s.after ? s.after.id : null } : null, recreates: s.before && !s.after ? s.before.id : undefined }));
+    // A re-created shape takes a new id; `moved` maps the old one to it.
+    await applyMany(changes, from);
+  }, [applyMany]);
 
-  return { image, save, apply, undo: () => replay('undo'), redo: () => replay('redo'), reload: load };
+  return { image, save, apply, applyMany, undo: () => replay('undo'), redo: () => replay('redo'), reload: load };
 }
