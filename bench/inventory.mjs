@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { machine, ms, stats, writeSection } from './lib/results.mjs';
+import { measureScroll, scrollRows } from './lib/scroll.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = path.join(ROOT, 'resources', 'bin', 'clusterdeck.cjs');
@@ -66,36 +67,7 @@ for (let run = 0; run < 3; run++) {
 }
 const render = stats(renders);
 
-// Scroll the virtual list one step per animation frame and record the interval between frames;
-// a frame longer than 1.5 × 16.7 ms counts as dropped. `wheel` moves 120 px a frame (a fast mouse
-// wheel or trackpad fling); `jump` crosses the whole list in 300 frames (dragging the scrollbar).
-const scroll = (mode) => page.evaluate(async (mode) => {
-  const holder = document.querySelector('.ant-table-tbody-virtual-holder');
-  holder.scrollTop = 0;
-  const intervals = [];
-  let last = performance.now();
-  const steps = 300;
-  for (let i = 1; i <= steps; i++) {
-    await new Promise((r) => requestAnimationFrame(r));
-    const now = performance.now();
-    intervals.push(now - last);
-    last = now;
-    if (mode === 'idle') continue;
-    holder.scrollTop = mode === 'wheel' ? i * 120 : (holder.scrollHeight - holder.clientHeight) * (i / steps);
-    holder.dispatchEvent(new Event('scroll'));
-  }
-  return intervals.slice(2);
-}, mode);
-// The same loop without scrolling: what this machine's headless Chromium gives with nothing to do.
-const idleFrames = await scroll('idle');
-const wheelFrames = await scroll('wheel');
-const jumpFrames = await scroll('jump');
-const idle = stats(idleFrames);
-const idleDropped = idleFrames.filter((f) => f > 25).length;
-const wheel = stats(wheelFrames);
-const frame = stats(jumpFrames);
-const wheelDropped = wheelFrames.filter((f) => f > 25).length;
-const dropped = jumpFrames.filter((f) => f > 25).length;
+const frames = await measureScroll(page);
 await page.screenshot({ path: path.join(work, 'inventory-10k.png') });
 await browser.close();
 serve.kill('SIGTERM');
@@ -111,13 +83,9 @@ Machine: ${machine()}. Command: \`${cmd}\`.
 | \`clusterdeck nodes import\` of a ${N.toLocaleString('en')}-node CSV (whole CLI process, median of ${imp.n}) | ${ms(imp.p50)} (min ${ms(imp.min)}, max ${ms(imp.max)}) | < 2000 ms |
 | \`clusterdeck serve\`: first page in Chromium | ${ms(firstPage)} | < 3000 ms |
 | Inventory page: navigate → all ${N.toLocaleString('en')} rows loaded and drawn (median of ${render.n}) | ${ms(render.p50)} (max ${ms(render.max)}) | — |
-| baseline: the same frame loop without scrolling, ${idle.n} frames: p50 / p95 / max (frames over 25 ms) | ${ms(idle.p50)} / ${ms(idle.p95)} / ${ms(idle.max)} (${idleDropped}) | — |
-| wheel-speed scrolling (120 px per frame), ${wheel.n} frames: frame interval p50 / p95 / max | ${ms(wheel.p50)} / ${ms(wheel.p95)} / ${ms(wheel.max)} | 16.7 ms at 60 Hz |
-| frames over 25 ms while wheel-scrolling | ${wheelDropped} of ${wheel.n} | 0 |
-| scrollbar drag across all ${N.toLocaleString('en')} rows in ${frame.n} frames: p50 / p95 / max | ${ms(frame.p50)} / ${ms(frame.p95)} / ${ms(frame.max)} | — |
-| frames over 25 ms while dragging | ${dropped} of ${frame.n} | — |
+${scrollRows(frames, N.toLocaleString('en'))}
 
 Headless Chromium with \`--disable-gpu\` (software compositing); there is no anchor program for this page. Load average during the run: ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')}.
 `);
-console.log({ import: imp, firstPage, render, idle, idleDropped, wheel, wheelDropped, frame, dropped, load: os.loadavg() });
+console.log({ import: imp, firstPage, render, ...frames, load: os.loadavg() });
 fs.rmSync(work, { recursive: true, force: true });
