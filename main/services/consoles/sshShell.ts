@@ -1,4 +1,4 @@
-import type { ClientChannel } from 'ssh2';
+import type { Client, ClientChannel } from 'ssh2';
 import { AppError } from '../../../shared/errors';
 import { SshPool, type HostKeyStore } from '../../protocols/ssh';
 import { resolveTargets, type TargetDeps } from '../exec/targets';
@@ -19,18 +19,47 @@ export function sshShellFactory(deps: TargetDeps & { hostKeys: HostKeyStore; poo
       throw new AppError('CONSOLE_ONE_NODE', `A terminal opens on one node; "${target}" is not a single node name.`, { target });
     }
     if (!node.ssh) throw node.problem!;
-    const lease = await deps.pool.connect(node.ssh, { hostKeys: deps.hostKeys, policy: 'ask', timeoutMs: CONNECT_TIMEOUT_MS, signal });
-    let channel: ClientChannel;
-    try {
-      channel = await new Promise<ClientChannel>((resolve, reject) =>
-        lease.client.shell({ term: 'xterm-256color', cols, rows }, (err, ch) => (err ? reject(err) : resolve(ch))),
-      );
-    } catch (error) {
-      lease.discard();
-      throw new AppError('CONSOLE_SHELL_REFUSED', `${target} refused a shell: ${(error as Error).message}`, { target });
+    // A pooled connection may have died a moment ago (the node dropped it, and this is the
+    // reconnect): such a lease's shell fails or never answers, and one fresh connection is tried.
+    for (let attempt = 1; ; attempt++) {
+      const lease = await deps.pool.connect(node.ssh, { hostKeys: deps.hostKeys, policy: 'ask', timeoutMs: CONNECT_TIMEOUT_MS, signal });
+      try {
+        const channel = await openShell(lease.client, cols, rows, signal);
+        return channelSession(channel, () => lease.release());
+      } catch (error) {
+        lease.discard();
+        if (!lease.fresh && attempt === 1 && !signal.aborted) continue;
+        if (AppError.is(error)) throw error;
+        throw new AppError('CONSOLE_SHELL_REFUSED', `${target} refused a shell: ${(error as Error).message}`, { target });
+      }
     }
-    return channelSession(channel, () => lease.release());
   };
+}
+
+/** A shell channel on a logged-in connection, bounded by the connect timeout and the caller's signal. */
+function openShell(client: Client, cols: number, rows: number, signal: AbortSignal): Promise<ClientChannel> {
+  return new Promise<ClientChannel>((resolve, reject) => {
+    let done = false;
+    const settle = (error: Error | null, ch?: ClientChannel) => {
+      if (done) { ch?.close(); return; }
+      done = true;
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      client.removeListener('close', onClose);
+      if (error) reject(error);
+      else resolve(ch!);
+    };
+    const onAbort = () => settle(new AppError('SSH_CANCELLED', 'Opening the terminal was cancelled.', {}));
+    const onClose = () => settle(new Error('the connection closed'));
+    const timer = setTimeout(() => settle(new Error(`no answer to the shell request within ${CONNECT_TIMEOUT_MS} ms`)), CONNECT_TIMEOUT_MS);
+    signal.addEventListener('abort', onAbort, { once: true });
+    client.once('close', onClose);
+    try {
+      client.shell({ term: 'xterm-256color', cols, rows }, (err, ch) => settle(err ?? null, ch));
+    } catch (error) {
+      settle(error as Error);
+    }
+  });
 }
 
 export function channelSession(channel: ClientChannel, onClosed: () => void): ByteSession {

@@ -81,7 +81,7 @@ describe('terminals: host key first contact, changed keys, dropped sessions', ()
   });
 
   it('refuses an unknown key before any login and reports its type and SHA256 fingerprint', async () => {
-    const err = await errorOf(app.services.streams.open(actor, { kind: 'ssh', target: 'node001', cols: 80, rows: 24 }).next());
+    const err = await errorOf(app.services.streams.open(actor, { kind: 'ssh', target: 'node001', cols: 80, rows: 24 })[Symbol.asyncIterator]().next());
     expect(err.code).toBe('SSH_HOSTKEY_UNKNOWN');
     expect(err.params).toMatchObject({ host: '127.0.0.1', port: a.port, keyType: 'ssh-ed25519', fingerprint: a.hostKeyFingerprint });
     expect(fs.readFileSync(a.log, 'utf8')).not.toMatch(/Accepted publickey|Failed publickey|Invalid user/);
@@ -115,7 +115,7 @@ describe('terminals: host key first contact, changed keys, dropped sessions', ()
   });
 
   it('refuses a changed key, naming the host and both fingerprints, and accept will not store it', async () => {
-    const err = await errorOf(app.services.streams.open(actor, { kind: 'ssh', target: 'node002', cols: 80, rows: 24 }).next());
+    const err = await errorOf(app.services.streams.open(actor, { kind: 'ssh', target: 'node002', cols: 80, rows: 24 })[Symbol.asyncIterator]().next());
     expect(err.code).toBe('SSH_HOSTKEY_CHANGED');
     expect(err.message).toContain(`127.0.0.1:${b.port}`);
     expect(err.message).toContain(a.hostKeyFingerprint);
