@@ -238,7 +238,8 @@ export function createJobsService(deps: JobsDeps): JobsServiceMain {
         credential = input.credential ?? kubeconfigCredentialName(name);
         deps.vault.add(actor, { name: credential, kind: 'kubeconfig', username: c.context.user, secret: text, passphrase: null, replace: true });
       }
-      return store.putBackend({ name, kind: 'kubernetes', url: c.context.server ?? '', user: null, credential, workDir: null, env: {}, context: c.context.name, namespace: input.namespace ?? null }, !!input.replace);
+      // The namespace is kept explicitly (the context's unless given), so forms can show it.
+      return store.putBackend({ name, kind: 'kubernetes', url: c.context.server ?? '', user: null, credential, workDir: null, env: {}, context: c.context.name, namespace: input.namespace ?? c.context.namespace }, !!input.replace);
     });
   }
 
@@ -441,7 +442,7 @@ export function createJobsService(deps: JobsDeps): JobsServiceMain {
       return audit.record(actor, { module: 'jobs', action: 'backend-context', targets: b.name, params: { context: input.context, namespace: input.namespace ?? null } }, () => {
         const c = KubeClient.fromKubeconfig(deps.vault.reveal(b.credential!).secret, input.context);
         kube.close(); // watches of the old context end; the next list starts new ones
-        return store.putBackend({ ...b, url: c.context.server ?? '', context: c.context.name, namespace: input.namespace ?? null }, true);
+        return store.putBackend({ ...b, url: c.context.server ?? '', context: c.context.name, namespace: input.namespace ?? c.context.namespace }, true);
       });
     },
     close: () => kube.close(),

@@ -49,7 +49,7 @@ describe('Kubernetes backend through the jobs contract', { timeout: 60_000 }, ()
       expect.objectContaining({ name: 'plain', server: other.url, current: false }),
     ]);
     const b = await api.jobs.addBackend({ name: 'k8s', kind: 'kubernetes', kubeconfig, context: 'lab' });
-    expect(b).toMatchObject({ kind: 'kubernetes', url: server.url, credential: 'k8s-kubeconfig', context: 'lab', namespace: null });
+    expect(b).toMatchObject({ kind: 'kubernetes', url: server.url, credential: 'k8s-kubeconfig', context: 'lab', namespace: 'team-a' });
     // The secret is in the vault (kind kubeconfig), and nowhere in the row, the audit log or the answers.
     expect((await api.vault.list()).find((c) => c.name === 'k8s-kubeconfig')).toMatchObject({ kind: 'kubeconfig' });
     const row = JSON.stringify(app.db.prepare('SELECT * FROM job_backends').all());

@@ -94,7 +94,7 @@ export function BackendsDrawer({ open, onClose }: { open: boolean; onClose: () =
             <Input style={{ width: 180 }} placeholder={contexts.find((c) => c.name === form.getFieldValue('context'))?.namespace} />
           </Form.Item>
         </Space>
-        <Button type="primary" onClick={add} loading={busy} data-testid="backend-add">{t('backends.add')}</Button>
+        <div><Button type="primary" onClick={add} loading={busy} data-testid="backend-add">{t('backends.add')}</Button></div>
       </Form>
     </Drawer>
   );

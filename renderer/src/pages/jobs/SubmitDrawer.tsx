@@ -18,7 +18,7 @@ export function SubmitDrawer({ open, onClose, onDone, template: initial }: { ope
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const templates = useCall(() => api.templates.list.query(), []);
-  const backends = useCall(() => api.jobs.backends.query(), []);
+  const backends = useCall(() => api.jobs.backends.query(), [], ['jobs']);
   const tpl = useCall(() => (name ? api.templates.get.query({ name }) : Promise.resolve(null)), [name]);
   useEffect(() => setName(initial), [initial]);
   useEffect(() => {
@@ -35,6 +35,9 @@ export function SubmitDrawer({ open, onClose, onDone, template: initial }: { ope
   };
   useEffect(() => {
     form.resetFields();
+    // A Kubernetes backend's namespace replaces the template's default namespace.
+    const b = backends.data?.find((x) => x.name === backend);
+    if (b?.kind === 'kubernetes' && b.namespace && tpl.data?.body.parameters.properties.namespace) form.setFieldValue('namespace', b.namespace);
     refreshPreview();
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [tpl.data, backend]);
