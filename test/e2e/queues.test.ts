@@ -1,9 +1,12 @@
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, setLanguage, shot } from '../support/browser';
 import { startServe, type ServeProcess } from '../support/serveProcess';
-import { cli } from '../support/cli';
+import { BIN, cli } from '../support/cli';
+import { FakeKubeApiServer, kubeconfigText, until } from '../support/k8s';
 import { tempDir } from '../support/tmp';
 import { startSlurm, type SlurmLab } from '../../main/lab/slurm';
 
@@ -14,10 +17,24 @@ describe('Queues page in Chromium against the lab Slurm', () => {
   let serve: ServeProcess;
   let browser: Browser;
   let page: Page;
+  let kube: FakeKubeApiServer;
+  // Spawned asynchronously: the test API server answers from this process's event loop.
+  const cliAsync = (args: string[]) => new Promise<{ code: number | null; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, [BIN, '--data-dir', data, ...args], { env: { ...process.env, CLUSTERDECK_PASSPHRASE: 'test-passphrase' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code, stderr }));
+  });
 
   beforeAll(async () => {
     lab = await startSlurm({ stateDir: t.dir, rest: false });
     expect(cli(data, ['backends', 'add', 'lab', '--kind', 'slurm-cli', '--env', `SLURM_CONF=${lab.confPath}`, '--workdir', lab.workDir]).code).toBe(0);
+    // A Kubernetes cluster with Volcano (the test API server), added before serve opens the vault.
+    kube = await FakeKubeApiServer.start();
+    const file = path.join(t.dir, 'k8s.kubeconfig');
+    writeFileSync(file, kubeconfigText([{ name: 'lab', server: kube.url, token: 'token-alice', user: 'alice', namespace: 'team-a', ca: kube.pki.ca }]));
+    const add = await cliAsync(['backends', 'add', 'k8s', '--kind', 'kubernetes', '--kubeconfig', file]);
+    expect(add.code, add.stderr).toBe(0);
     serve = await startServe(data);
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
@@ -26,6 +43,7 @@ describe('Queues page in Chromium against the lab Slurm', () => {
   });
   afterAll(async () => {
     await browser?.close();
+    await kube?.close();
     await serve?.stop();
     await lab?.stop();
     t.cleanup();
@@ -69,5 +87,49 @@ describe('Queues page in Chromium against the lab Slurm', () => {
     await page.waitForTimeout(400); // the tab's ink bar settles before the picture
     await shot(page, 'queues-partitions-zh-CN');
     cli(data, ['jobs', 'cancel', String((JSON.parse(sub.stdout) as { id: number }).id)]);
+  });
+
+  it('creates a Volcano queue through the form (validation first), edits and deletes it', async () => {
+    const queue = () => kube.object('scheduling.volcano.sh', 'queues', null, 'research');
+
+    await setLanguage(page, 'en');
+    await page.getByTestId('nav-queues').click();
+    await expect.poll(() => page.getByTestId('queues-backend-k8s').innerText(), { timeout: 20_000 }).toMatch(/k8s\s+Volcano queues\s+New queue/);
+    await page.getByTestId('queue-new-k8s').click();
+    const dialog = page.locator('.queue-form .ant-modal');
+    await dialog.waitFor();
+    await page.getByTestId('queue-name').fill('Research');
+    await page.getByTestId('queue-weight').fill('2');
+    await page.getByTestId('queue-deserved-add').click();
+    await page.getByTestId('queue-deserved-resource-0').locator('input').fill('nvidia.com/gpu');
+    await page.getByTestId('queue-deserved-quantity-0').fill('eight');
+    await dialog.locator('.ant-btn-primary').click();
+    await expect.poll(() => dialog.innerText()).toMatch(/Use lowercase letters, digits and "-"[\s\S]*Not a quantity: 8, 500m, 64Gi/);
+    await shot(page, 'queues-volcano-form-errors-en');
+    expect(kube.requests.filter((r) => r.method === 'POST')).toHaveLength(0); // nothing sent while the form is wrong
+    await page.getByTestId('queue-name').fill('research');
+    await page.getByTestId('queue-deserved-quantity-0').fill('8');
+    await dialog.locator('.ant-btn-primary').click();
+    await expect.poll(() => queue()?.spec).toEqual({ weight: 2, reclaimable: true, deserved: { 'nvidia.com/gpu': '8' } });
+    await until(() => queue()?.status?.state === 'Open', 'the queue to open');
+    kube.update('scheduling.volcano.sh', 'queues', null, 'research', (q) => (q.status = { ...q.status, running: 0, allocated: { 'nvidia.com/gpu': '3' } }));
+    await page.getByTestId('queues-refresh').click();
+    const table = page.getByTestId('volcano-k8s');
+    await expect.poll(() => table.innerText(), { timeout: 15_000 }).toMatch(/research\s+Open\s+2\s+yes\s+nvidia.com\/gpu=8[\s\S]*nvidia.com\/gpu=3/);
+    await shot(page, 'queues-volcano-en');
+
+    await page.getByTestId('queue-edit-research').click();
+    await expect.poll(() => page.getByTestId('queue-name').inputValue()).toBe('research');
+    await page.getByTestId('queue-weight').fill('5');
+    await dialog.locator('.ant-btn-primary').click();
+    await expect.poll(() => queue()?.spec?.weight).toBe(5);
+    expect(queue()?.spec?.deserved).toEqual({ 'nvidia.com/gpu': '8' });
+
+    await expect.poll(() => table.innerText(), { timeout: 15_000 }).toMatch(/research\s+Open\s+5/);
+    await page.getByTestId('queue-delete-research').click();
+    await page.locator('.ant-popconfirm .ant-btn-dangerous').click();
+    await expect.poll(() => queue()).toBeFalsy();
+    await expect.poll(() => table.innerText(), { timeout: 15_000 }).not.toMatch(/research/);
+    await shot(page, 'queues-volcano-deleted-en');
   });
 });

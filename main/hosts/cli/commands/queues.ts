@@ -65,6 +65,14 @@ function printQueue(q: VolcanoQueue): void {
 
 interface QuotaOpts { weight?: string; reclaimable?: boolean; deserved?: string; guarantee?: string; capability?: string; json?: boolean; backend: string }
 
+/** Kubernetes object names (DNS-1123 label), checked here so the message is one sentence. */
+function queueName(name: string): string {
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name) || name.length > 63) {
+    throw new AppError('INVALID_INPUT', `queue name ${JSON.stringify(name)} is not valid: use lowercase letters, digits and "-" (at most 63), starting and ending with a letter or digit`, { detail: 'name' });
+  }
+  return name;
+}
+
 function weightOf(v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   if (!/^\d+$/.test(v) || Number(v) < 1) throw new AppError('INVALID_INPUT', `--weight ${JSON.stringify(v)} must be a whole number of at least 1`, { detail: '--weight' });
@@ -105,7 +113,7 @@ export function registerQueues(program: Command, session: () => CliSession): voi
   withQuotaOptions(queues.command('create <name>').description('create a Volcano queue'))
     .action(async (name: string, o: QuotaOpts) => {
       const q = await (await session().caller(true)).queues.create({
-        backend: o.backend, name, weight: weightOf(o.weight), reclaimable: o.reclaimable,
+        backend: o.backend, name: queueName(name), weight: weightOf(o.weight), reclaimable: o.reclaimable,
         deserved: o.deserved ? parseQuota('deserved', o.deserved) : null,
         guarantee: o.guarantee ? parseQuota('guarantee', o.guarantee) : null,
         capability: o.capability ? parseQuota('capability', o.capability) : null,
@@ -119,7 +127,7 @@ export function registerQueues(program: Command, session: () => CliSession): voi
       // --reclaimable/--no-reclaimable default to true; only a flag given on the line changes it.
       const given = cmd.getOptionValueSource('reclaimable') === 'cli';
       const q = await (await session().caller(true)).queues.update({
-        backend: o.backend, name, weight: weightOf(o.weight), reclaimable: given ? o.reclaimable : undefined,
+        backend: o.backend, name: queueName(name), weight: weightOf(o.weight), reclaimable: given ? o.reclaimable : undefined,
         deserved: o.deserved !== undefined ? parseQuota('deserved', o.deserved) : undefined,
         guarantee: o.guarantee !== undefined ? parseQuota('guarantee', o.guarantee) : undefined,
         capability: o.capability !== undefined ? parseQuota('capability', o.capability) : undefined,
@@ -130,7 +138,7 @@ export function registerQueues(program: Command, session: () => CliSession): voi
 
   queues.command('rm <name>').description('delete a Volcano queue (refused while it has jobs)').requiredOption('--backend <name>', 'a kubernetes backend (Volcano)')
     .action(async (name: string, o: { backend: string }) => {
-      await (await session().caller(true)).queues.remove({ backend: o.backend, name });
+      await (await session().caller(true)).queues.remove({ backend: o.backend, name: queueName(name) });
       process.stdout.write(`queue ${name} deleted from ${o.backend}\n`);
     });
 }

@@ -62,13 +62,13 @@ function VolcanoTable({ b, onEdit, onDelete }: { b: BackendQueues; onEdit: (q: V
       columns={[
         { title: t('columns.name'), dataIndex: 'name', width: 150, sorter: (a, c) => a.name.localeCompare(c.name) },
         { title: t('columns.state'), dataIndex: 'state', width: 90, render: (v: string) => <Tag color={STATE_COLORS[v] ?? 'default'}>{v}</Tag> },
-        { title: t('columns.weight'), dataIndex: 'weight', width: 80, sorter: (a, c) => a.weight - c.weight },
-        { title: t('columns.reclaimable'), dataIndex: 'reclaimable', width: 110, render: (v: boolean) => (v ? t('yes') : t('no')) },
+        { title: t('columns.weight'), dataIndex: 'weight', width: 100, sorter: (a, c) => a.weight - c.weight },
+        { title: t('columns.reclaimable'), dataIndex: 'reclaimable', width: 130, render: (v: boolean) => (v ? t('yes') : t('no')) },
         { title: t('columns.deserved'), dataIndex: 'deserved', render: rl },
         { title: t('columns.guarantee'), dataIndex: 'guarantee', render: rl },
         { title: t('columns.capability'), dataIndex: 'capability', render: rl },
         { title: t('columns.allocated'), dataIndex: 'allocated', render: rl },
-        { title: t('columns.jobs'), key: 'jobs', width: 150, render: (_: unknown, r) => t('jobsCount', r.jobs) },
+        { title: t('columns.jobs'), key: 'jobs', width: 230, render: (_: unknown, r) => t('jobsCount', r.jobs) },
         {
           title: t('columns.actions'), key: 'actions', width: 130, fixed: 'right', render: (_: unknown, r) => (
             <Space size="small">
