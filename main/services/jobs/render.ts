@@ -137,6 +137,9 @@ export function renderTemplate(t: TemplateBody, version: number, input: Params, 
   if (t.target === 'slurm') {
     text = ['#!/bin/sh', ...sbatchHeader(spec), '', renderScriptBody(t.script ?? '', values)].join('\n');
   } else {
+    if (spec.image !== null && /\s/.test(spec.image)) {
+      throw new AppError('JOB_BAD_PARAMS', `template ${t.name}: image ${JSON.stringify(spec.image)} cannot contain spaces (an image is registry/name:tag)`, { template: t.name, problems: `image ${JSON.stringify(spec.image)} cannot contain spaces` });
+    }
     text = stringify(substitute(t.manifest, values), { lineWidth: 0 });
   }
   return { template: t.name, version, kind: t.target === 'slurm' ? 'script' : 'manifest', text, spec, params: values };

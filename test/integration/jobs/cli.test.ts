@@ -42,9 +42,9 @@ describe('clusterdeck jobs/templates/backends against the lab Slurm', { timeout:
     tmp.cleanup();
   });
 
-  it('lists the eight offline templates and previews the exact script', () => {
+  it('lists the ten offline templates and previews the exact script', () => {
     const names = (JSON.parse(ok('templates', 'list', '--json')) as { name: string }[]).map((t) => t.name).sort();
-    expect(names).toEqual(['horovod', 'jupyter', 'pytorch-ddp', 'shell', 'slurm-mpi', 'slurm-single-gpu', 'tensorboard', 'tensorflow']);
+    expect(names).toEqual(['horovod', 'jupyter', 'k8s-job', 'pytorch-ddp', 'shell', 'slurm-mpi', 'slurm-single-gpu', 'tensorboard', 'tensorflow', 'volcano-job']);
     const text = ok('jobs', 'preview', '--template', 'shell', '--param', 'program=echo', '--param', 'args=$(id)');
     expect(text).toContain("exec echo '$(id)'");
     expect(text).toContain(`#SBATCH --chdir=${lab.workDir}`);

@@ -161,6 +161,30 @@ describe('Kubernetes backend through the jobs contract', { timeout: 60_000 }, ()
     expect(JSON.stringify(stored.spec)).toContain(JSON.stringify(NASTY[3]));
   });
 
+  it('batch/v1 Job and Volcano Job templates: literal args and env, exactly the preview, watched to the end', async () => {
+    const api = caller();
+    const params = { name: 'plain', command: ['sh', '-c'], args: ['printf "%s\\n" "$@"', 'x', ...NASTY], env: { MSG: NASTY.join('|') } };
+    const preview = await api.jobs.preview({ template: 'k8s-job', params, backend: 'k8s' });
+    const j = await api.jobs.submit({ template: 'k8s-job', params, backend: 'k8s' });
+    expect(j.backendJobId).toBe('Job/team-a/plain');
+    const post = server.requests.filter((x) => x.method === 'POST' && x.path === '/apis/batch/v1/namespaces/team-a/jobs').at(-1)!;
+    expect(post.body).toEqual(parse(preview.text));
+    const c = (post.body as { spec: { template: { spec: { containers: Array<{ command: string[]; args: string[]; env: Array<{ name: string; value: string }> }> } } } }).spec.template.spec.containers[0];
+    expect(c.command).toEqual(['sh', '-c']);
+    expect(c.args).toEqual(['printf "%s\\n" "$@"', 'x', ...NASTY]);
+    expect(c.env).toEqual([{ name: 'MSG', value: NASTY.join('|') }]);
+    await caller().jobs.list({ refresh: true }); // starts the Job watch
+    server.controllers.advance('batch', 'jobs', 'team-a', 'plain', 'Running');
+    server.controllers.advance('batch', 'jobs', 'team-a', 'plain', 'Succeeded');
+    await until(() => (app.db.prepare("SELECT state FROM jobs WHERE backend_job_id = 'Job/team-a/plain'").pluck().get() as string) === 'succeeded', 'the Job to succeed');
+
+    const v = await api.jobs.submit({ template: 'volcano-job', params: { name: 'gang', workers: 3, queue: 'research' }, backend: 'k8s' });
+    expect(v.backendJobId).toBe('VolcanoJob/team-a/gang');
+    expect(server.object('batch.volcano.sh', 'jobs', 'team-a', 'gang')?.spec).toMatchObject({ queue: 'research', minAvailable: 3, schedulerName: 'volcano' });
+    expect((await api.jobs.pods({ id: v.id })).map((p) => p.name)).toEqual(['gang-worker-0', 'gang-worker-1', 'gang-worker-2']);
+    await expect(api.jobs.preview({ template: 'pytorch-ddp', params: { image: 'my image:1' }, backend: 'k8s' })).rejects.toThrow(/image "my image:1" cannot contain spaces/);
+  });
+
   it('the CLI front door lists once (no watch) and sees the watch-free state', async () => {
     server.controllers.advance('kubeflow.org', 'pytorchjobs', 'team-a', 'nasty', 'Running');
     const rows = await cliCaller().jobs.list({ refresh: true });
@@ -192,6 +216,8 @@ describe('Kubernetes backend through the jobs contract', { timeout: 60_000 }, ()
     expect(b).toMatchObject({ context: 'plain', url: other.url });
     const e1 = await api.jobs.submit({ template: 'pytorch-ddp', params: { name: 'no-crd' }, backend: 'k8s' }).catch((e: Error) => e);
     expect((e1 as Error).message).toMatch(/Kubeflow's training operator is not installed .*install it \(or pick a context whose cluster has it\).*kept as a draft/);
+    const e3 = await api.jobs.submit({ template: 'volcano-job', params: { name: 'no-volcano' }, backend: 'k8s' }).catch((e: Error) => e);
+    expect((e3 as Error).message).toMatch(/Volcano is not installed .*no batch\.volcano\.sh\/v1alpha1 Job resource/);
     await api.jobs.switchContext({ backend: 'k8s', context: 'lab' });
     server.tokens.delete('token-alice');
     try {
@@ -202,6 +228,6 @@ describe('Kubernetes backend through the jobs contract', { timeout: 60_000 }, ()
       server.tokens.set('token-alice', 'alice');
     }
     const drafts = await api.jobs.list({ phase: 'draft', refresh: false });
-    expect(drafts.map((d) => d.name)).toEqual(expect.arrayContaining(['no-crd', 'expired']));
+    expect(drafts.map((d) => d.name)).toEqual(expect.arrayContaining(['no-crd', 'no-volcano', 'expired']));
   });
 });
