@@ -2,27 +2,8 @@
 // `clusterdeck <noun> <verb>`: the same services as the desktop app and `serve`, from a shell.
 import { Command, CommanderError } from 'commander';
 import { CliSession } from './session';
+import { COMMANDS, commandsToLoad } from './commandTable';
 import { CliExit, describeError, EXIT_OK, EXIT_USAGE } from './exitCodes';
-import { registerNodes } from './commands/nodes';
-import { registerGroups } from './commands/groups';
-import { registerPlaces } from './commands/places';
-import { registerCreds } from './commands/creds';
-import { registerAudit } from './commands/audit';
-import { registerDb } from './commands/db';
-import { registerNodeset } from './commands/nodeset';
-import { registerServe } from './commands/serve';
-import { registerLab } from './commands/lab';
-import { registerPower } from './commands/power';
-import { registerSensors } from './commands/sensors';
-import { registerSel } from './commands/sel';
-import { registerExec } from './commands/exec';
-import { registerHostkeys } from './commands/hostkeys';
-import { registerFiles } from './commands/files';
-import { registerForward } from './commands/forward';
-import { registerJobs } from './commands/jobs';
-import { registerTemplates } from './commands/templates';
-import { registerDatasets } from './commands/datasets';
-import { registerQueues } from './commands/queues';
 import { VERSION } from '../../version';
 import { sessionKeptOpen } from './lifecycle';
 
@@ -39,26 +20,9 @@ export async function main(argv: string[]): Promise<number> {
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
-  registerNodes(program, getSession);
-  registerGroups(program, getSession);
-  registerPlaces(program, getSession);
-  registerCreds(program, getSession);
-  registerAudit(program, getSession);
-  registerDb(program, getSession);
-  registerNodeset(program, getSession);
-  registerServe(program, getSession);
-  registerLab(program, getSession);
-  registerPower(program, getSession);
-  registerSensors(program, getSession);
-  registerSel(program, getSession);
-  registerExec(program, getSession);
-  registerHostkeys(program, getSession);
-  registerFiles(program, getSession);
-  registerForward(program, getSession);
-  registerJobs(program, getSession);
-  registerTemplates(program, getSession);
-  registerDatasets(program, getSession);
-  registerQueues(program, getSession);
+  // Only the module of the command being run is loaded (see ./commandTable.ts).
+  const wanted = commandsToLoad(argv);
+  for (const entry of COMMANDS) if (wanted.has(entry)) (await entry.load())(program, getSession);
   for (const c of program.commands) c.exitOverride();
 
   try {
