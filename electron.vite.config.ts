@@ -80,6 +80,14 @@ export default defineConfig({
           electron: resolve(__dirname, 'main/hosts/electron/main.ts'),
           cli: resolve(__dirname, 'main/hosts/cli/index.ts'),
         },
+        output: {
+          // Each CLI command's module is a chunk of its own, loaded only when that command runs
+          // (main/hosts/cli/commandTable.ts); the name says so (test/integration/cli/cliStartup.test.ts).
+          chunkFileNames: (chunk) =>
+            chunk.facadeModuleId && /[\\/]main[\\/]hosts[\\/]cli[\\/]commands[\\/]/.test(chunk.facadeModuleId)
+              ? 'chunks/cli-command-[name]-[hash].js'
+              : 'chunks/[name]-[hash].js',
+        },
       },
     },
   },

@@ -1,10 +1,15 @@
 import os from 'node:os';
-import { createApp, type App } from '../../app';
+import type { App } from '../../app';
 import { resolveDataDir } from '../../store/dataDir';
-import { appRouter } from '../../../shared/contract/router';
+import type { appRouter } from '../../../shared/contract/router';
 import { readPassphrase } from './prompt';
 
 export type Caller = ReturnType<typeof appRouter.createCaller>;
+
+// The services and the router are imported when a command first needs them, not at startup:
+// `clusterdeck --help` or `nodeset` never load them (they are most of the bundle).
+const loadApp = () => import('../../app');
+const loadRouter = () => import('../../../shared/contract/router');
 
 export interface GlobalOptions { dataDir?: string; json?: boolean }
 
@@ -26,15 +31,21 @@ export class CliSession {
   async open(needVault = false): Promise<App> {
     if (!this.app) {
       const passphrase = needVault ? await readPassphrase() : process.env.CLUSTERDECK_PASSPHRASE;
-      this.app = createApp({ dataDir: this.dataDir, passphrase });
+      const { createApp } = await loadApp();
+      this.app ??= createApp({ dataDir: this.dataDir, passphrase });
     }
     return this.app;
   }
 
   async caller(needVault = false): Promise<Caller> {
-    const app = await this.open(needVault);
-    this.callerInstance ??= appRouter.createCaller({ services: app.services, actor: { user: os.userInfo().username, via: 'cli' } });
+    this.callerInstance ??= await this.newCaller(needVault);
     return this.callerInstance;
+  }
+
+  /** A caller of its own, whose procedures see `signal` (Ctrl-C cancels a batch or a transfer through it). */
+  async newCaller(needVault = false, signal?: AbortSignal): Promise<Caller> {
+    const [app, { appRouter }] = await Promise.all([this.open(needVault), loadRouter()]);
+    return appRouter.createCaller({ services: app.services, actor: { user: os.userInfo().username, via: 'cli' } }, { signal });
   }
 
   close(): void {

@@ -1,8 +1,6 @@
 // What the power, sensors and sel commands share: batch options, the in-process subscription with
 // Ctrl-C as cancel, the destructive-action guard, and ipmipower/clubak-style folded output.
-import os from 'node:os';
 import type { Command } from 'commander';
-import { appRouter } from '../../../../shared/contract/router';
 import { AppError, type AppErrorData } from '../../../../shared/errors';
 import { foldNodeSet } from '../../../../shared/nodeset';
 import type { BatchOptions, BatchSummary } from '../../../../shared/contract/schemas/power';
@@ -79,9 +77,8 @@ export async function runBatchCommand<R extends ResultLike>(
   session: CliSession,
   start: (caller: Caller) => Promise<AsyncIterable<EventLike<R>>>,
 ): Promise<{ results: R[]; summary: BatchSummary }> {
-  const app = await session.open(true);
   const stop = new AbortController();
-  const caller = appRouter.createCaller({ services: app.services, actor: { user: os.userInfo().username, via: 'cli' } }, { signal: stop.signal });
+  const caller = await session.newCaller(true, stop.signal);
   let interrupts = 0;
   const onSigint = (): void => {
     if (++interrupts > 1) process.exit(130); // a second Ctrl-C: leave now

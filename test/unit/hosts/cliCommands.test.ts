@@ -1,0 +1,40 @@
+// The CLI's command table (main/hosts/cli/commandTable.ts): a run loads only the module of the
+// command it names, so the table must name exactly what each module registers.
+import { describe, expect, it } from 'vitest';
+import { Command } from 'commander';
+import { COMMANDS, commandsToLoad } from '../../../main/hosts/cli/commandTable';
+import type { CliSession } from '../../../main/hosts/cli/session';
+
+const noSession = (): CliSession => {
+  throw new Error('registering a command must not open a session');
+};
+
+describe('CLI command table', () => {
+  it('names what each module registers, and no name twice', async () => {
+    for (const entry of COMMANDS) {
+      const program = new Command('clusterdeck');
+      (await entry.load())(program, noSession);
+      expect(program.commands.map((c) => c.name())).toEqual(entry.names);
+    }
+    const names = COMMANDS.flatMap((e) => e.names);
+    expect(new Set(names).size).toBe(names.length);
+  });
+
+  it('loads only the module of the command being run', () => {
+    const names = (argv: string[]) => [...commandsToLoad(argv)].flatMap((e) => e.names);
+    const all = COMMANDS.flatMap((e) => e.names);
+    expect(names(['power', 'status', 'node[1-4]'])).toEqual(['power']);
+    expect(names(['--data-dir', '/tmp/power', 'nodes', 'list'])).toEqual(['nodes']);
+    expect(names(['--data-dir=/tmp/x', 'racks', 'list'])).toEqual(['rooms', 'racks']);
+    expect(names(['backends', 'list'])).toEqual(['jobs', 'backends']);
+    expect(names(['help', 'sel'])).toEqual(['sel']);
+    expect(names(['--', 'exec'])).toEqual(['exec']);
+    expect(names(['nodeset', '-c', 'power'])).toEqual(['nodeset']);
+    // Root help, no command and unknown names see every command (help lists them; "did you mean").
+    expect(names(['--help'])).toEqual(all);
+    expect(names(['help'])).toEqual(all);
+    expect(names([])).toEqual(all);
+    expect(names(['powr', 'status'])).toEqual(all);
+    expect(names(['--version'])).toEqual([]);
+  });
+});
