@@ -63,6 +63,10 @@ describe('Queues page in Chromium against the lab Slurm', () => {
     expect(nodes.replace(/\s+/g, ' ')).toBe(`${debug.nodes.idle} ${debug.nodes.allocated} ${debug.nodes.down} / ${debug.nodes.total}`);
     expect(await table.innerText()).toContain(`/ ${debug.cpus.total}`);
     await shot(page, 'queues-partitions-en');
+    // The partition's physical nodes under its row.
+    await table.locator('.ant-table-row-expand-icon').first().click();
+    await expect.poll(() => page.getByTestId('partition-nodes-lab-debug').innerText()).toMatch(new RegExp(`localhost\\s+Idle\\s+idle\\s+${debug.cpus.total}\\s+0`));
+    await shot(page, 'queues-partition-nodes-en');
   });
 
   it('user usage says the lab has no slurmdbd and shows the running job\'s CPUs, in English and Chinese', async () => {

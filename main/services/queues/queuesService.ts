@@ -12,7 +12,7 @@ import type { CommandRunner } from '../../protocols/slurm';
 import type { KubeClient, Queue } from '../../protocols/kubernetes';
 import type { AuditLog } from '../audit/auditLog';
 import type { JobsService } from '../../../shared/contract/services';
-import { summarizePartitions, type QueueJob } from './slurmSummary';
+import { summarizeNodes, summarizePartitions, type QueueJob } from './slurmSummary';
 import { accountedJobs, activeJobs, usageRows } from './slurmUsage';
 
 export interface QueuesDeps {
@@ -72,13 +72,13 @@ export function createQueuesService(deps: QueuesDeps): QueuesService {
       deps.jobs.nodes(b.name, signal),
       runner ? activeJobs(runner, abortOf(signal), timeoutMs) : Promise.resolve<QueueJob[] | null>(null),
     ]);
-    return { backend: b.name, kind: 'slurm', partitions: summarizePartitions(partitions, nodes, jobs), queues: [], error: null };
+    return { backend: b.name, kind: 'slurm', partitions: summarizePartitions(partitions, nodes, jobs), nodes: summarizeNodes(nodes), queues: [], error: null };
   }
 
   async function volcanoQueues(b: Backend, signal?: CancelSignal): Promise<BackendQueues> {
     try {
       const queues = await deps.kube(b).listQueues({ signal: abortOf(signal), timeoutMs });
-      return { backend: b.name, kind: 'volcano', partitions: [], queues: queues.map(toVolcano), error: null };
+      return { backend: b.name, kind: 'volcano', partitions: [], nodes: [], queues: queues.map(toVolcano), error: null };
     } catch (err) {
       throw volcanoError(b, err);
     }
@@ -106,7 +106,7 @@ export function createQueuesService(deps: QueuesDeps): QueuesService {
         } catch (err) {
           // One backend that does not answer does not hide the others.
           if (input.backend) throw err;
-          out.push({ backend: b.name, kind: isKube(b) ? 'volcano' : 'slurm', partitions: [], queues: [], error: { code: AppError.is(err) ? err.code : 'INTERNAL', message: (err as Error).message } });
+          out.push({ backend: b.name, kind: isKube(b) ? 'volcano' : 'slurm', partitions: [], nodes: [], queues: [], error: { code: AppError.is(err) ? err.code : 'INTERNAL', message: (err as Error).message } });
         }
       }
       return out;
@@ -140,28 +140,28 @@ export function createQueuesService(deps: QueuesDeps): QueuesService {
       return { backend: b.name, source: acct.source, note, ...range, rows, totals };
     },
 
-    async createVolcano(actor, input) {
+    async createVolcano(actor, input, signal) {
       const b = kubeBackend(input.backend);
       return change(actor, b, 'queue-create', input.name, { weight: input.weight, reclaimable: input.reclaimable, deserved: input.deserved, guarantee: input.guarantee, capability: input.capability }, async (k) =>
-        toVolcano(await k.createQueue({ name: input.name, weight: input.weight, reclaimable: input.reclaimable, deserved: input.deserved ?? undefined, guarantee: input.guarantee ?? undefined, capability: input.capability ?? undefined }, { timeoutMs })));
+        toVolcano(await k.createQueue({ name: input.name, weight: input.weight, reclaimable: input.reclaimable, deserved: input.deserved ?? undefined, guarantee: input.guarantee ?? undefined, capability: input.capability ?? undefined }, { signal: abortOf(signal), timeoutMs })));
     },
 
-    async updateVolcano(actor, input) {
+    async updateVolcano(actor, input, signal) {
       const b = kubeBackend(input.backend);
       const { backend: _b, name, ...changes } = input;
       if (Object.values(changes).every((v) => v === undefined)) throw new AppError('INVALID_INPUT', `nothing to change in queue ${name}: give --weight, --reclaimable, --deserved, --guarantee or --capability`, { detail: 'nothing to change' });
-      return change(actor, b, 'queue-update', name, changes, async (k) => toVolcano(await k.updateQueue(name, changes, { timeoutMs })));
+      return change(actor, b, 'queue-update', name, changes, async (k) => toVolcano(await k.updateQueue(name, changes, { signal: abortOf(signal), timeoutMs })));
     },
 
-    async deleteVolcano(actor, input) {
+    async deleteVolcano(actor, input, signal) {
       const b = kubeBackend(input.backend);
       await change(actor, b, 'queue-delete', input.name, {}, async (k) => {
-        const q = await k.getQueue(input.name, { timeoutMs });
+        const q = await k.getQueue(input.name, { signal: abortOf(signal), timeoutMs });
         const busy = q.jobs.running + q.jobs.pending + q.jobs.inqueue;
         if (busy > 0) {
           throw new AppError('QUEUES_VOLCANO_BUSY', `queue ${input.name} still has jobs (${q.jobs.running} running, ${q.jobs.inqueue} inqueue, ${q.jobs.pending} pending); let them finish or delete them first, then delete the queue`, { name: input.name, jobs: busy });
         }
-        await k.deleteQueue(input.name, { timeoutMs });
+        await k.deleteQueue(input.name, { signal: abortOf(signal), timeoutMs });
       });
     },
   };

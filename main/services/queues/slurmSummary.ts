@@ -1,7 +1,7 @@
 // Slurm partitions folded into counts: nodes, CPUs and GPUs idle/allocated/down per partition.
 // Partitions and nodes come from the jobs service (scontrol/sinfo or slurmrestd); GPUs and CPUs
 // allocated come from the running jobs' TRES (squeue --json tres_alloc_str), when we have them.
-import type { PartitionSummary } from '../../../shared/contract/schemas/queues';
+import type { NodeSummary, PartitionSummary } from '../../../shared/contract/schemas/queues';
 import type { SlurmNode, SlurmPartition } from '../../protocols/slurm';
 
 /** A job as the queues view needs it (from squeue). */
@@ -90,4 +90,8 @@ export function summarizePartitions(partitions: SlurmPartition[], nodes: SlurmNo
       pendingJobs: jobs ? jobs.filter((j) => j.partition === p.name && j.state === 'PENDING').length : null,
     };
   });
+}
+
+export function summarizeNodes(nodes: SlurmNode[]): NodeSummary[] {
+  return nodes.map((n) => ({ name: n.name, status: classifyNode(n), state: n.state, partitions: n.partitions, cpus: n.cpus, gpus: gpusOfGres(n.gres), reason: n.reason }));
 }

@@ -24,6 +24,20 @@ export const PartitionSummary = z.object({
 });
 export type PartitionSummary = z.infer<typeof PartitionSummary>;
 
+/** A physical node as the queues view shows it (Apulis "Physical Cluster Node Status"). */
+export const NodeSummary = z.object({
+  name: z.string(),
+  /** idle, allocated, mixed or down (drained and not responding count as down). */
+  status: z.enum(['idle', 'allocated', 'mixed', 'down']),
+  /** Slurm's own state word. */
+  state: z.string(),
+  partitions: z.array(z.string()),
+  cpus: z.number(),
+  gpus: z.number(),
+  reason: z.string(),
+});
+export type NodeSummary = z.infer<typeof NodeSummary>;
+
 export const ResourceList = z.record(z.string(), z.string());
 
 export const VolcanoQueue = z.object({
@@ -46,6 +60,7 @@ export const BackendQueues = z.object({
   backend: z.string(),
   kind: z.enum(['slurm', 'volcano']),
   partitions: z.array(PartitionSummary),
+  nodes: z.array(NodeSummary),
   queues: z.array(VolcanoQueue),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
 });

@@ -51,6 +51,8 @@ describe('Queues on the lab Slurm', { timeout: 180_000 }, () => {
     expect(cpus).toBe(Math.max(1, osCpus().length));
     expect(debug).toMatchObject({ name: 'debug', isDefault: true, nodeList: 'localhost', nodes: { total: 1, idle: 1, allocated: 0, down: 0 }, cpus: { total: cpus, idle: cpus, allocated: 0 }, gpus: { total: 0, allocated: 0, idle: 0 }, runningJobs: 0 });
 
+    expect(idle[0].nodes).toEqual([{ name: 'localhost', status: 'idle', state: 'idle', partitions: ['debug'], cpus, gpus: 0, reason: '' }]);
+
     const sub = await sh(['sbatch', '--parsable', '-n', '1', '-o', '/dev/null', '--chdir', lab.workDir, '--wrap', 'sleep 120']);
     expect(sub.code, sub.stderr).toBe(0);
     const id = sub.stdout.trim();

@@ -1,7 +1,7 @@
 // The queues view's arithmetic: TRES and gres parsing, node classes, partition folding, and
 // per-user booked hours clipped to the window (what Apulis's user status table shows).
 import { describe, expect, it } from 'vitest';
-import { classifyNode, cpuSeconds, gpusOfGres, parseTres, summarizePartitions, usageRows, type QueueJob } from '../../../main/services/queues';
+import { classifyNode, summarizeNodes, cpuSeconds, gpusOfGres, parseTres, summarizePartitions, usageRows, type QueueJob } from '../../../main/services/queues';
 import { parseQuota } from '../../../main/hosts/cli/commands/queues';
 import type { SlurmNode, SlurmPartition } from '../../../main/protocols/slurm';
 
@@ -53,6 +53,13 @@ describe('partition summary', () => {
       gpus: { total: 32, allocated: 10, down: 8, idle: 14 },
       runningJobs: 2, pendingJobs: 1,
     });
+  });
+
+  it('lists each node with its class, CPUs and GPUs', () => {
+    expect(summarizeNodes(nodes.slice(3))).toEqual([
+      { name: 'g4', status: 'down', state: 'down', partitions: ['gpu'], cpus: 32, gpus: 8, reason: 'Not responding' },
+      { name: 'c1', status: 'idle', state: 'idle', partitions: ['cpu'], cpus: 64, gpus: 0, reason: '' },
+    ]);
   });
 
   it('without jobs (slurmrestd): allocated nodes count their CPUs, GPU allocation is unknown', () => {

@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { useCall } from '../../state/useCall';
 import { errorText, useErrorNotice } from '../../components/errors';
-import type { BackendQueues, PartitionSummary, UsageRow, VolcanoQueue } from '../../../../shared/contract/schemas/queues';
+import type { BackendQueues, NodeSummary, PartitionSummary, UsageRow, VolcanoQueue } from '../../../../shared/contract/schemas/queues';
 import type { AppErrorData } from '../../../../shared/errors';
 import { QueueForm, type QueueFormValues } from './QueueForm';
 
@@ -26,6 +26,30 @@ function Counts({ c, testid }: { c: { total: number; idle: number | null; alloca
   );
 }
 
+const NODE_COLORS: Record<NodeSummary['status'], string> = { idle: 'green', mixed: 'cyan', allocated: 'blue', down: 'red' };
+
+/** The nodes of one partition (Apulis "Physical Cluster Node Status"). */
+function NodesTable({ nodes, testid }: { nodes: NodeSummary[]; testid: string }) {
+  const { t } = useTranslation('queues');
+  return (
+    <Table<NodeSummary>
+      data-testid={testid}
+      rowKey="name"
+      size="small"
+      pagination={nodes.length > 50 ? { pageSize: 50 } : false}
+      dataSource={nodes}
+      columns={[
+        { title: t('columns.node'), dataIndex: 'name', sorter: (a, c) => a.name.localeCompare(c.name) },
+        { title: t('columns.status'), dataIndex: 'status', width: 120, render: (v: NodeSummary['status']) => <Tag color={NODE_COLORS[v]}>{t(`nodeStatus.${v}`)}</Tag>, filters: (['idle', 'mixed', 'allocated', 'down'] as const).map((v) => ({ text: t(`nodeStatus.${v}`), value: v })), onFilter: (v, r) => r.status === v },
+        { title: t('columns.slurmState'), dataIndex: 'state', width: 120 },
+        { title: t('columns.nodeCpus'), dataIndex: 'cpus', width: 90 },
+        { title: t('columns.nodeGpus'), dataIndex: 'gpus', width: 90 },
+        { title: t('columns.reason'), dataIndex: 'reason', ellipsis: true },
+      ]}
+    />
+  );
+}
+
 function PartitionsTable({ b }: { b: BackendQueues }) {
   const { t } = useTranslation('queues');
   return (
@@ -35,6 +59,7 @@ function PartitionsTable({ b }: { b: BackendQueues }) {
       size="small"
       pagination={false}
       dataSource={b.partitions}
+      expandable={{ expandedRowRender: (p) => <NodesTable nodes={b.nodes.filter((n) => n.partitions.includes(p.name))} testid={`partition-nodes-${b.backend}-${p.name}`} /> }}
       columns={[
         { title: t('columns.partition'), dataIndex: 'name', render: (v: string, r) => <Space>{v}{r.isDefault && <Tag>{t('default')}</Tag>}</Space>, sorter: (a, c) => a.name.localeCompare(c.name) },
         { title: t('columns.state'), dataIndex: 'state', width: 90, render: (v: string) => <Tag color={STATE_COLORS[v] ?? 'default'}>{v}</Tag> },
