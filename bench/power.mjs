@@ -3,6 +3,8 @@
 // ipmitool loop, in the same run, interleaved, whole commands timed (process start included).
 // Also a fan-out sweep of ClusterDeck's engine (the `--fanout` default comes from it).
 // Run: npm run build && node bench/power.mjs
+// Quick look (100 BMCs only, no ipmitool loop, no sweep; prints, does not touch RESULTS.md):
+//   node bench/power.mjs --quick
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -20,7 +22,8 @@ fs.cpSync(path.join(ROOT, 'resources', 'bin'), path.join(copy, 'resources', 'bin
 const BIN = path.join(copy, 'resources', 'bin', 'clusterdeck.cjs');
 const env = { ...process.env, CLUSTERDECK_PASSPHRASE: 'bench-passphrase', NODE_PATH: path.join(ROOT, 'node_modules') };
 const dataDir = path.join(data, 'data');
-const SIZES = [100, 500, 1000];
+const QUICK = process.argv.includes('--quick');
+const SIZES = QUICK ? [100] : [100, 500, 1000];
 const ROUNDS = { 100: 7, 500: 5, 1000: 3 };
 const SWEEP = [32, 64, 128, 256, 512, 1000];
 const sec = (ms) => `${(ms / 1000).toFixed(2)} s`;
@@ -33,7 +36,7 @@ function run(cmd, args, extraEnv = {}) {
 const cd = (...args) => run(process.execPath, [BIN, '--data-dir', dataDir, ...args]);
 
 const load0 = os.loadavg()[0];
-const up = cd('lab', 'up', '--bmcs', '1000', '--ssh-nodes', '0');
+const up = cd('lab', 'up', '--bmcs', String(SIZES.at(-1)), '--ssh-nodes', '0');
 if (up.code !== 0) throw new Error(`lab up failed: ${up.stderr}`);
 const lab = JSON.parse(fs.readFileSync(path.join(dataDir, 'lab', 'lab.json'), 'utf8'));
 const bmcs = lab.bmcs;
@@ -44,8 +47,8 @@ const truth = (n) => {
   return bmcs.slice(0, n).map((b) => (fs.readFileSync(path.join(dir, b.name), 'utf8').trim() === '1' ? 'on' : 'off'));
 };
 
-function clusterdeck(n, fanout) {
-  const r = cd('power', 'status', names(n), '--json', ...(fanout ? ['--fanout', String(fanout)] : []));
+function clusterdeck(n, fanout, extra = []) {
+  const r = cd('power', 'status', names(n), '--json', ...(fanout ? ['--fanout', String(fanout)] : []), ...extra);
   const out = JSON.parse(r.stdout);
   const want = truth(n);
   const wrong = out.results.filter((x) => x.status !== 'ok' || x.power !== want[Number(x.name.slice(4)) - 1]).length;
@@ -97,6 +100,20 @@ for (const n of SIZES) {
   const p = stats(theirs);
   detail.push({ n, o, p, oursOk, oursWrong, theirsFailures });
   console.log(`${n} BMCs: clusterdeck ${sec(o.p50)} (ok ${oursOk}, wrong ${oursWrong}), ipmipower ${sec(p.p50)} (failures ${theirsFailures}), ratio ${(o.p50 / p.p50).toFixed(2)}`);
+}
+
+if (QUICK) {
+  // What the reachability pre-check and the fixed cost of a run add, then stop.
+  const noPre = stats(Array.from({ length: ROUNDS[100] }, () => clusterdeck(100, 0, ['--no-precheck']).ms));
+  const engine = stats(Array.from({ length: ROUNDS[100] }, () => clusterdeck(100).engineMs));
+  const one = stats(Array.from({ length: 5 }, () => cd('power', 'status', 'node0001').ms));
+  const help = stats(Array.from({ length: 5 }, () => cd('--help').ms));
+  const d = detail[0];
+  console.log(`quick: 100 BMCs clusterdeck ${sec(d.o.p50)}, with --no-precheck ${sec(noPre.p50)}, engine ${sec(engine.p50)}; ipmipower ${sec(d.p.p50)}; ratio ${(d.o.p50 / d.p.p50).toFixed(2)}`);
+  console.log(`quick: power status of 1 BMC ${sec(one.p50)}, --help ${sec(help.p50)}; load average ${load0.toFixed(1)} at the start, ${os.loadavg()[0].toFixed(1)} now`);
+  cd('lab', 'down');
+  fs.rmSync(data, { recursive: true, force: true });
+  process.exit(0);
 }
 
 // ipmitool opens one session per process: a full loop over 100 BMCs, extrapolated to more.
