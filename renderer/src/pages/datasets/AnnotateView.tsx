@@ -118,15 +118,16 @@ export function AnnotateView({ dataset, file, labels, onFile }: { dataset: strin
         if (stored) setSelected([stored.id]);
       }
       else if (e.key === 'Escape') { setSelected([]); setPoints([]); }
-      else if (e.key === '?') setSheet((s) => !s);
+      else if (e.key === '?') { e.stopImmediatePropagation(); setSheet((s) => !s); } // this sheet, not the app's
       else if (e.key === ' ') setPanning(true);
       else return;
       e.preventDefault();
     };
     const onUp = (e: KeyboardEvent) => { if (e.key === ' ') setPanning(false); };
-    window.addEventListener('keydown', onKey);
+    // Capture: the canvas's keys come before the app-wide ones (its '?' sheet replaces the app's).
+    window.addEventListener('keydown', onKey, true);
     window.addEventListener('keyup', onUp);
-    return () => { window.removeEventListener('keydown', onKey); window.removeEventListener('keyup', onUp); };
+    return () => { window.removeEventListener('keydown', onKey, true); window.removeEventListener('keyup', onUp); };
   });
 
   /** Pointer position in full-resolution image pixels. */

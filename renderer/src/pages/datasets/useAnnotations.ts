@@ -14,46 +14,37 @@ export type SaveState = { kind: 'idle' } | { kind: 'saving' } | { kind: 'saved';
 /**
  * One image's annotations. Shapes change on screen only after the main process has committed
  * them (each call returns), so what is shown is what is stored. Undo and redo replay whole steps;
- * a shape re-created by an undo gets a new id, and older steps follow it to the new id.
+ * a shape re-created by an undo gets a new id, and the other steps are rewritten to it.
  */
 export function useAnnotations(dataset: string, file: string) {
   const [image, setImage] = useState<AnnotatedImage | null>(null);
   const [save, setSave] = useState<SaveState>({ kind: 'idle' });
   const undo = useRef<Step[]>([]);
   const redo = useRef<Step[]>([]);
-  const moved = useRef(new Map<number, number>());
 
   const load = useCallback(() => api.datasets.annotations.query({ name: dataset, file }).then(setImage, (e) => setSave({ kind: 'error', message: appErrorOf(e).message })), [dataset, file]);
   useEffect(() => {
     undo.current = [];
     redo.current = [];
-    moved.current.clear();
     setImage(null);
     void load();
   }, [load]);
-
-  const follow = (id: number) => {
-    let n = id;
-    while (moved.current.has(n)) n = moved.current.get(n)!;
-    return n;
-  };
-  const followed = <T extends { id: number | null }>(a: T | null): T | null => (a && a.id !== null ? { ...a, id: follow(a.id) } : a);
 
   /** Writes each change in order (add, edit or delete), showing each once committed, and records them as one step. */
   const applyMany = useCallback(async (changes: Change[], record: 'undo' | 'redo' | 'new' = 'new'): Promise<(CanvasAnnotation | null)[]> => {
     if (changes.length === 0) return [];
     setSave({ kind: 'saving' });
     const done: Step = [];
+    const remap = new Map<number, number>();
     const results: (CanvasAnnotation | null)[] = [];
     try {
       for (const c of changes) {
-        const before = followed(c.before);
-        const after = followed(c.after);
+        const { before, after } = c;
         let stored: CanvasAnnotation | null = null;
         if (after) {
           const r = await api.datasets.saveAnnotation.mutate({ name: dataset, file, id: after.id, label: after.label, bbox: after.bbox as Box | null, polygons: after.polygons, hidden: after.hidden, locked: after.locked });
           stored = { ...after, id: r.id };
-          if (c.recreates !== undefined && c.recreates !== r.id) moved.current.set(c.recreates, r.id);
+          if (c.recreates !== undefined && c.recreates !== r.id) remap.set(c.recreates, r.id);
           setSave({ kind: 'saved', at: r.savedAt });
         } else if (before) {
           await api.datasets.deleteAnnotations.mutate({ name: dataset, ids: [before.id] });
@@ -70,6 +61,12 @@ export function useAnnotations(dataset: string, file: string) {
       }
     } catch (e) {
       setSave({ kind: 'error', message: appErrorOf(e).message });
+    }
+    // Shapes re-created by this step have new ids (SQLite may even hand out a neighbour's old one):
+    // rewrite the remaining steps all at once, so none follows a chain or a swapped id.
+    if (remap.size) {
+      const to = <T extends { id: number }>(a: T | null): T | null => (a && remap.has(a.id) ? { ...a, id: remap.get(a.id)! } : a);
+      for (const stack of [undo.current, redo.current]) stack.forEach((st, i) => { stack[i] = st.map((x) => ({ before: to(x.before), after: to(x.after) })); });
     }
     if (done.length) {
       if (record === 'new') { undo.current.push(done); redo.current = []; }
@@ -88,7 +85,6 @@ export function useAnnotations(dataset: string, file: string) {
     const step = (from === 'undo' ? undo : redo).current.pop();
     if (!step) return;
     const changes = [...step].reverse().map((s): Change => ({ before: s.after, after: s.before ? { ...s.before, id: s.after ? s.after.id : null } : null, recreates: s.before && !s.after ? s.before.id : undefined }));
-    // A re-created shape takes a new id; `moved` maps the old one to it.
     await applyMany(changes, from);
   }, [applyMany]);
 

@@ -1,0 +1,235 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { launchBrowser, setLanguage, shot } from '../support/browser';
+import { startServe, type ServeProcess } from '../support/serveProcess';
+import { tempDir } from '../support/tmp';
+import { cli } from '../support/cli';
+
+interface Shape { id: number; label: string; bbox: [number, number, number, number] | null; hidden: boolean; locked: boolean }
+interface View { scale: number; x: number; y: number }
+
+// The annotation canvas in Chromium: several shapes selected (Shift+click, rubber band), hide,
+// lock, copy from the previous image, undo/redo of whole steps, the shortcut sheet, and a
+// 12,000 × 12,000 image shown through tiles with a box saved in full-resolution pixels.
+describe('Annotation canvas in Chromium', () => {
+  const t = tempDir();
+  const data = path.join(t.dir, 'data');
+  let serve: ServeProcess;
+  let browser: Browser;
+  let page: Page;
+  let canvas: Locator;
+  let createSeconds = 0;
+
+  const shapes = async (): Promise<Shape[]> => JSON.parse((await canvas.getAttribute('data-shapes')) ?? '[]');
+  const selected = async (): Promise<number[]> => JSON.parse((await canvas.getAttribute('data-selected')) ?? '[]');
+  const view = async (): Promise<View> => JSON.parse((await canvas.getAttribute('data-view'))!);
+  /** Screen position of an image pixel coordinate. */
+  const at = async (x: number, y: number): Promise<[number, number]> => {
+    const stage = (await canvas.locator('canvas').first().boundingBox())!;
+    const v = await view();
+    return [stage.x + v.x + x * v.scale, stage.y + v.y + y * v.scale];
+  };
+  const drag = async (from: [number, number], to: [number, number], shift = false) => {
+    if (shift) await page.keyboard.down('Shift');
+    await page.mouse.move(...from);
+    await page.mouse.down();
+    await page.mouse.move(to[0], to[1], { steps: 6 });
+    await page.mouse.up();
+    if (shift) await page.keyboard.up('Shift');
+  };
+  /** Where the page saw the last mouse down and up, in stage pixels (the browser rounds what it is sent). */
+  const seen = async (): Promise<{ down: [number, number]; up: [number, number] }> => page.evaluate(() => (window as unknown as { __seen: { down: [number, number]; up: [number, number] } }).__seen);
+  const record = () => page.evaluate(() => {
+    const w = window as unknown as { __seen: Record<string, [number, number]> };
+    w.__seen = {};
+    for (const type of ['mousedown', 'mouseup'] as const) {
+      window.addEventListener(type, (e) => {
+        const r = document.querySelector('[data-testid="annotate-canvas"] canvas')!.getBoundingClientRect();
+        w.__seen[type === 'mousedown' ? 'down' : 'up'] = [e.clientX - r.left, e.clientY - r.top];
+      }, true);
+    }
+  });
+  const fromStage = (p: [number, number], v: View) => [(p[0] - v.x) / v.scale, (p[1] - v.y) / v.scale];
+  const count = async () => (await shapes()).length;
+  const saved = () => expect.poll(() => page.getByTestId('annotate-save-state').innerText()).toMatch(/^Saved/);
+  const stored = (dataset: string, file: string) => {
+    const db = new Database(path.join(data, 'clusterdeck.db'), { readonly: true });
+    try {
+      return db.prepare(`SELECT a.id, l.name AS label, a.bbox_x, a.bbox_y, a.bbox_w, a.bbox_h, a.hidden, a.locked FROM dataset_annotations a
+        JOIN dataset_images i ON i.id = a.image_id JOIN datasets d ON d.id = i.dataset_id JOIN dataset_labels l ON l.id = a.label_id
+        WHERE d.name = ? AND i.file = ? ORDER BY a.id`).all(dataset, file) as { id: number; label: string; bbox_x: number; bbox_y: number; bbox_w: number; bbox_h: number; hidden: number; locked: number }[];
+    } finally {
+      db.close();
+    }
+  };
+  const open = async (dataset: string, file: string) => {
+    await page.goto(serve.url);
+    await page.getByTestId('nav-datasets').click();
+    await page.getByTestId('datasets-table').getByText(dataset, { exact: true }).click();
+    const started = Date.now();
+    await page.getByTestId('datasets-drawer').getByText(file, { exact: true }).click();
+    canvas = page.getByTestId('annotate-canvas');
+    await expect.poll(() => canvas.getAttribute('data-ready'), { timeout: 30_000 }).toBe('1');
+    const ms = Date.now() - started;
+    await record();
+    return ms;
+  };
+
+  beforeAll(async () => {
+    const imgs = path.join(t.dir, 'street');
+    fs.mkdirSync(imgs, { recursive: true });
+    await sharp({ create: { width: 800, height: 600, channels: 3, background: '#8a9' } }).png().toFile(path.join(imgs, 'one.png'));
+    await sharp({ create: { width: 800, height: 600, channels: 3, background: '#a98' } }).png().toFile(path.join(imgs, 'two.png'));
+    const big = path.join(t.dir, 'aerial');
+    fs.mkdirSync(big);
+    const svg = Buffer.from(`<svg width="12000" height="12000"><rect x="6000" y="0" width="6000" height="6000" fill="#335"/><rect x="0" y="6000" width="6000" height="6000" fill="#533"/>
+      <rect x="9000" y="9000" width="400" height="300" fill="none" stroke="#ff0" stroke-width="8"/></svg>`);
+    await sharp({ create: { width: 12000, height: 12000, channels: 3, background: '#7a7' } }).composite([{ input: svg }]).jpeg({ quality: 85 }).toFile(path.join(big, 'huge.jpg'));
+    let r = cli(data, ['datasets', 'create', 'street', imgs, '--kind', 'detection', '--labels', 'car,person']);
+    expect(r.code, r.stderr).toBe(0);
+    const started = Date.now();
+    r = cli(data, ['datasets', 'create', 'aerial', big, '--kind', 'detection', '--labels', 'roof']);
+    createSeconds = (Date.now() - started) / 1000;
+    expect(r.code, r.stderr).toBe(0);
+    serve = await startServe(data);
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await page.goto(serve.url);
+    await setLanguage(page, 'en');
+  }, 180_000);
+  afterAll(async () => { await browser?.close(); await serve?.stop(); t.cleanup(); });
+
+  it('selects with Shift+click and a rubber band; locks, hides, moves several; undo and redo whole steps', async () => {
+    await open('street', 'one.png');
+    await page.keyboard.press('1');
+    const v0 = await view();
+    for (const [x, y] of [[100, 100], [300, 100], [100, 300]]) {
+      const n = await count();
+      await drag(await at(x, y), await at(x + 100, y + 80));
+      await expect.poll(count).toBe(n + 1);
+      // the box is exactly where the pointer went down and up, in image pixels
+      const { down, up } = await seen();
+      const [x0, y0] = fromStage(down, v0), [x1, y1] = fromStage(up, v0);
+      (await shapes())[n].bbox!.forEach((v, i) => expect(v).toBeCloseTo([x0, y0, x1 - x0, y1 - y0][i], 9));
+      (await shapes())[n].bbox!.forEach((v, i) => expect(Math.abs(v - [x, y, 100, 80][i])).toBeLessThanOrEqual(2 / v0.scale));
+    }
+    await saved();
+    const [a, b, c] = await shapes();
+    expect([a, b, c].map((s) => s.label)).toEqual(['car', 'car', 'car']);
+
+    // Shift+click two, lock them: dragging a locked box does not move it
+    await page.keyboard.press('Escape');
+    await page.mouse.click(...(await at(150, 140)));
+    await page.keyboard.down('Shift');
+    await page.mouse.click(...(await at(350, 140)));
+    await page.keyboard.up('Shift');
+    await expect.poll(selected).toEqual([a.id, b.id]);
+    await page.keyboard.press('l');
+    await expect.poll(async () => (await shapes()).filter((s) => s.locked).map((s) => s.id)).toEqual([a.id, b.id]);
+    await drag(await at(150, 140), await at(250, 240));
+    await page.waitForTimeout(300);
+    expect((await shapes())[0].bbox).toEqual(a.bbox);
+    expect(stored('street', 'one.png')[0]).toMatchObject({ bbox_x: a.bbox![0], bbox_y: a.bbox![1], locked: 1 });
+
+    // unlock, then one drag moves both selected boxes in one step
+    await page.keyboard.press('l');
+    await expect.poll(async () => (await shapes()).filter((s) => s.locked).length).toBe(0);
+    const v = await view();
+    await drag(await at(150, 140), await at(200, 140));
+    await expect.poll(async () => (await shapes())[0].bbox![0]).not.toBe(a.bbox![0]);
+    const [ma, mb] = await shapes();
+    const dx = ma.bbox![0] - a.bbox![0];
+    expect(Math.abs(dx - 50)).toBeLessThanOrEqual(1 / v.scale); // the pointer moved 50 image pixels (the browser rounds to whole screen pixels)
+    expect(mb.bbox![0] - b.bbox![0]).toBeCloseTo(dx, 9); // both by the same amount
+    expect([ma.bbox![1], mb.bbox![1]]).toEqual([a.bbox![1], b.bbox![1]]);
+    expect((await shapes())[2].bbox).toEqual(c.bbox);
+    await page.keyboard.press('Control+z');
+    await expect.poll(async () => (await shapes()).map((s) => s.bbox)).toEqual([a.bbox, b.bbox, c.bbox]);
+
+    // rubber band around all three, hide them in one step; undo shows them, redo hides again, Shift+H shows all
+    await page.keyboard.press('Escape');
+    await drag(await at(50, 50), await at(450, 450), true);
+    await expect.poll(async () => (await selected()).sort()).toEqual([a.id, b.id, c.id].sort());
+    await page.keyboard.press('h');
+    await expect.poll(async () => (await shapes()).every((s) => s.hidden)).toBe(true);
+    await expect.poll(() => page.getByTestId('annotate-selection').innerText()).toMatch(/3 hidden/);
+    await page.keyboard.press('Control+z');
+    await expect.poll(async () => (await shapes()).some((s) => s.hidden)).toBe(false);
+    await page.keyboard.press('Control+Shift+z');
+    await expect.poll(async () => (await shapes()).every((s) => s.hidden)).toBe(true);
+    await page.keyboard.press('Shift+H');
+    await expect.poll(async () => (await shapes()).some((s) => s.hidden)).toBe(false);
+    await saved();
+    expect(stored('street', 'one.png').map((r) => [r.id, r.hidden, r.locked])).toEqual([[a.id, 0, 0], [b.id, 0, 0], [c.id, 0, 0]]);
+
+    // relabel a selection by its hotkey
+    await page.keyboard.press('Control+a');
+    await page.keyboard.press('2');
+    await expect.poll(async () => (await shapes()).map((s) => s.label)).toEqual(['person', 'person', 'person']);
+    await page.keyboard.press('Control+z');
+    await expect.poll(async () => (await shapes()).map((s) => s.label)).toEqual(['car', 'car', 'car']);
+    await shot(page, 'datasets-canvas-selection-en');
+  });
+
+  it('copies the previous image\'s shapes by key as one step; undo follows shapes re-created by an undone delete', async () => {
+    const before = (await shapes()).map((s) => s.bbox);
+    await page.keyboard.press('n');
+    await expect.poll(() => page.getByTestId('annotate-count').innerText()).toBe('0 shapes');
+    await expect.poll(() => canvas.getAttribute('data-ready')).toBe('1');
+    await page.keyboard.press('c');
+    await expect.poll(async () => (await shapes()).map((s) => s.bbox)).toEqual(before);
+    expect(await selected()).toHaveLength(3);
+    await page.keyboard.press('Control+z');
+    await expect.poll(count).toBe(0);
+    await page.keyboard.press('Control+Shift+z');
+    await expect.poll(count).toBe(3);
+    await page.keyboard.press('Delete');
+    await expect.poll(count).toBe(0);
+    await page.keyboard.press('Control+z'); // the three come back with new ids …
+    await expect.poll(count).toBe(3);
+    await page.keyboard.press('Control+z'); // … and undoing the paste still finds them
+    await expect.poll(count).toBe(0);
+    await page.keyboard.press('Control+y');
+    await expect.poll(count).toBe(3);
+    await saved();
+    expect(stored('street', 'two.png').map((r) => [r.bbox_x, r.bbox_y, r.bbox_w, r.bbox_h])).toEqual(before);
+
+    await page.keyboard.press('?');
+    const sheet = page.locator('.ant-modal').filter({ hasText: 'Keyboard shortcuts' });
+    await expect.poll(() => sheet.innerText()).toMatch(/Shift\+Drag\s+Rubber band: select the shapes inside[\s\S]*C\s+Copy the previous image's shapes onto this one/);
+    await page.waitForTimeout(500);
+    await shot(page, 'datasets-canvas-shortcuts-en');
+    await page.keyboard.press('Escape');
+  });
+
+  it('opens a 12,000 × 12,000 image through its tile pyramid and saves a box drawn on it in full-resolution pixels', async () => {
+    const ms = await open('aerial', 'huge.jpg');
+    console.log(`12k image: dataset create with pyramid ${createSeconds.toFixed(1)} s (CLI process), open for drawing ${ms} ms`);
+    expect(fs.readdirSync(path.join(data, 'cache', 'pyramids'))).toHaveLength(1);
+    const fit = await view();
+    expect(fit.scale).toBeCloseTo(640 / 12000, 9);
+    // zoom in on the yellow square at (9000, 9000) until tiles finer than the overview show
+    const [sx, sy] = await at(9200, 9150);
+    await page.mouse.move(sx, sy);
+    for (let i = 0; i < 12; i++) await page.mouse.wheel(0, -100);
+    await expect.poll(async () => (await view()).scale).toBeGreaterThan(0.4);
+    await expect.poll(async () => Number(await canvas.getAttribute('data-tiles')), { timeout: 20_000 }).toBeGreaterThan(0);
+    const v = await view();
+    const stage = (await canvas.locator('canvas').first().boundingBox())!;
+    await drag([stage.x + 400, stage.y + 200], [stage.x + 700, stage.y + 420]);
+    await expect.poll(count).toBe(1);
+    await saved();
+    const { down, up } = await seen();
+    const [x0, y0] = fromStage(down, v), [x1, y1] = fromStage(up, v);
+    const expected = [x0, y0, x1 - x0, y1 - y0];
+    const [row] = stored('aerial', 'huge.jpg');
+    [row.bbox_x, row.bbox_y, row.bbox_w, row.bbox_h].forEach((got, i) => expect(got).toBeCloseTo(expected[i], 9));
+    expect(row.bbox_x).toBeGreaterThan(8000); // full-resolution pixels, not overview or tile pixels
+    expect(row.bbox_x + row.bbox_w).toBeLessThan(10_500);
+    await shot(page, 'datasets-canvas-12k-en');
+  });
+});
