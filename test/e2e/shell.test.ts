@@ -7,7 +7,7 @@ import { startServe, type ServeProcess } from '../support/serveProcess';
 import { cli } from '../support/cli';
 import { tempDir } from '../support/tmp';
 
-const PAGES = ['dashboard', 'inventory', 'power', 'consoles', 'jobs', 'templates', 'datasets', 'models', 'monitoring', 'alerts', 'audit', 'settings'];
+const PAGES = ['dashboard', 'inventory', 'power', 'consoles', 'jobs', 'queues', 'templates', 'datasets', 'models', 'monitoring', 'alerts', 'audit', 'settings'];
 
 describe('UI shell through clusterdeck serve in Chromium', () => {
   const t = tempDir();
