@@ -123,12 +123,12 @@ export class KubeClient {
   // ---- jobs ------------------------------------------------------------------------------
 
   /**
-   * Creates the job a rendered manifest describes (PyTorchJob, MPIJob, batch/v1 Job, Volcano Job),
+   * Creates the job a rendered manifest describes (PyTorchJob, MPIJob, TFJob, batch/v1 Job, Volcano Job),
    * in metadata.namespace or the context's namespace. Returns the object as the server stored it.
    */
   async createJob(manifest: K8sObject, o: CallOptions = {}): Promise<K8sObject> {
     const found = kindOfManifest(manifest);
-    if (!found) throw new AppError('K8S_INVALID', `ClusterDeck cannot submit a ${manifest.kind ?? '(no kind)'} of apiVersion ${manifest.apiVersion ?? '(none)'}: it runs PyTorchJob and MPIJob (kubeflow.org), Job (batch/v1) and Job (batch.volcano.sh)`, { kind: String(manifest.kind ?? '') });
+    if (!found) throw new AppError('K8S_INVALID', `ClusterDeck cannot submit a ${manifest.kind ?? '(no kind)'} of apiVersion ${manifest.apiVersion ?? '(none)'}: it runs PyTorchJob, MPIJob and TFJob (kubeflow.org), Job (batch/v1) and Job (batch.volcano.sh)`, { kind: String(manifest.kind ?? '') });
     const info = { ...this.info(found.kind), version: found.version };
     const namespace = manifest.metadata?.namespace || this.namespace;
     return this.create(info, namespace, manifest, o);

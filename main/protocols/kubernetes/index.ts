@@ -1,7 +1,7 @@
 /**
  * Kubernetes, plain Node (@kubernetes/client-node 1.x for kubeconfig parsing, contexts and auth;
  * requests through one transport with a timeout and an AbortSignal each).
- * - KubeClient.fromKubeconfig(text, context?): jobs (PyTorchJob, MPIJob, batch/v1 Job, Volcano Job),
+ * - KubeClient.fromKubeconfig(text, context?): jobs (PyTorchJob, MPIJob, TFJob, batch/v1 Job, Volcano Job),
  *   paged lists, watches with resume and re-list, suspend/resume, pods (list, delete), log follow,
  *   events, Volcano queues, installedKinds() (which CRDs the cluster serves).
  * - toJobState(kind, object): each kind's status → ClusterDeck's job states (raw state kept).

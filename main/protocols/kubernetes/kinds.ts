@@ -1,8 +1,8 @@
 // The job kinds ClusterDeck drives on Kubernetes, with the facts each needs: where its REST
 // collection lives, which label its pods carry, and what to tell the user when its CRD is absent.
 
-export type JobKind = 'PyTorchJob' | 'MPIJob' | 'Job' | 'VolcanoJob';
-export const JOB_KINDS: readonly JobKind[] = ['PyTorchJob', 'MPIJob', 'Job', 'VolcanoJob'];
+export type JobKind = 'PyTorchJob' | 'MPIJob' | 'TFJob' | 'Job' | 'VolcanoJob';
+export const JOB_KINDS: readonly JobKind[] = ['PyTorchJob', 'MPIJob', 'TFJob', 'Job', 'VolcanoJob'];
 
 export interface KindInfo {
   /** "" for the core group. */
@@ -21,6 +21,7 @@ export interface KindInfo {
 export const KINDS: Record<JobKind | 'Queue', KindInfo> = {
   PyTorchJob: { group: 'kubeflow.org', version: 'v1', plural: 'pytorchjobs', kind: 'PyTorchJob', namespaced: true, podLabel: 'training.kubeflow.org/job-name', crd: { operator: "Kubeflow's training operator" } },
   MPIJob: { group: 'kubeflow.org', version: 'v1', plural: 'mpijobs', kind: 'MPIJob', namespaced: true, podLabel: 'training.kubeflow.org/job-name', crd: { operator: "Kubeflow's training operator (MPIJob)" } },
+  TFJob: { group: 'kubeflow.org', version: 'v1', plural: 'tfjobs', kind: 'TFJob', namespaced: true, podLabel: 'training.kubeflow.org/job-name', crd: { operator: "Kubeflow's training operator (TFJob)" } },
   Job: { group: 'batch', version: 'v1', plural: 'jobs', kind: 'Job', namespaced: true, podLabel: 'job-name' },
   VolcanoJob: { group: 'batch.volcano.sh', version: 'v1alpha1', plural: 'jobs', kind: 'Job', namespaced: true, podLabel: 'volcano.sh/job-name', crd: { operator: 'Volcano' } },
   Queue: { group: 'scheduling.volcano.sh', version: 'v1beta1', plural: 'queues', kind: 'Queue', namespaced: false, crd: { operator: 'Volcano' } },
@@ -36,6 +37,7 @@ export function kindOfManifest(manifest: { apiVersion?: unknown; kind?: unknown 
   const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
   if (group === 'kubeflow.org' && manifest.kind === 'PyTorchJob') return { kind: 'PyTorchJob', version };
   if (group === 'kubeflow.org' && manifest.kind === 'MPIJob') return { kind: 'MPIJob', version };
+  if (group === 'kubeflow.org' && manifest.kind === 'TFJob') return { kind: 'TFJob', version };
   if (group === 'batch' && manifest.kind === 'Job') return { kind: 'Job', version };
   if (group === 'batch.volcano.sh' && manifest.kind === 'Job') return { kind: 'VolcanoJob', version };
   return null;

@@ -58,7 +58,8 @@ export function toJobState(kind: JobKind, object: unknown): MappedState {
   const terminating = !!o.metadata?.deletionTimestamp;
   switch (kind) {
     case 'PyTorchJob':
-    case 'MPIJob': {
+    case 'MPIJob':
+    case 'TFJob': {
       const c = currentCondition(o.status?.conditions, Object.keys(KUBEFLOW));
       if (terminating && !isFinal(c?.type)) return { state: 'cancelled', rawState: 'Terminating', reason: 'the job is being deleted' };
       const suspendAsked = o.spec?.runPolicy?.suspend === true;

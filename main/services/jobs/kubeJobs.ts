@@ -13,7 +13,7 @@ import type { AuditLog } from '../audit/auditLog';
 import type { JobStore } from './jobStore';
 import { kubeClientForBackend, namespaceOf, type KubeconfigSource } from './kubeBackend';
 
-/** A Kubernetes job's id in ClusterDeck: Kind/namespace/name (Kind: PyTorchJob, MPIJob, Job, VolcanoJob). */
+/** A Kubernetes job's id in ClusterDeck: Kind/namespace/name (Kind: PyTorchJob, MPIJob, TFJob, Job, VolcanoJob). */
 export function kubeJobId(kind: JobKind, namespace: string, name: string): string {
   return `${kind}/${namespace}/${name}`;
 }
@@ -52,8 +52,34 @@ export class KubeJobs {
 
   constructor(private readonly deps: KubeJobsDeps) {}
 
-  client(b: Backend): KubeClient {
-    return kubeClientForBackend(b, this.deps.vault, { timeoutMs: this.deps.timeoutMs });
+  private readonly versions = new Map<number, string | null>();
+
+  /** The API version a job was created with (its manifest's), e.g. MPIJob v2beta1; null: the kind's default. */
+  versionOf(job: JobDetail): string | null {
+    if (!this.versions.has(job.id)) {
+      let version: string | null = null;
+      try {
+        const api = String(manifestOf(job.rendered?.text ?? '').apiVersion ?? '');
+        version = api.includes('/') ? api.split('/')[1] : null;
+      } catch {
+        version = null;
+      }
+      this.versions.set(job.id, version);
+    }
+    return this.versions.get(job.id) ?? null;
+  }
+
+  /** A client on the backend's context; with `job`, on the API version that job was created with. */
+  client(b: Backend, job?: JobDetail): KubeClient {
+    const version = job?.backendJobId ? this.versionOf(job) : null;
+    const versions = version ? { [parseKubeJobId(job!.backendJobId!).kind]: version } : undefined;
+    return kubeClientForBackend(b, this.deps.vault, { timeoutMs: this.deps.timeoutMs, versions });
+  }
+
+  /** Jobs watched and listed together: same kind, namespace and API version. */
+  private groupKey(j: JobDetail): string {
+    const { kind, namespace } = parseKubeJobId(j.backendJobId!);
+    return `${kind}/${namespace}/${this.versionOf(j) ?? ''}`;
   }
 
   /** Creates the manifest's object; returns the backend job id and the object's namespace. */
@@ -61,7 +87,7 @@ export class KubeJobs {
     const c = this.client(b);
     const manifest = manifestOf(manifestText);
     const found = kindOfManifest(manifest);
-    if (!found) throw new AppError('K8S_INVALID', `ClusterDeck cannot submit a ${String(manifest.kind ?? '(no kind)')} of apiVersion ${String(manifest.apiVersion ?? '(none)')}: it runs PyTorchJob and MPIJob (kubeflow.org), Job (batch/v1) and Job (batch.volcano.sh)`, { kind: String(manifest.kind ?? '') });
+    if (!found) throw new AppError('K8S_INVALID', `ClusterDeck cannot submit a ${String(manifest.kind ?? '(no kind)')} of apiVersion ${String(manifest.apiVersion ?? '(none)')}: it runs PyTorchJob, MPIJob and TFJob (kubeflow.org), Job (batch/v1) and Job (batch.volcano.sh)`, { kind: String(manifest.kind ?? '') });
     const created = await c.createJob(manifest, { signal });
     const ns = created.metadata.namespace ?? manifest.metadata.namespace ?? namespaceOf(b, c);
     const s = toJobState(found.kind, created as never);
@@ -103,18 +129,15 @@ export class KubeJobs {
 
   /** Starts the watches a backend's unfinished jobs need (idempotent). */
   ensureWatches(actor: Actor, b: Backend): void {
-    const needed = new Set(this.unfinished(b.name).map((j) => {
-      const { kind, namespace } = parseKubeJobId(j.backendJobId!);
-      return `${kind}/${namespace}`;
-    }));
-    for (const key of needed) {
+    const needed = new Map(this.unfinished(b.name).map((j) => [this.groupKey(j), j]));
+    for (const [key, sample] of needed) {
       const full = `${b.name}/${key}`;
       if (this.watches.has(full)) continue;
       const [kind, namespace] = key.split('/') as [JobKind, string];
       const abort = new AbortController();
       let client: KubeClient;
       try {
-        client = this.client(b);
+        client = this.client(b, sample);
       } catch (err) {
         this.watchErrors.set(b.name, (err as Error).message);
         continue;
@@ -132,7 +155,7 @@ export class KubeJobs {
           const msg = (err as Error).message;
           this.watchErrors.set(b.name, msg);
           try {
-            for (const j of this.unfinished(b.name)) if (j.backendJobId?.startsWith(`${key}/`)) this.deps.store.patchJob(j.id, { last_error: msg });
+            for (const j of this.unfinished(b.name)) if (this.groupKey(j) === key) this.deps.store.patchJob(j.id, { last_error: msg });
           } catch {
             /* the store closed (shutdown) */
           }
@@ -145,23 +168,16 @@ export class KubeJobs {
 
   /** Whether every unfinished job of the backend is covered by a running watch. */
   watched(b: Backend): boolean {
-    return this.unfinished(b.name).every((j) => {
-      const { kind, namespace } = parseKubeJobId(j.backendJobId!);
-      return this.watches.has(`${b.name}/${kind}/${namespace}`);
-    });
+    return this.unfinished(b.name).every((j) => this.watches.has(`${b.name}/${this.groupKey(j)}`));
   }
 
   /** One listing per kind and namespace (the CLI, or before a watch runs). */
   async refresh(actor: Actor, b: Backend, jobs: JobDetail[], signal?: AbortSignal): Promise<void> {
     const groups = new Map<string, JobDetail[]>();
-    for (const j of jobs) {
-      const { kind, namespace } = parseKubeJobId(j.backendJobId!);
-      groups.set(`${kind}/${namespace}`, [...(groups.get(`${kind}/${namespace}`) ?? []), j]);
-    }
-    const c = groups.size ? this.client(b) : null;
+    for (const j of jobs) groups.set(this.groupKey(j), [...(groups.get(this.groupKey(j)) ?? []), j]);
     for (const [key, list] of groups) {
       const [kind, namespace] = key.split('/') as [JobKind, string];
-      const { items } = await c!.listAllJobs(kind, namespace, { signal });
+      const { items } = await this.client(b, list[0]).listAllJobs(kind, namespace, { signal });
       const byName = new Map(items.map((o) => [o.metadata.name, o]));
       for (const j of list) this.apply(actor, b, kind, byName.get(parseKubeJobId(j.backendJobId!).name) ?? null, this.deps.store.requireJob(j.id));
     }
@@ -170,7 +186,7 @@ export class KubeJobs {
   async cancel(b: Backend, job: JobDetail, signal?: AbortSignal): Promise<void> {
     const { kind, namespace, name } = parseKubeJobId(job.backendJobId!);
     try {
-      await this.client(b).deleteJob(kind, namespace, name, { propagation: 'Background', signal });
+      await this.client(b, job).deleteJob(kind, namespace, name, { propagation: 'Background', signal });
     } catch (err) {
       if (AppError.is(err) && err.code === 'K8S_NOT_FOUND') {
         this.deps.store.patchJob(job.id, { vanished: 1, state: 'unknown', reason: 'the cluster no longer has this job' });
@@ -183,18 +199,18 @@ export class KubeJobs {
 
   async suspend(b: Backend, job: JobDetail, suspend: boolean, signal?: AbortSignal): Promise<void> {
     const { kind, namespace, name } = parseKubeJobId(job.backendJobId!);
-    await this.client(b).setSuspended(kind, namespace, name, suspend, { signal });
+    await this.client(b, job).setSuspended(kind, namespace, name, suspend, { signal });
   }
 
   async pods(b: Backend, job: JobDetail, signal?: AbortSignal): Promise<PodInfo[]> {
     const { kind, namespace, name } = parseKubeJobId(job.backendJobId!);
-    return (await this.client(b).podsOf(kind, namespace, name, { signal })).sort((x, y) => x.name.localeCompare(y.name));
+    return (await this.client(b, job).podsOf(kind, namespace, name, { signal })).sort((x, y) => x.name.localeCompare(y.name));
   }
 
   /** Events about the job and its pods, oldest first. */
   async events(b: Backend, job: JobDetail, signal?: AbortSignal): Promise<KubeEvent[]> {
     const { kind, namespace, name } = parseKubeJobId(job.backendJobId!);
-    const c = this.client(b);
+    const c = this.client(b, job);
     const pods = await c.podsOf(kind, namespace, name, { signal }).catch(() => [] as PodInfo[]);
     const lists = await Promise.all([c.events(namespace, { name, kind: KINDS[kind].kind }, { signal }), ...pods.map((p) => c.events(namespace, { name: p.name, kind: 'Pod' }, { signal }))]);
     return lists.flat().sort((x, y) => (x.lastTime ?? '').localeCompare(y.lastTime ?? ''));

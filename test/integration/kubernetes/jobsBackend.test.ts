@@ -183,6 +183,20 @@ describe('Kubernetes backend through the jobs contract', { timeout: 60_000 }, ()
     expect(server.object('batch.volcano.sh', 'jobs', 'team-a', 'gang')?.spec).toMatchObject({ queue: 'research', minAvailable: 3, schedulerName: 'volcano' });
     expect((await api.jobs.pods({ id: v.id })).map((p) => p.name)).toEqual(['gang-worker-0', 'gang-worker-1', 'gang-worker-2']);
     await expect(api.jobs.preview({ template: 'pytorch-ddp', params: { image: 'my image:1' }, backend: 'k8s' })).rejects.toThrow(/image "my image:1" cannot contain spaces/);
+
+    // TFJob (the tensorflow template) and Horovod's MPIJob v2beta1 go where their manifests say.
+    const tf = await api.jobs.submit({ template: 'tensorflow', params: { name: 'tf1', workers: 2 }, backend: 'k8s' });
+    expect(tf.backendJobId).toBe('TFJob/team-a/tf1');
+    expect((await api.jobs.pods({ id: tf.id })).map((p) => `${p.name}:${p.role}`)).toEqual(['tf1-worker-0:worker', 'tf1-worker-1:worker']);
+    server.controllers.advance('kubeflow.org', 'tfjobs', 'team-a', 'tf1', 'Running');
+    await until(() => (app.db.prepare('SELECT state FROM jobs WHERE id = ?').pluck().get(tf.id) as string) === 'running', 'the TFJob to run');
+    const mpi = await api.jobs.submit({ template: 'horovod', params: { name: 'hvd' }, backend: 'k8s' });
+    expect(mpi.backendJobId).toBe('MPIJob/team-a/hvd');
+    expect(server.requests.filter((x) => x.method === 'POST').at(-1)!.path).toBe('/apis/kubeflow.org/v2beta1/namespaces/team-a/mpijobs');
+    // ... and is watched on that version (the standalone mpi-operator serves only v2beta1).
+    await until(() => server.requests.some((x) => x.path === '/apis/kubeflow.org/v2beta1/namespaces/team-a/mpijobs' && x.query.watch === '1'), 'a v2beta1 watch');
+    server.controllers.advance('kubeflow.org', 'mpijobs', 'team-a', 'hvd', 'Running');
+    await until(() => (app.db.prepare('SELECT state FROM jobs WHERE id = ?').pluck().get(mpi.id) as string) === 'running', 'the MPIJob to run');
   });
 
   it('the CLI front door lists once (no watch) and sees the watch-free state', async () => {

@@ -120,7 +120,7 @@ export class Controllers {
 }
 
 function isJob(r: ServedResource): boolean {
-  return ['PyTorchJob', 'MPIJob'].includes(r.kind) || (r.kind === 'Job' && (r.group === 'batch' || r.group === 'batch.volcano.sh'));
+  return ['PyTorchJob', 'MPIJob', 'TFJob'].includes(r.kind) || (r.kind === 'Job' && (r.group === 'batch' || r.group === 'batch.volcano.sh'));
 }
 
 function openQueue(server: FakeKubeApiServer, o: Obj): void {
@@ -158,7 +158,7 @@ function podsFor(r: ServedResource, job: Obj): Obj[] {
   });
   const spec = job.spec ?? {};
   if (r.group === 'kubeflow.org') {
-    const specs = (spec.pytorchReplicaSpecs ?? spec.mpiReplicaSpecs ?? {}) as Record<string, { replicas?: number; template?: PodTemplate }>;
+    const specs = (spec.pytorchReplicaSpecs ?? spec.mpiReplicaSpecs ?? spec.tfReplicaSpecs ?? {}) as Record<string, { replicas?: number; template?: PodTemplate }>;
     return Object.entries(specs).flatMap(([role, s]) =>
       Array.from({ length: s.replicas ?? 1 }, (_, i) =>
         pod(`${job.metadata.name}-${role.toLowerCase()}-${i}`, { 'training.kubeflow.org/job-name': job.metadata.name, 'training.kubeflow.org/replica-type': role.toLowerCase(), 'training.kubeflow.org/replica-index': String(i), 'training.kubeflow.org/operator-name': `${job.kind!.toLowerCase()}-controller` }, s.template),

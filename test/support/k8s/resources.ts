@@ -18,6 +18,7 @@ export const RESOURCES: ServedResource[] = [
   { group: 'batch', version: 'v1', plural: 'jobs', kind: 'Job', namespaced: true },
   { group: 'kubeflow.org', version: 'v1', plural: 'pytorchjobs', kind: 'PyTorchJob', namespaced: true, addon: 'kubeflow' },
   { group: 'kubeflow.org', version: 'v1', plural: 'mpijobs', kind: 'MPIJob', namespaced: true, addon: 'kubeflow' },
+  { group: 'kubeflow.org', version: 'v1', plural: 'tfjobs', kind: 'TFJob', namespaced: true, addon: 'kubeflow' },
   { group: 'kubeflow.org', version: 'v2beta1', plural: 'mpijobs', kind: 'MPIJob', namespaced: true, addon: 'kubeflow' },
   { group: 'batch.volcano.sh', version: 'v1alpha1', plural: 'jobs', kind: 'Job', namespaced: true, addon: 'volcano' },
   { group: 'scheduling.volcano.sh', version: 'v1beta1', plural: 'queues', kind: 'Queue', namespaced: false, addon: 'volcano' },
@@ -61,6 +62,7 @@ export function validate(r: ServedResource, o: Obj): Cause[] {
   };
   if (r.kind === 'PyTorchJob') replicaSpecs('pytorchReplicaSpecs');
   if (r.kind === 'MPIJob') replicaSpecs('mpiReplicaSpecs');
+  if (r.kind === 'TFJob') replicaSpecs('tfReplicaSpecs');
   if (r.kind === 'Job' && r.group === 'batch') checkPod(spec.template, 'spec.template');
   if (r.kind === 'Job' && r.group === 'batch.volcano.sh') {
     const tasks = spec.tasks as Array<{ name?: string; template?: unknown }> | undefined;

@@ -1,14 +1,12 @@
 // `clusterdeck jobs ...` and `clusterdeck backends ...`: write jobs from templates, submit them
 // (or keep them as drafts / in the outbox), follow, cancel and rerun them.
 import { readFileSync } from 'node:fs';
-import os from 'node:os';
 import type { Command } from 'commander';
 import type { CliSession } from '../session';
 import { printJson, printTable } from '../output';
 import { CliExit, EXIT_SOME_FAILED } from '../exitCodes';
 import { AppError } from '../../../../shared/errors';
 import type { Job, JobDetail, Params, Template } from '../../../../shared/contract/schemas/jobs';
-import { appRouter } from '../../../../shared/contract/router';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -131,7 +129,6 @@ export function registerJobs(program: Command, session: () => CliSession): void 
         return;
       }
       if (kube) {
-        const app = await session().open();
         const ctrl = new AbortController();
         const onSigint = (): void => {
           if (ctrl.signal.aborted) process.exit(130);
@@ -139,7 +136,7 @@ export function registerJobs(program: Command, session: () => CliSession): void 
         };
         process.on('SIGINT', onSigint);
         try {
-          const sub = appRouter.createCaller({ services: app.services, actor: { user: os.userInfo().username, via: 'cli' } }, { signal: ctrl.signal });
+          const sub = await session().newCaller(false, ctrl.signal);
           const pods = new Set((await api.jobs.pods({ id: j.id })).map((p) => p.name));
           for await (const l of await sub.jobs.followLogs({ id: j.id, tailLines: 2000 })) process.stdout.write(pods.size > 1 ? `[${l.pod}] ${l.line}\n` : `${l.line}\n`);
         } finally {
