@@ -99,17 +99,15 @@ export function createQueuesService(deps: QueuesDeps): QueuesService {
 
   return {
     async list(input, signal) {
-      const out: BackendQueues[] = [];
-      for (const b of backends(input.backend)) {
+      // Every backend at once; one that does not answer does not hide (or delay) the others.
+      return Promise.all(backends(input.backend).map(async (b): Promise<BackendQueues> => {
         try {
-          out.push(isKube(b) ? await volcanoQueues(b, signal) : await slurmQueues(b, signal));
+          return isKube(b) ? await volcanoQueues(b, signal) : await slurmQueues(b, signal);
         } catch (err) {
-          // One backend that does not answer does not hide the others.
           if (input.backend) throw err;
-          out.push({ backend: b.name, kind: isKube(b) ? 'volcano' : 'slurm', partitions: [], nodes: [], queues: [], error: { code: AppError.is(err) ? err.code : 'INTERNAL', message: (err as Error).message } });
+          return { backend: b.name, kind: isKube(b) ? 'volcano' : 'slurm', partitions: [], nodes: [], queues: [], error: { code: AppError.is(err) ? err.code : 'INTERNAL', message: (err as Error).message } };
         }
-      }
-      return out;
+      }));
     },
 
     async usage(input, signal): Promise<Usage> {

@@ -69,7 +69,7 @@ export async function accountedJobs(runner: CommandRunner, days: number, signal?
       const e = Number(end);
       const tres = parseTres(alloc);
       const devices = Object.keys(tres.gpus).length > 0 ? tres.gpus : { cpu: tres.cpus };
-      return { id, user, devices, start: s, end: Number.isFinite(e) && e > 0 ? e : null, cpuUsedSeconds: Object.keys(tres.gpus).length > 0 ? null : cpuSeconds(totalCpu) };
+      return { id, user, devices, start: s, end: Number.isFinite(e) && e > 0 ? e : null, cpuUsedSeconds: Object.keys(tres.gpus).length > 0 ? null : usedCpu(totalCpu) };
     });
     return { source: 'slurmdbd', jobs: jobs.filter((j): j is AccountedJob => j !== null), detail: '' };
   }
@@ -87,6 +87,12 @@ export async function accountedJobs(runner: CommandRunner, days: number, signal?
   }
   const compWhy = (comp.stderr || comp.stdout).trim().split('\n').pop() ?? '';
   return { source: 'none', jobs: [], detail: [dbdWhy, compWhy].filter(Boolean).join('; ') };
+}
+
+/** TotalCPU 0 means "not gathered" (jobacct_gather/none, or usage kept on the steps only), not "idle". */
+function usedCpu(v: string | undefined): number | null {
+  const s = cpuSeconds(v);
+  return s && s > 0 ? s : null;
 }
 
 /** sacct's TotalCPU: [DD-][HH:]MM:SS[.mmm]. */

@@ -1,7 +1,7 @@
 // The queues view's arithmetic: TRES and gres parsing, node classes, partition folding, and
 // per-user booked hours clipped to the window (what Apulis's user status table shows).
 import { describe, expect, it } from 'vitest';
-import { classifyNode, summarizeNodes, cpuSeconds, gpusOfGres, parseTres, summarizePartitions, usageRows, type QueueJob } from '../../../main/services/queues';
+import { accountedJobs, activeJobs, classifyNode, summarizeNodes, cpuSeconds, gpusOfGres, parseTres, summarizePartitions, usageRows, type QueueJob } from '../../../main/services/queues';
 import { parseQuota } from '../../../main/hosts/cli/commands/queues';
 import type { SlurmNode, SlurmPartition } from '../../../main/protocols/slurm';
 
@@ -104,5 +104,53 @@ describe('CLI quota option', () => {
     expect(parseQuota('deserved', 'cpu=8, memory=64Gi,nvidia.com/gpu=4')).toEqual({ cpu: '8', memory: '64Gi', 'nvidia.com/gpu': '4' });
     expect(parseQuota('guarantee', 'none')).toBeNull();
     expect(() => parseQuota('capability', 'cpu')).toThrow(/--capability "cpu" is not resource=quantity/);
+  });
+});
+
+describe('reading squeue and sacct output', () => {
+  // A runner that answers like the commands do (the lab's own outputs for the completion log and
+  // squeue --json; sacct -P's layout for slurmdbd); each call is recorded.
+  function runner(answers: Array<(argv: string[]) => { code: number; stdout: string; stderr: string } | null>) {
+    const calls: string[][] = [];
+    return {
+      calls,
+      r: { where: 'test', run: async (argv: string[]) => { calls.push(argv); for (const a of answers) { const x = a(argv); if (x) return x; } throw new Error(`unexpected ${argv.join(' ')}`); } },
+    };
+  }
+  const has = (word: string) => (argv: string[]) => argv.includes(word);
+
+  it('slurmdbd: jobs with GPUs by type, CPU jobs with the CPU time they used, times as Unix seconds', async () => {
+    const { r, calls } = runner([(a) => (has('--completion')(a) ? null : { code: 0, stderr: '', stdout: '101|alice|1795400000|1795403600|billing=8,cpu=8,gres/gpu=2,gres/gpu:a100=2,mem=64G,node=1|02:00:00|COMPLETED\n102|bob|1795400000|1795407200|billing=4,cpu=4,mem=8G,node=1|1:00:00|COMPLETED\n103|carol|Unknown|Unknown|||PENDING\n104|dan|1795400000|Unknown|cpu=2,node=1|00:00:00|RUNNING\n' })]);
+    const out = await accountedJobs(r, 30);
+    expect(calls[0]).toEqual(['env', 'SLURM_TIME_FORMAT=%s', 'sacct', '-a', '-X', '-n', '-P', '-S', 'now-30days', '-E', 'now', '-o', 'JobID,User,Start,End,AllocTRES,TotalCPU,State']);
+    expect(out.source).toBe('slurmdbd');
+    expect(out.jobs).toEqual([
+      { id: '101', user: 'alice', devices: { 'gpu:a100': 2 }, start: 1795400000, end: 1795403600, cpuUsedSeconds: null },
+      { id: '102', user: 'bob', devices: { cpu: 4 }, start: 1795400000, end: 1795407200, cpuUsedSeconds: 3600 },
+      { id: '104', user: 'dan', devices: { cpu: 2 }, start: 1795400000, end: null, cpuUsedSeconds: null },
+    ]);
+  });
+
+  it('no slurmdbd: falls back to the completion log, then to nothing, saying why', async () => {
+    const disabled = () => ({ code: 0, stdout: '', stderr: 'Slurm accounting storage is disabled\n' });
+    const comp = runner([(a) => (has('--completion')(a) ? { code: 0, stderr: '', stdout: '2|root(0)|1795439615|1795439715|2|COMPLETED\n' } : null), disabled]);
+    expect(await accountedJobs(comp.r, 7)).toEqual({ source: 'jobcomp', detail: 'Slurm accounting storage is disabled', jobs: [{ id: '2', user: 'root', devices: { cpu: 2 }, start: 1795439615, end: 1795439715, cpuUsedSeconds: null }] });
+    const none = runner([(a) => (has('--completion')(a) ? { code: 1, stdout: '', stderr: 'sacct: error: JobCompType is jobcomp/none\n' } : null), disabled]);
+    expect(await accountedJobs(none.r, 7)).toEqual({ source: 'none', jobs: [], detail: 'Slurm accounting storage is disabled; sacct: error: JobCompType is jobcomp/none' });
+  });
+
+  it('squeue --json: active jobs with their TRES; a controller that does not answer is SLURM_UNREACHABLE', async () => {
+    const json = JSON.stringify({ jobs: [
+      { job_id: 7, user_name: 'alice', job_state: 'RUNNING', partition: 'gpu', tres_alloc_str: 'cpu=8,node=1,billing=8,gres/gpu=4', cpus: 8, start_time: 1795400000 },
+      { job_id: 8, user_name: 'bob', job_state: 'PENDING', partition: 'gpu', tres_alloc_str: '', cpus: 2, start_time: 0 },
+      { job_id: 9, user_name: 'bob', job_state: 'COMPLETED', partition: 'gpu', tres_alloc_str: 'cpu=1', cpus: 1, start_time: 1795400000 },
+    ] });
+    const ok = runner([() => ({ code: 0, stdout: json, stderr: '' })]);
+    expect(await activeJobs(ok.r)).toEqual([
+      { id: '7', user: 'alice', state: 'RUNNING', partition: 'gpu', cpus: 8, gpus: { gpu: 4 }, start: 1795400000 },
+      { id: '8', user: 'bob', state: 'PENDING', partition: 'gpu', cpus: 2, gpus: {}, start: null },
+    ]);
+    const down = runner([() => ({ code: 1, stdout: '', stderr: 'slurm_load_jobs error: Unable to contact slurm controller (connect failure)\n' })]);
+    await expect(activeJobs(down.r)).rejects.toMatchObject({ code: 'SLURM_UNREACHABLE' });
   });
 });
