@@ -212,7 +212,15 @@ export function AnnotateView({ dataset, file, labels, onFile }: { dataset: strin
     else if (!selected.includes(id)) setSelected([id]);
   };
 
-  const saveText = save.kind === 'saving' ? t('annotate.saving') : save.kind === 'saved' ? t('annotate.saved', { at: save.at.slice(11, 19) }) : save.kind === 'error' ? save.message : '';
+  // A save that gets no answer (the server was stopped, the link dropped) is said to be unconfirmed.
+  const [stalled, setStalled] = useState(false);
+  useEffect(() => {
+    setStalled(false);
+    if (save.kind !== 'saving') return;
+    const timer = window.setTimeout(() => setStalled(true), 5000);
+    return () => window.clearTimeout(timer);
+  }, [save]);
+  const saveText = save.kind === 'saving' ? t(stalled ? 'annotate.noAnswer' : 'annotate.saving') : save.kind === 'saved' ? t('annotate.saved', { at: save.at.slice(11, 19) }) : save.kind === 'error' ? save.message : '';
   const shapes = useMemo(() => JSON.stringify(annotations.map((a) => ({ id: a.id, label: a.label, bbox: a.bbox, polygons: a.polygons, hidden: a.hidden, locked: a.locked }))), [annotations]);
   const hiddenCount = annotations.filter((a) => a.hidden).length;
   const ready = !!bitmap && !!image && !!picture.data;
@@ -222,7 +230,7 @@ export function AnnotateView({ dataset, file, labels, onFile }: { dataset: strin
       <Space wrap>
         <Typography.Text strong>{file}</Typography.Text>
         {labels.map((l) => <Tag key={l.name} color={l.name === label ? l.color : undefined} onClick={() => setLabel(l.name)} style={{ cursor: 'pointer' }}>{l.hotkey ? `${l.hotkey} ` : ''}{l.name}</Tag>)}
-        <Typography.Text type={save.kind === 'error' ? 'danger' : 'secondary'} data-testid="annotate-save-state">{saveText}</Typography.Text>
+        <Typography.Text type={save.kind === 'error' || stalled ? 'danger' : 'secondary'} data-testid="annotate-save-state">{saveText}</Typography.Text>
         <Tag color={mode === 'polygon' ? 'purple' : 'blue'} data-testid="annotate-mode">{t(`annotate.mode.${mode}`)}</Tag>
         <Typography.Text type="secondary" data-testid="annotate-count">{t('annotate.count', { count: annotations.length })}</Typography.Text>
         <Typography.Text type="secondary" data-testid="annotate-selection">
