@@ -57,7 +57,8 @@ describe('Queues on the lab Slurm', { timeout: 180_000 }, () => {
     expect(sub.code, sub.stderr).toBe(0);
     const id = sub.stdout.trim();
     try {
-      const busy = await until(() => api.queues.list({ backend: 'lab' }), (l) => l[0].partitions[0].runningJobs === 1);
+      // squeue and sinfo are two snapshots: the node's state follows the job's a moment later.
+      const busy = await until(() => api.queues.list({ backend: 'lab' }), (l) => l[0].partitions[0].runningJobs === 1 && l[0].partitions[0].nodes.idle === 0);
       const p = busy[0].partitions[0];
       expect(p.cpus.allocated).toBe(1);
       expect(p.cpus.idle).toBe(cpus - 1);
