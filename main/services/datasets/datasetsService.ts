@@ -10,7 +10,7 @@ import type { Db } from '../../store/db';
 import { nowIso } from '../../store/db';
 import type { AuditLog } from '../audit/auditLog';
 import { DatasetRepo } from './repo';
-import { findImages, mapLimit, probeImage, PyramidCache, ThumbnailCache } from './images';
+import { findImages, mapLimit, probeImage, PyramidCache, ThumbnailCache, TILE_ABOVE } from './images';
 import { labelMethods } from './labels';
 import { placeImages, readFromDisk } from './importer';
 import { exportEntries, writeEntries } from './exporter';
@@ -120,6 +120,10 @@ export function createDatasetsService(deps: DatasetsDeps): DatasetsService & { r
           repo.touch(id);
         })(),
       () => ({ result: result.errors.length ? 'partial' : 'ok', detail: `${result.annotations.length} annotations on ${images.length} images, ${result.errors.length} errors` }));
+      // Large images get their tile pyramid now, so they open for drawing at once; one that cannot
+      // be read says so when it is opened.
+      const large = images.filter((im) => im.width && im.height && Math.max(im.width, im.height) > TILE_ABOVE);
+      await mapLimit(large, 2, (im) => pyramids.get(path.join(root, im.file), im.width!, im.height!).catch(() => null));
       return { imported: true, ...summary };
     },
 

@@ -186,6 +186,41 @@ export function registerDatasets(program: Command, session: () => CliSession): v
     printTable(['TITLE', 'QUERY'], list.map((q) => [q.title, q.query]));
   });
 
+  const pairs = (list: string[], flag: string) => list.map((p) => {
+    const at = p.lastIndexOf('=');
+    if (at <= 0) throw new AppError('INVALID_INPUT', `${flag} takes LABEL=VALUE, not "${p}".`);
+    return [p.slice(0, at), p.slice(at + 1)] as const;
+  });
+  const collect = (v: string, all: string[]) => [...all, v];
+  ds.command('labels <name>').description('list or edit the label set: add, rename, recolor, set hotkeys, delete')
+    .option('--add <label>', 'add a label (repeatable)', collect, [])
+    .option('--rename <old=new>', 'rename a label, keeping its annotations (repeatable)', collect, [])
+    .option('--color <label=#rrggbb>', 'recolor a label (repeatable)', collect, [])
+    .option('--hotkey <label=key>', 'set a label\'s one-character hotkey; an empty key clears it (repeatable)', collect, [])
+    .option('--delete <label>', 'delete a label (repeatable)', collect, [])
+    .option('--yes', 'also delete the annotations of deleted labels')
+    .option('--json', 'JSON output')
+    .action(async (name: string, o: { add: string[]; rename: string[]; color: string[]; hotkey: string[]; delete: string[]; yes?: boolean; json?: boolean }) => {
+      const api = await session().caller();
+      let d = await api.datasets.get({ name });
+      if (o.add.length || o.rename.length || o.color.length || o.hotkey.length || o.delete.length) {
+        const rows = d.labels.map((l) => ({ from: l.name as string | null, name: l.name, color: l.color, hotkey: l.hotkey }));
+        const find = (label: string, flag: string) => {
+          const row = rows.find((r) => r.from === label || r.name === label);
+          if (!row) throw new AppError('DATASET_LABEL_NOT_FOUND', `${flag}: dataset "${name}" has no label "${label}"; labels: ${d.labels.map((l) => l.name).join(', ')}.`, { label });
+          return row;
+        };
+        for (const label of o.add) rows.push({ from: null, name: label, color: PALETTE[rows.length % PALETTE.length], hotkey: null });
+        for (const [from, to] of pairs(o.rename, '--rename')) find(from, '--rename').name = to;
+        for (const [label, color] of pairs(o.color, '--color')) find(label, '--color').color = color;
+        for (const [label, key] of pairs(o.hotkey, '--hotkey')) find(label, '--hotkey').hotkey = key || null;
+        const gone = new Set(o.delete.map((label) => find(label, '--delete')));
+        d = await api.datasets.editLabels({ name, labels: rows.filter((r) => !gone.has(r)), deleteAnnotations: !!o.yes });
+      }
+      if (o.json) return printJson(d.labels);
+      printTable(['LABEL', 'COLOR', 'HOTKEY', 'ANNOTATIONS'], d.labels.map((l) => [l.name, l.color, l.hotkey ?? '', l.annotations]));
+    });
+
   ds.command('rm <name>').description('forget a dataset (its images stay on disk)').action(async (name: string) => {
     await (await session().caller()).datasets.remove({ name });
     printLines([`removed dataset ${name}; its images are untouched`]);
