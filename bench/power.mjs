@@ -37,11 +37,19 @@ const cd = (...args) => run(process.execPath, [BIN, '--data-dir', dataDir, ...ar
 
 const load0 = os.loadavg()[0];
 const up = cd('lab', 'up', '--bmcs', String(SIZES.at(-1)), '--ssh-nodes', '0');
+// Whatever happens below, the lab's ipmi_sim processes stop with this script.
+process.on('exit', () => {
+  cd('lab', 'down');
+  fs.rmSync(data, { recursive: true, force: true });
+});
 if (up.code !== 0) throw new Error(`lab up failed: ${up.stderr}`);
 const lab = JSON.parse(fs.readFileSync(path.join(dataDir, 'lab', 'lab.json'), 'utf8'));
 const bmcs = lab.bmcs;
 const password = bmcs[0].password;
-const names = (n) => `node[0001-${String(n).padStart(4, '0')}]`;
+// The lab pads node numbers to the digits of its size: node001 with 100 BMCs, node0001 with 1,000.
+const WIDTH = String(bmcs.length).length;
+const nodeName = (i) => `node${String(i).padStart(WIDTH, '0')}`;
+const names = (n) => `node[${String(1).padStart(WIDTH, '0')}-${String(n).padStart(WIDTH, '0')}]`;
 const truth = (n) => {
   const dir = path.join(dataDir, 'lab', 'bmc', 'power');
   return bmcs.slice(0, n).map((b) => (fs.readFileSync(path.join(dir, b.name), 'utf8').trim() === '1' ? 'on' : 'off'));
@@ -106,13 +114,11 @@ if (QUICK) {
   // What the reachability pre-check and the fixed cost of a run add, then stop.
   const noPre = stats(Array.from({ length: ROUNDS[100] }, () => clusterdeck(100, 0, ['--no-precheck']).ms));
   const engine = stats(Array.from({ length: ROUNDS[100] }, () => clusterdeck(100).engineMs));
-  const one = stats(Array.from({ length: 5 }, () => cd('power', 'status', 'node0001').ms));
+  const one = stats(Array.from({ length: 5 }, () => cd('power', 'status', nodeName(1)).ms));
   const help = stats(Array.from({ length: 5 }, () => cd('--help').ms));
   const d = detail[0];
   console.log(`quick: 100 BMCs clusterdeck ${sec(d.o.p50)}, with --no-precheck ${sec(noPre.p50)}, engine ${sec(engine.p50)}; ipmipower ${sec(d.p.p50)}; ratio ${(d.o.p50 / d.p.p50).toFixed(2)}`);
   console.log(`quick: power status of 1 BMC ${sec(one.p50)}, --help ${sec(help.p50)}; load average ${load0.toFixed(1)} at the start, ${os.loadavg()[0].toFixed(1)} now`);
-  cd('lab', 'down');
-  fs.rmSync(data, { recursive: true, force: true });
   process.exit(0);
 }
 
@@ -126,7 +132,7 @@ for (const d of detail) {
 }
 
 // The fixed cost of a CLI run (node start, modules, store, vault key derivation), for reading the 100-BMC row.
-const floor = stats(Array.from({ length: 5 }, () => cd('power', 'status', 'node0001').ms));
+const floor = stats(Array.from({ length: 5 }, () => cd('power', 'status', nodeName(1)).ms));
 const version = stats(Array.from({ length: 5 }, () => cd('--version').ms));
 
 // Fan-out sweep: engine time (from the summary) and whole command, median of 3.
@@ -171,5 +177,3 @@ Fan-out sweep (\`clusterdeck power status --fanout F\`; engine = the batch's own
 ${sweep.join('\n')}
 `);
 
-cd('lab', 'down');
-fs.rmSync(data, { recursive: true, force: true });
