@@ -53,7 +53,7 @@ describe('Jobs and Templates pages in Chromium against the lab Slurm', () => {
     await shot(page, 'jobs-table-en');
   });
 
-  it('lists the eight templates and shows them in Chinese too', async () => {
+  it('lists the built-in templates and shows them in Chinese too', async () => {
     await page.getByTestId('nav-templates').click();
     await expect.poll(() => page.getByTestId('templates-table').innerText()).toMatch(/slurm-single-gpu[\s\S]*pytorch-ddp[\s\S]*horovod[\s\S]*tensorflow[\s\S]*jupyter[\s\S]*tensorboard[\s\S]*shell/);
     await setLanguage(page, 'zh-CN');

@@ -37,7 +37,8 @@ export interface JobsDeps {
 }
 
 const abortOf = (s?: CancelSignal) => s as AbortSignal | undefined;
-const SYSTEM: Actor = { user: 'clusterdeck', via: 'app' };
+/** Refreshes without a caller (show, logs, cancel) list once and start no watch. */
+const SYSTEM: Actor = { user: 'clusterdeck', via: 'cli' };
 const strip = (j: JobDetail): Job => {
   const { rendered: _r, ...rest } = j;
   return rest;

@@ -146,6 +146,11 @@ export class KubeJobs {
         .watch(kind, namespace, (e) => {
           try {
             this.onEvent(actor, b, kind, namespace, e);
+            // Every job this watch was for has finished: stop watching (a new submit starts it again).
+            if (!this.unfinished(b.name).some((j) => this.groupKey(j) === key)) {
+              if (this.watches.get(full)?.abort === abort) this.watches.delete(full);
+              abort.abort();
+            }
           } catch {
             /* a row changed under us (deleted); the next event or list sets it right */
           }
@@ -160,7 +165,9 @@ export class KubeJobs {
             /* the store closed (shutdown) */
           }
         })
-        .finally(() => this.watches.delete(full));
+        .finally(() => {
+          if (this.watches.get(full)?.abort === abort) this.watches.delete(full);
+        });
       this.watches.set(full, { abort, done });
       this.watchErrors.delete(b.name);
     }

@@ -174,9 +174,13 @@ describe('Kubernetes backend through the jobs contract', { timeout: 60_000 }, ()
     expect(c.args).toEqual(['printf "%s\\n" "$@"', 'x', ...NASTY]);
     expect(c.env).toEqual([{ name: 'MSG', value: NASTY.join('|') }]);
     await caller().jobs.list({ refresh: true }); // starts the Job watch
+    await until(() => server.requests.some((x) => x.path === '/apis/batch/v1/namespaces/team-a/jobs' && x.query.watch === '1'), 'the Job watch');
+    const open = server.openStreams.watches;
     server.controllers.advance('batch', 'jobs', 'team-a', 'plain', 'Running');
     server.controllers.advance('batch', 'jobs', 'team-a', 'plain', 'Succeeded');
     await until(() => (app.db.prepare("SELECT state FROM jobs WHERE backend_job_id = 'Job/team-a/plain'").pluck().get() as string) === 'succeeded', 'the Job to succeed');
+    // Its only job finished: that watch ends.
+    await until(() => server.openStreams.watches === open - 1, 'the Job watch to end');
 
     const v = await api.jobs.submit({ template: 'volcano-job', params: { name: 'gang', workers: 3, queue: 'research' }, backend: 'k8s' });
     expect(v.backendJobId).toBe('VolcanoJob/team-a/gang');
