@@ -49,6 +49,13 @@ export async function main(argv: string[]): Promise<number> {
 export function run(argv = process.argv.slice(2)): void {
   void main(argv).then((code) => {
     if (sessionKeptOpen()) process.exitCode = code;
-    else process.exit(code);
+    // Exit only once stdout and stderr have been handed to the OS: a pipe that is not drained yet would lose the
+    // tail of a large --json listing (seen at ~200 KB through spawnSync).
+    else flushed(process.stdout).then(() => flushed(process.stderr)).then(() => process.exit(code), () => process.exit(code));
   });
 }
+
+const flushed = (stream: NodeJS.WriteStream) => new Promise<void>((resolve) => {
+  if (stream.writableLength === 0) resolve();
+  else stream.write('', () => resolve());
+});

@@ -125,6 +125,21 @@ describe('clusterdeck nodes/groups/racks (CLI)', () => {
     expect(r.stdout).not.toContain('bmc-secret-123');
   });
 
+  it('prints a listing of several megabytes whole into a pipe (it does not exit before stdout drains)', () => {
+    const big = tempDir();
+    try {
+      const rows = ['name,hostname,labels'];
+      for (let i = 1; i <= 4000; i++) rows.push(`big${String(i).padStart(4, '0')},10.9.${i >> 8}.${i & 255},a=${'x'.repeat(200)};b=${'y'.repeat(200)}`);
+      const bigData = path.join(big.dir, 'data');
+      expect(cli(bigData, ['nodes', 'import', file('big.csv', csv(rows))]).code).toBe(0);
+      const r = cli(bigData, ['nodes', 'list', '--json'], { spawn: { maxBuffer: 256 * 2 ** 20 } });
+      expect(r.stdout.length).toBeGreaterThan(1_000_000);
+      expect((JSON.parse(r.stdout) as unknown[]).length).toBe(4000);
+    } finally {
+      big.cleanup();
+    }
+  });
+
   it('backs the database up to a file that opens on its own', () => {
     const target = path.join(t.dir, 'backup.db');
     expect(cli(data, ['db', 'backup', target]).code).toBe(0);
