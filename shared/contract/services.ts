@@ -186,6 +186,7 @@ export interface QueuesService {
   createVolcano(actor: Actor, input: In<typeof queues.QueueCreateInput>, signal?: CancelSignal): Promise<queues.VolcanoQueue>;
   updateVolcano(actor: Actor, input: In<typeof queues.QueueUpdateInput>, signal?: CancelSignal): Promise<queues.VolcanoQueue>;
   deleteVolcano(actor: Actor, input: In<typeof queues.QueueRef>, signal?: CancelSignal): Promise<void>;
+  watchVolcano(input: In<typeof queues.WatchInput>, signal?: CancelSignal): AsyncGenerator<queues.VolcanoQueue[]>;
 }
 
 export interface Services {

@@ -9,7 +9,7 @@ import type { Backend } from '../../../shared/contract/schemas/jobs';
 import type { BackendQueues, Usage, VolcanoQueue } from '../../../shared/contract/schemas/queues';
 import { AppError } from '../../../shared/errors';
 import type { CommandRunner } from '../../protocols/slurm';
-import type { KubeClient, Queue } from '../../protocols/kubernetes';
+import type { K8sObject, KubeClient, Queue } from '../../protocols/kubernetes';
 import type { AuditLog } from '../audit/auditLog';
 import type { JobsService } from '../../../shared/contract/services';
 import { summarizeNodes, summarizePartitions, type QueueJob } from './slurmSummary';
@@ -37,6 +37,18 @@ function toVolcano(q: Queue): VolcanoQueue {
     allocated: status.allocated && Object.keys(status.allocated).length > 0 ? { ...status.allocated } : null,
     jobs: q.jobs,
   };
+}
+
+/** A queue object as a watch delivers it (the client's Queue mapping, from the raw object). */
+export function volcanoOf(o: K8sObject): VolcanoQueue {
+  const spec = (o.spec ?? {}) as { weight?: number; reclaimable?: boolean; deserved?: Record<string, string>; capability?: Record<string, string>; guarantee?: { resource?: Record<string, string> } };
+  const status = (o.status ?? {}) as { state?: string; pending?: number; inqueue?: number; running?: number };
+  return toVolcano({
+    name: o.metadata.name, weight: spec.weight ?? 1, reclaimable: spec.reclaimable ?? true,
+    deserved: spec.deserved ?? null, guarantee: spec.guarantee?.resource ?? null, capability: spec.capability ?? null,
+    state: status.state ?? 'Unknown', jobs: { pending: status.pending ?? 0, inqueue: status.inqueue ?? 0, running: status.running ?? 0 },
+    resourceVersion: o.metadata.resourceVersion ?? '', raw: o,
+  });
 }
 
 /** A missing Volcano CRD is a sentence, not a stack: "Volcano is not installed on this cluster". */
@@ -136,6 +148,43 @@ export function createQueuesService(deps: QueuesDeps): QueuesService {
             ? `This cluster has no accounting storage (slurmdbd)${acct.detail ? ` ("${acct.detail}")` : ''}: booked hours come from the job completion log (sacct --completion: finished jobs with their CPUs, no GPUs) plus the running jobs; idle hours need utilization data and are empty.`
             : `This cluster has no accounting storage (slurmdbd) and no job completion log${acct.detail ? ` (${acct.detail})` : ''}: booked hours count only the jobs running now; idle hours are empty.`;
       return { backend: b.name, source: acct.source, note, ...range, rows, totals };
+    },
+
+    /** The backend's Volcano queues, again after every change the API server reports (a watch, not polling). */
+    async *watchVolcano(input, signal) {
+      const b = kubeBackend(input.backend);
+      const abort = (signal as AbortSignal | undefined) ?? new AbortController().signal;
+      const items = new Map<string, K8sObject>();
+      let dirty = false;
+      let ended = false;
+      let failure: unknown = null;
+      let wake: (() => void) | null = null;
+      const poke = () => wake?.();
+      deps.kube(b).watch('Queue', null, (e) => {
+        if (e.type === 'SYNC') {
+          items.clear();
+          for (const o of e.items) items.set(o.metadata.name, o);
+        } else if (e.type === 'DELETED') items.delete(e.object.metadata.name);
+        else items.set(e.object.metadata.name, e.object);
+        dirty = true;
+        poke();
+      }, abort).then(
+        () => { ended = true; poke(); },
+        (err) => { failure = volcanoError(b, err); ended = true; poke(); },
+      );
+      abort.addEventListener('abort', poke, { once: true });
+      while (!abort.aborted) {
+        if (dirty) {
+          // Bursts fold into one snapshot: only the latest state is sent.
+          dirty = false;
+          yield [...items.values()].map(volcanoOf).sort((x, y) => x.name.localeCompare(y.name));
+          continue;
+        }
+        if (failure) throw failure;
+        if (ended) return;
+        await new Promise<void>((r) => (wake = r));
+        wake = null;
+      }
     },
 
     async createVolcano(actor, input, signal) {

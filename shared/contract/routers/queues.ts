@@ -11,5 +11,9 @@ export const queuesRouter = router({
   usage: procedure.input(q.UsageInput).output(q.Usage).query(({ ctx, input, signal }) => ctx.services.queues.usage(input, signal)),
   create: procedure.input(q.QueueCreateInput).output(q.VolcanoQueue).mutation(({ ctx, input, signal }) => ctx.services.queues.createVolcano(ctx.actor, input, signal)),
   update: procedure.input(q.QueueUpdateInput).output(q.VolcanoQueue).mutation(({ ctx, input, signal }) => ctx.services.queues.updateVolcano(ctx.actor, input, signal)),
+  /** A kubernetes backend's Volcano queues, sent again whenever the API server reports a change. */
+  watch: procedure.input(q.WatchInput).subscription(async function* ({ ctx, input, signal }) {
+    yield* ctx.services.queues.watchVolcano(input, signal);
+  }),
   remove: procedure.input(q.QueueRef).output(Ok).mutation(async ({ ctx, input, signal }) => (await ctx.services.queues.deleteVolcano(ctx.actor, input, signal), { ok: true as const })),
 });

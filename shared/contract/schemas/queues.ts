@@ -128,4 +128,6 @@ export const QueueUpdateInput = z.object({
   capability: QuotaInput.nullable().optional(),
 });
 
+export const WatchInput = z.object({ backend: z.string().min(1).max(128) });
+
 export const QueueRef = z.object({ backend: z.string().min(1).max(128), name: QueueName });

@@ -19,6 +19,7 @@ describe('Volcano queues through the queues service', () => {
   let server: FakeKubeApiServer;
   let bare: FakeKubeApiServer;
   let api: ReturnType<typeof appRouter.createCaller>;
+  let service: ReturnType<typeof createQueuesService>;
 
   beforeAll(async () => {
     app = createApp({ dataDir: join(t.dir, 'data'), passphrase: 'test-passphrase' });
@@ -34,6 +35,7 @@ describe('Volcano queues through the queues service', () => {
       kube: (b) => clients[b.name],
       timeoutMs: 5000,
     });
+    service = queues;
     api = appRouter.createCaller({ services: { ...app.services, queues }, actor });
   });
   afterAll(async () => {
@@ -91,5 +93,30 @@ describe('Volcano queues through the queues service', () => {
     expect(all.find((b) => b.backend === 'bare')?.error).toMatchObject({ code: 'QUEUES_VOLCANO_MISSING' });
     expect(all.find((b) => b.backend === 'k8s')?.queues.map((q) => q.name)).toContain('busy');
     await expect(api.queues.usage({ backend: 'k8s' })).rejects.toThrow(/per-user usage comes from Slurm accounting/);
+  });
+
+  it('watches the queues: a snapshot first, another after each change, the watch ends on cancel', async () => {
+    const ac = new AbortController();
+    const it = service.watchVolcano({ backend: 'k8s' }, ac.signal)[Symbol.asyncIterator]();
+    const names = (r: IteratorResult<{ name: string; state: string; allocated: Record<string, string> | null }[]>) => (r.done ? null : r.value.map((q) => q.name));
+    expect(names(await it.next())).toEqual(['busy']);
+    await api.queues.create({ backend: 'k8s', name: 'live' });
+    // ADDED, then the controller opening it: wait for the state the controller sets.
+    let last = await it.next();
+    while (!last.done && last.value.find((q) => q.name === 'live')?.state !== 'Open') last = await it.next();
+    expect(names(last)).toEqual(['busy', 'live']);
+    server.update('scheduling.volcano.sh', 'queues', null, 'live', (q) => (q.status = { ...q.status, allocated: { cpu: '2' } }));
+    last = await it.next();
+    expect(last.done ? null : last.value.find((q) => q.name === 'live')?.allocated).toEqual({ cpu: '2' });
+    await api.queues.remove({ backend: 'k8s', name: 'live' });
+    expect(names(await it.next())).toEqual(['busy']);
+    const pending = it.next();
+    ac.abort();
+    expect((await pending).done).toBe(true);
+  });
+
+  it('a watch on a cluster without Volcano ends with the same sentence', async () => {
+    const it = service.watchVolcano({ backend: 'bare' }, new AbortController().signal)[Symbol.asyncIterator]();
+    await expect(it.next()).rejects.toMatchObject({ code: 'QUEUES_VOLCANO_MISSING', message: expect.stringMatching(/^Volcano is not installed on this cluster/) });
   });
 });

@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Alert, App, Button, Card, InputNumber, Popconfirm, Select, Space, Table, Tabs, Tag, Tooltip, Typography } from 'antd';
 import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
@@ -109,6 +109,27 @@ function VolcanoTable({ b, onEdit, onDelete }: { b: BackendQueues; onEdit: (q: V
   );
 }
 
+/** The Volcano table, kept current by a watch on the backend's queues (no polling). */
+function VolcanoLive({ b, onEdit, onDelete }: { b: BackendQueues; onEdit: (q: VolcanoQueue) => void; onDelete: (q: VolcanoQueue) => void }) {
+  const { t } = useTranslation('queues');
+  const [queues, setQueues] = useState(b.queues);
+  const [watchError, setWatchError] = useState<string | null>(null);
+  useEffect(() => setQueues(b.queues), [b.queues]);
+  useEffect(() => {
+    const sub = api.queues.watch.subscribe({ backend: b.backend }, {
+      onData: (qs) => { setQueues(qs); setWatchError(null); },
+      onError: (e) => setWatchError(e.message),
+    });
+    return () => sub.unsubscribe();
+  }, [b.backend]);
+  return (
+    <Space direction="vertical" style={{ width: '100%' }}>
+      {watchError && <Typography.Text type="warning">{t('watchStopped')}: {watchError}</Typography.Text>}
+      <VolcanoTable b={{ ...b, queues }} onEdit={onEdit} onDelete={onDelete} />
+    </Space>
+  );
+}
+
 function QueuesTab() {
   const { t, i18n } = useTranslation('queues');
   const { message } = App.useApp();
@@ -150,7 +171,7 @@ function QueuesTab() {
         >
           {b.error ? <Alert type={b.error.code === 'QUEUES_VOLCANO_MISSING' ? 'warning' : 'error'} showIcon message={err(b.error)} data-testid={`queues-error-${b.backend}`} />
             : b.kind === 'slurm' ? <PartitionsTable b={b} />
-              : <VolcanoTable b={b} onEdit={(q) => setForm({ backend: b.backend, queue: q })} onDelete={(q) => remove(b.backend, q)} />}
+              : <VolcanoLive b={b} onEdit={(q) => setForm({ backend: b.backend, queue: q })} onDelete={(q) => remove(b.backend, q)} />}
         </Card>
       ))}
       <QueueForm open={form !== null} backend={form?.backend ?? ''} queue={form?.queue ?? null} onCancel={() => setForm(null)} onSubmit={save} />
