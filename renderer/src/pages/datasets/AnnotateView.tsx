@@ -46,8 +46,14 @@ export function AnnotateView({ dataset, file, labels, onFile }: { dataset: strin
   const [band, setBand] = useState<Box | null>(null);
   const [view, setView] = useState({ scale: 1, x: 0, y: 0 });
   const [panning, setPanning] = useState(false);
-  const [mode, setMode] = useState<'box' | 'polygon'>('box');
-  const [points, setPoints] = useState<number[]>([]);
+  const [mode, setModeState] = useState<'box' | 'polygon'>('box');
+  const modeRef = useRef<'box' | 'polygon'>('box');
+  const setMode = (m: 'box' | 'polygon') => { modeRef.current = m; setModeState(m); };
+  // The polygon being drawn and the mode also live in refs, so a key or click handled before React
+  // re-rendered still sees the latest vertices (a fast Enter after the last click closes the ring).
+  const [points, setPointsState] = useState<number[]>([]);
+  const pointsRef = useRef<number[]>([]);
+  const setPoints = (p: number[]) => { pointsRef.current = p; setPointsState(p); };
   const [sheet, setSheet] = useState(false);
   const stage = useRef<Konva.Stage>(null);
   const transformer = useRef<Konva.Transformer>(null);
@@ -110,9 +116,9 @@ export function AnnotateView({ dataset, file, labels, onFile }: { dataset: strin
         const fits = prev.annotations.filter((a) => { const b = boundsOf(a); return !b || !size || (b[0] + b[2] <= size.width && b[1] + b[3] <= size.height); });
         const made = await applyMany(fits.map((a) => ({ before: null, after: { ...a, id: null, hidden: false, locked: false } })));
         setSelected(made.filter((a): a is CanvasAnnotation => !!a).map((a) => a.id));
-      } else if (e.key === 'g') { setMode((m) => (m === 'box' ? 'polygon' : 'box')); setPoints([]); }
-      else if (e.key === 'Enter' && mode === 'polygon' && points.length >= 6) {
-        const ring = points.map((v, i) => clampCoord(v, i % 2 === 0 ? 'x' : 'y'));
+      } else if (e.key === 'g') { setMode(modeRef.current === 'box' ? 'polygon' : 'box'); setPoints([]); }
+      else if (e.key === 'Enter' && modeRef.current === 'polygon' && pointsRef.current.length >= 6) {
+        const ring = pointsRef.current.map((v, i) => clampCoord(v, i % 2 === 0 ? 'x' : 'y'));
         setPoints([]);
         const stored = await apply(null, { id: null, label, bbox: null, polygons: [ring], iscrowd: false, hidden: false, locked: false });
         if (stored) setSelected([stored.id]);
@@ -149,7 +155,7 @@ export function AnnotateView({ dataset, file, labels, onFile }: { dataset: strin
     if (!p) return;
     if (e.evt.shiftKey) { setBand([p[0], p[1], 0, 0]); return; }
     setSelected([]);
-    if (mode === 'polygon') { setPoints((pts) => [...pts, p[0], p[1]]); return; }
+    if (modeRef.current === 'polygon') { setPoints([...pointsRef.current, p[0], p[1]]); return; }
     if (label) setDraft([p[0], p[1], 0, 0]);
   };
   const onMove = () => {
@@ -222,6 +228,22 @@ export function AnnotateView({ dataset, file, labels, onFile }: { dataset: strin
   }, [save]);
   const saveText = save.kind === 'saving' ? t(stalled ? 'annotate.noAnswer' : 'annotate.saving') : save.kind === 'saved' ? t('annotate.saved', { at: save.at.slice(11, 19) }) : save.kind === 'error' ? save.message : '';
   const shapes = useMemo(() => JSON.stringify(annotations.map((a) => ({ id: a.id, label: a.label, bbox: a.bbox, polygons: a.polygons, hidden: a.hidden, locked: a.locked }))), [annotations]);
+  // The shapes do not change while the view pans or zooms: React leaves their nodes alone then (2,000 boxes stay smooth).
+  const shapeNodes = useMemo(() => (
+    <>
+      {annotations.filter((a) => a.bbox && !a.polygons && !a.hidden).map((a) => (
+        <Rect key={a.id} id={`ann-${a.id}`} x={a.bbox![0]} y={a.bbox![1]} width={a.bbox![2]} height={a.bbox![3]}
+          stroke={color.get(a.label) ?? '#1677ff'} strokeWidth={2} strokeScaleEnabled={false} perfectDrawEnabled={false} shadowForStrokeEnabled={false} fill={selected.includes(a.id) ? 'rgba(22,119,255,0.15)' : undefined}
+          dash={a.locked ? [4, 4] : undefined} draggable={!a.locked && !panning}
+          onMouseDown={(e) => pick(e, a.id)} onDragEnd={moveEnded} onTransformEnd={moveEnded} />
+      ))}
+      {annotations.filter((a) => a.polygons && !a.hidden).map((a) => (
+        <Line key={`p${a.id}`} points={a.polygons![0]} closed stroke={color.get(a.label) ?? '#1677ff'} strokeWidth={2} strokeScaleEnabled={false}
+          fill={selected.includes(a.id) ? 'rgba(22,119,255,0.2)' : 'rgba(22,119,255,0.05)'} dash={a.locked ? [4, 4] : undefined}
+          onMouseDown={(e) => pick(e, a.id)} />
+      ))}
+    </>
+  ), [annotations, selected, color, panning, size?.width, size?.height]); // eslint-disable-line react-hooks/exhaustive-deps
   const hiddenCount = annotations.filter((a) => a.hidden).length;
   const ready = !!bitmap && !!image && !!picture.data;
 
@@ -250,17 +272,7 @@ export function AnnotateView({ dataset, file, labels, onFile }: { dataset: strin
           </Layer>
           <Layer>
             {size && <Rect name="background" x={0} y={0} width={size.width} height={size.height} fill="rgba(0,0,0,0)" />}
-            {annotations.filter((a) => a.bbox && !a.polygons && !a.hidden).map((a) => (
-              <Rect key={a.id} id={`ann-${a.id}`} x={a.bbox![0]} y={a.bbox![1]} width={a.bbox![2]} height={a.bbox![3]}
-                stroke={color.get(a.label) ?? '#1677ff'} strokeWidth={2} strokeScaleEnabled={false} fill={selected.includes(a.id) ? 'rgba(22,119,255,0.15)' : undefined}
-                dash={a.locked ? [4, 4] : undefined} draggable={!a.locked && !panning}
-                onMouseDown={(e) => pick(e, a.id)} onDragEnd={moveEnded} onTransformEnd={moveEnded} />
-            ))}
-            {annotations.filter((a) => a.polygons && !a.hidden).map((a) => (
-              <Line key={`p${a.id}`} points={a.polygons![0]} closed stroke={color.get(a.label) ?? '#1677ff'} strokeWidth={2} strokeScaleEnabled={false}
-                fill={selected.includes(a.id) ? 'rgba(22,119,255,0.2)' : 'rgba(22,119,255,0.05)'} dash={a.locked ? [4, 4] : undefined}
-                onMouseDown={(e) => pick(e, a.id)} />
-            ))}
+            {shapeNodes}
             {current?.polygons && !current.locked && !current.hidden && current.polygons[0].map((_, i) => (i % 2 === 0 ? (
               <Circle key={`v${i}`} x={current.polygons![0][i]} y={current.polygons![0][i + 1]} radius={5 / view.scale} fill="#fff" stroke="#1677ff" strokeWidth={1} strokeScaleEnabled={false} draggable
                 onMouseDown={(e) => { e.cancelBubble = true; }}
