@@ -1,5 +1,7 @@
 // The CLI's command table (main/hosts/cli/commandTable.ts): a run loads only the module of the
 // command it names, so the table must name exactly what each module registers.
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Command } from 'commander';
 import { COMMANDS, commandsToLoad } from '../../../main/hosts/cli/commandTable';
@@ -18,6 +20,19 @@ describe('CLI command table', () => {
     }
     const names = COMMANDS.flatMap((e) => e.names);
     expect(new Set(names).size).toBe(names.length);
+  });
+
+  it('every command module is in the table, or registered by another command module', () => {
+    const dir = path.join(__dirname, '../../../main/hosts/cli/commands');
+    const files = fs.readdirSync(dir).filter((f) => f.endsWith('.ts'));
+    const source = (f: string) => fs.readFileSync(path.join(dir, f), 'utf8');
+    const table = fs.readFileSync(path.join(dir, '../commandTable.ts'), 'utf8');
+    for (const f of files.filter((x) => /^export function register/m.test(source(x)))) {
+      const mod = f.replace(/\.ts$/, '');
+      const inTable = table.includes(`import('./commands/${mod}')`);
+      const bySibling = files.some((other) => other !== f && source(other).includes(`from './${mod}'`));
+      expect(inTable || bySibling, `${f}: add it to main/hosts/cli/commandTable.ts`).toBe(true);
+    }
   });
 
   it('loads only the module of the command being run', () => {
