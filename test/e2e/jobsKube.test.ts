@@ -80,6 +80,14 @@ describe('Kubernetes jobs in Chromium against the test API server', { timeout: 1
     // No list request was needed: the watch carried the change.
     expect(server.requests.filter((r) => r.path.endsWith('/pytorchjobs') && r.method === 'GET' && r.query.watch !== '1').length).toBe(lists);
     await shot(page, 'jobs-kube-table-en');
+    // Suspend and resume from the table: the watch brings Paused, then Running, with no reload.
+    await page.getByTestId('job-suspend-1').click();
+    await expect.poll(() => page.getByTestId('jobs-table').innerText(), { timeout: 15_000 }).toMatch(/ddp-e2e\s+Submitted\s+Paused\s+Suspended/);
+    expect(server.object('kubeflow.org', 'pytorchjobs', 'team-a', 'ddp-e2e')?.spec).toMatchObject({ runPolicy: { suspend: true } });
+    await page.getByTestId('job-resume-1').click();
+    await expect.poll(() => page.getByTestId('jobs-table').innerText(), { timeout: 15_000 }).toMatch(/ddp-e2e\s+Submitted\s+Running\s+Running/);
+    // The controller made the pods again; their containers start (as a kubelet would report).
+    for (const p of server.objects('', 'pods', 'team-a')) server.update('', 'pods', 'team-a', p.metadata.name, (x) => (x.status = { phase: 'Running' }));
   });
 
   it('shows pods and events and follows the pods\' logs in the detail', async () => {

@@ -31,6 +31,21 @@ export function manifestOf(text: string): K8sObject {
   return m;
 }
 
+/** How often a follow asks again for the log of a container that has not started. */
+const FOLLOW_RETRY_MS = 2000;
+
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const t = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
 export const isKubeUnreachable = (err: unknown) => AppError.is(err) && (err.code === 'K8S_UNREACHABLE' || err.code === 'K8S_TIMEOUT');
 
 export interface KubeJobsDeps {
@@ -264,10 +279,23 @@ export class KubeJobs {
     };
     for (const p of pods) {
       void (async () => {
+        let told = false;
         try {
-          for await (const line of c.followLog(namespace, p.name, { follow: true, tailLines, signal })) push({ pod: p.name, line });
+          for (;;) {
+            try {
+              for await (const line of c.followLog(namespace, p.name, { follow: true, tailLines, signal })) push({ pod: p.name, line });
+              return; // the container exited: its log is complete
+            } catch (err) {
+              if (signal.aborted) return;
+              // A container that has not started yet (400): say so once, then try again until it runs.
+              if (!(AppError.is(err) && err.code === 'K8S_BAD_REQUEST')) throw err;
+              if (!told) push({ pod: p.name, line: `(${err.message}; waiting for it to start)` });
+              told = true;
+              await pause(FOLLOW_RETRY_MS, signal);
+            }
+          }
         } catch (err) {
-          if (!signal.aborted) push(AppError.is(err) && err.code === 'K8S_BAD_REQUEST' ? { pod: p.name, line: `(${err.message})` } : (err as Error));
+          if (!signal.aborted) push(err as Error);
         } finally {
           open -= 1;
           wake();

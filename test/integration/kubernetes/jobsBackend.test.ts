@@ -186,6 +186,18 @@ describe('Kubernetes backend through the jobs contract', { timeout: 60_000 }, ()
     expect(v.backendJobId).toBe('VolcanoJob/team-a/gang');
     expect(server.object('batch.volcano.sh', 'jobs', 'team-a', 'gang')?.spec).toMatchObject({ queue: 'research', minAvailable: 3, schedulerName: 'volcano' });
     expect((await api.jobs.pods({ id: v.id })).map((p) => p.name)).toEqual(['gang-worker-0', 'gang-worker-1', 'gang-worker-2']);
+    // Following pods whose containers have not started: told once, then followed once they run.
+    const abort = new AbortController();
+    const got: string[] = [];
+    const reading = (async () => {
+      for await (const l of app.services.jobs.followLogs(v.id, 10, abort.signal)) got.push(`${l.pod}: ${l.line}`);
+    })();
+    await until(() => got.filter((l) => /waiting to start: ContainerCreating; waiting for it to start/.test(l)).length === 3, 'the waiting notes');
+    server.update('', 'pods', 'team-a', 'gang-worker-1', (p) => (p.status = { phase: 'Running' }));
+    server.appendLog('team-a', 'gang-worker-1', 'rank 1 up');
+    await until(() => got.includes('gang-worker-1: rank 1 up'), 'the started pod\'s log', 10_000);
+    abort.abort();
+    await reading;
     await expect(api.jobs.preview({ template: 'pytorch-ddp', params: { image: 'my image:1' }, backend: 'k8s' })).rejects.toThrow(/image "my image:1" cannot contain spaces/);
 
     // TFJob (the tensorflow template) and Horovod's MPIJob v2beta1 go where their manifests say.
@@ -194,6 +206,13 @@ describe('Kubernetes backend through the jobs contract', { timeout: 60_000 }, ()
     expect((await api.jobs.pods({ id: tf.id })).map((p) => `${p.name}:${p.role}`)).toEqual(['tf1-worker-0:worker', 'tf1-worker-1:worker']);
     server.controllers.advance('kubeflow.org', 'tfjobs', 'team-a', 'tf1', 'Running');
     await until(() => (app.db.prepare('SELECT state FROM jobs WHERE id = ?').pluck().get(tf.id) as string) === 'running', 'the TFJob to run');
+    // Pause and continue: runPolicy.suspend by merge patch; the watch sees Suspended, then Running again.
+    await api.jobs.control({ id: tf.id, action: 'suspend' });
+    expect(server.object('kubeflow.org', 'tfjobs', 'team-a', 'tf1')?.spec).toMatchObject({ runPolicy: { suspend: true } });
+    await until(() => (app.db.prepare('SELECT state FROM jobs WHERE id = ?').pluck().get(tf.id) as string) === 'paused', 'the TFJob to pause');
+    await api.jobs.control({ id: tf.id, action: 'resume' });
+    await until(() => (app.db.prepare('SELECT state FROM jobs WHERE id = ?').pluck().get(tf.id) as string) === 'running', 'the TFJob to run again');
+    await expect(api.jobs.control({ id: tf.id, action: 'hold' })).rejects.toThrow(/hold is a Slurm action; a Kubernetes job is paused with suspend and continued with resume/);
     const mpi = await api.jobs.submit({ template: 'horovod', params: { name: 'hvd' }, backend: 'k8s' });
     expect(mpi.backendJobId).toBe('MPIJob/team-a/hvd');
     expect(server.requests.filter((x) => x.method === 'POST').at(-1)!.path).toBe('/apis/kubeflow.org/v2beta1/namespaces/team-a/mpijobs');

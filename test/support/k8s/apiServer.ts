@@ -264,7 +264,11 @@ export class FakeKubeApiServer {
         if (child.metadata.ownerReferences?.some((ref) => ref.uid === o.metadata.uid)) this.delete(RESOURCES.find((x) => resourceId(x) === orid)!, child);
       }
     }
-    if (r.plural === 'pods') this.endLog(o.metadata.namespace ?? '', o.metadata.name);
+    if (r.plural === 'pods') {
+      this.endLog(o.metadata.namespace ?? '', o.metadata.name);
+      // A pod created again under the same name (a resumed job) starts a log of its own.
+      this.logs.delete(key(o.metadata.namespace ?? '', o.metadata.name));
+    }
     return gone;
   }
 

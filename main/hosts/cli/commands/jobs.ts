@@ -166,7 +166,7 @@ export function registerJobs(program: Command, session: () => CliSession): void 
   simple('rerun', 'submit a job again with the same template version and parameters', (api, id) => api.jobs.rerun({ id }));
   simple('send', 'submit a draft or an outbox job now', (api, id) => api.jobs.send({ id }));
   for (const action of ['hold', 'release', 'suspend', 'resume'] as const) {
-    simple(action, `${action} a Slurm job (scontrol ${action})`, (api, id) => api.jobs.control({ id, action }));
+    simple(action, action === 'suspend' || action === 'resume' ? `${action} a job (Slurm: scontrol ${action}; Kubernetes: ${action === 'suspend' ? 'sets' : 'clears'} runPolicy.suspend / spec.suspend)` : `${action} a Slurm job (scontrol ${action})`, (api, id) => api.jobs.control({ id, action }));
   }
   jobs.command('rm <id>').description('forget a draft or a finished job').action(async (id: string) => {
     await (await session().caller()).jobs.remove({ id: idArg(id) });

@@ -79,10 +79,12 @@ export function JobsPage() {
           { title: t('columns.template'), dataIndex: 'template', width: 140 },
           { title: t('columns.note'), dataIndex: 'lastError', ellipsis: true },
           {
-            title: t('columns.actions'), key: 'actions', width: 200, render: (_: unknown, r) => (
+            title: t('columns.actions'), key: 'actions', width: 250, render: (_: unknown, r) => (
               <Space size="small">
                 {r.phase !== 'submitted' && <a onClick={() => act(api.jobs.send.mutate({ id: r.id }))}>{t('actions.send')}</a>}
                 {r.phase === 'submitted' && <Popconfirm title={t('actions.cancelConfirm')} onConfirm={() => act(api.jobs.cancel.mutate({ id: r.id }))}><a>{t('actions.cancel')}</a></Popconfirm>}
+                {r.phase === 'submitted' && (r.state === 'running' || r.state === 'queued' || r.state === 'scheduling') && <a onClick={() => act(api.jobs.control.mutate({ id: r.id, action: 'suspend' }))} data-testid={`job-suspend-${r.id}`}>{t('actions.suspend')}</a>}
+                {r.phase === 'submitted' && (r.state === 'paused' || r.state === 'pausing') && <a onClick={() => act(api.jobs.control.mutate({ id: r.id, action: 'resume' }))} data-testid={`job-resume-${r.id}`}>{t('actions.resume')}</a>}
                 {r.phase === 'submitted' && <a onClick={() => act(api.jobs.rerun.mutate({ id: r.id }))}>{t('actions.rerun')}</a>}
               </Space>
             ),
