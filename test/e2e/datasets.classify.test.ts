@@ -172,4 +172,19 @@ describe('Classification and labels in Chromium', () => {
     expect(labels).toEqual([{ name: 'kitten', color: '#1677ff', hotkey: '1' }, { name: 'bird', color: '#00aa00', hotkey: '3' }, { name: 'fox', color: expect.stringMatching(/^#[0-9a-f]{6}$/), hotkey: '4' }]);
     await shot(page, 'datasets-labels-en');
   });
+
+  it('speaks Chinese too: the label editor and the classification screen', async () => {
+    await setLanguage(page, 'zh-CN');
+    await page.getByTestId('nav-datasets').click();
+    await page.getByTestId('datasets-table').getByText('tags', { exact: true }).click();
+    await page.getByRole('tab', { name: '标签' }).click();
+    await expect.poll(() => page.getByTestId('labels-editor').innerText()).toMatch(/保存标签[\s\S]*重命名会保留标签的标注/);
+    await page.waitForTimeout(400); // the tab's ink bar animation
+    await shot(page, 'datasets-labels-zh-CN');
+    await page.getByRole('tab', { name: '图像' }).click();
+    await page.getByTestId('datasets-label-start').click();
+    await expect.poll(() => page.getByTestId('classify-current').innerText()).toMatch(/^标签：/);
+    await shot(page, 'datasets-classify-zh-CN');
+    await setLanguage(page, 'en');
+  });
 });
