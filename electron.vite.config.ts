@@ -20,14 +20,15 @@ export const LAZY_PACKAGES = [
   'yaml',
   'fast-xml-parser',
   'ws',
-  '@trpc/server/adapters/ws',
   '@kubernetes/client-node',
   'csv-parse/sync',
   'csv-stringify/sync',
 ];
 
 /** Pure-JS packages every command needs at load: bundled into the main chunks (see below). */
-export const BUNDLED_PACKAGES = ['zod', 'commander', '@trpc/server'];
+// The tRPC WebSocket adapter too: one copy of @trpc/server, so its symbols and classes (tracked
+// subscription envelopes, TRPCError) are the ones the routers were built with.
+export const BUNDLED_PACKAGES = ['zod', 'commander', '@trpc/server', '@trpc/server/adapters/ws'];
 
 const LAZY_REQUIRE = `function __lazyRequire(id) {
   let m;
