@@ -130,6 +130,16 @@ describe('Queues page in Chromium against the lab Slurm', () => {
     expect(queue()?.spec?.deserved).toEqual({ 'nvidia.com/gpu': '8' });
 
     await expect.poll(() => table.innerText(), { timeout: 15_000 }).toMatch(/research\s+Open\s+5/);
+    await setLanguage(page, 'zh-CN');
+    await page.getByTestId('nav-queues').click();
+    await expect.poll(() => page.getByTestId('volcano-k8s').innerText(), { timeout: 15_000 }).toMatch(/research\s+Open\s+5\s+是/);
+    await page.getByTestId('queue-edit-research').click();
+    await expect.poll(() => page.getByTestId('queue-name').inputValue()).toBe('research');
+    await page.waitForTimeout(400); // the dialog's fade-in ends before the picture
+    await shot(page, 'queues-volcano-form-zh-CN');
+    await page.keyboard.press('Escape');
+    await setLanguage(page, 'en');
+    await page.getByTestId('nav-queues').click();
     await page.getByTestId('queue-delete-research').click();
     await page.locator('.ant-popconfirm .ant-btn-dangerous').click();
     await expect.poll(() => queue()).toBeFalsy();

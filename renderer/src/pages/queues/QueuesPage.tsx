@@ -135,6 +135,11 @@ function QueuesTab() {
   const { message } = App.useApp();
   const notifyError = useErrorNotice();
   const list = useCall(() => api.queues.list.query({}), [], ['queues', 'jobs']);
+  // Slurm has nothing to watch: its counts are read again every 30 s while the page is open.
+  useEffect(() => {
+    const timer = setInterval(list.reload, 30_000);
+    return () => clearInterval(timer);
+  }, [list.reload]);
   const [form, setForm] = useState<{ backend: string; queue: VolcanoQueue | null } | null>(null);
   const err = (e: { code: string; message: string }) => errorText({ ...e, key: e.code, params: {} } as AppErrorData, t, i18n.language);
 
