@@ -63,7 +63,7 @@ export function JobsPage() {
         size="small"
         virtual
         loading={list.loading}
-        scroll={{ x: 1300, y: 'calc(100vh - 230px)' as unknown as number }}
+        scroll={{ x: 1550, y: 'calc(100vh - 230px)' as unknown as number }}
         pagination={false}
         dataSource={[...(list.data ?? [])].reverse()}
         onRow={(r) => ({ onDoubleClick: () => setDetail(r.id) })}
@@ -74,12 +74,12 @@ export function JobsPage() {
           { title: t('columns.state'), dataIndex: 'state', width: 110, render: (v: string | null) => (v ? <Tag color={STATE_COLORS[v]}>{t(`states.${v}`)}</Tag> : '') },
           { title: t('columns.rawState'), dataIndex: 'rawState', width: 130, ellipsis: true },
           { title: t('columns.backend'), dataIndex: 'backend', width: 100 },
-          { title: t('columns.backendId'), dataIndex: 'backendJobId', width: 100 },
+          { title: t('columns.backendId'), dataIndex: 'backendJobId', width: 220, ellipsis: true },
           { title: t('columns.nodes'), dataIndex: 'nodes', width: 120, ellipsis: true },
           { title: t('columns.template'), dataIndex: 'template', width: 140 },
           { title: t('columns.note'), dataIndex: 'lastError', ellipsis: true },
           {
-            title: t('columns.actions'), key: 'actions', width: 250, render: (_: unknown, r) => (
+            title: t('columns.actions'), key: 'actions', width: 250, fixed: 'right' as const, render: (_: unknown, r) => (
               <Space size="small">
                 {r.phase !== 'submitted' && <a onClick={() => act(api.jobs.send.mutate({ id: r.id }))}>{t('actions.send')}</a>}
                 {r.phase === 'submitted' && <Popconfirm title={t('actions.cancelConfirm')} onConfirm={() => act(api.jobs.cancel.mutate({ id: r.id }))}><a>{t('actions.cancel')}</a></Popconfirm>}
