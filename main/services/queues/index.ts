@@ -5,5 +5,6 @@
  */
 export { createQueuesService, type QueuesDeps } from './queuesService';
 export { slurmRunnerFor } from './runner';
+export { parseQuantity, available } from './quantity';
 export { summarizePartitions, summarizeNodes, parseTres, gpusOfGres, classifyNode, type QueueJob } from './slurmSummary';
 export { usageRows, accountedJobs, activeJobs, cpuSeconds, type AccountedJob } from './slurmUsage';

@@ -13,6 +13,7 @@ import type { K8sObject, KubeClient, Queue } from '../../protocols/kubernetes';
 import type { AuditLog } from '../audit/auditLog';
 import type { JobsService } from '../../../shared/contract/services';
 import { summarizeNodes, summarizePartitions, type QueueJob } from './slurmSummary';
+import { available } from './quantity';
 import { accountedJobs, activeJobs, usageRows } from './slurmUsage';
 
 export interface QueuesDeps {
@@ -31,10 +32,12 @@ const isKube = (b: Backend) => (b.kind as string) === 'kubernetes';
 
 function toVolcano(q: Queue): VolcanoQueue {
   const status = (q.raw.status ?? {}) as { allocated?: Record<string, string> };
+  const allocated = status.allocated && Object.keys(status.allocated).length > 0 ? { ...status.allocated } : null;
   return {
     name: q.name, weight: q.weight, reclaimable: q.reclaimable, state: q.state,
     deserved: q.deserved, guarantee: q.guarantee, capability: q.capability,
-    allocated: status.allocated && Object.keys(status.allocated).length > 0 ? { ...status.allocated } : null,
+    allocated,
+    available: available(q.capability, allocated),
     jobs: q.jobs,
   };
 }

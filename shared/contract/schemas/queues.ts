@@ -51,6 +51,8 @@ export const VolcanoQueue = z.object({
   capability: ResourceList.nullable(),
   /** status.allocated as Volcano's controller reports it (null when it reports none). */
   allocated: ResourceList.nullable(),
+  /** capability − allocated, per resource of the capability (null without a capability). */
+  available: ResourceList.nullable(),
   jobs: z.object({ pending: z.number(), inqueue: z.number(), running: z.number() }),
 });
 export type VolcanoQueue = z.infer<typeof VolcanoQueue>;

@@ -55,8 +55,8 @@ describe('clusterdeck queues with Volcano', { timeout: 120_000 }, () => {
     server.update('scheduling.volcano.sh', 'queues', null, 'research', (q) => (q.status = { ...q.status, running: 1, allocated: { cpu: '8', 'nvidia.com/gpu': '2' } }));
 
     const table = await ok('queues', 'list', '--backend', 'k8s');
-    expect(table).toMatch(/^QUEUE\s+STATE\s+WEIGHT\s+RECLAIMABLE\s+DESERVED\s+GUARANTEE\s+CAPABILITY\s+ALLOCATED\s+RUNNING/);
-    expect(table).toMatch(/research\s+Open\s+2\s+no\s+cpu=64,nvidia.com\/gpu=8\s+-\s+cpu=128,memory=1Ti,nvidia.com\/gpu=16\s+cpu=8,nvidia.com\/gpu=2\s+1\s+0\s+0/);
+    expect(table).toMatch(/^QUEUE\s+STATE\s+WEIGHT\s+RECLAIMABLE\s+DESERVED\s+GUARANTEE\s+CAPABILITY\s+ALLOCATED\s+AVAILABLE\s+RUNNING/);
+    expect(table).toMatch(/research\s+Open\s+2\s+no\s+cpu=64,nvidia.com\/gpu=8\s+-\s+cpu=128,memory=1Ti,nvidia.com\/gpu=16\s+cpu=8,nvidia.com\/gpu=2\s+cpu=120,memory=1Ti,nvidia.com\/gpu=14\s+1\s+0\s+0/);
 
     // Only what the line names changes; --reclaimable flips it back.
     await ok('queues', 'update', 'research', '--backend', 'k8s', '--guarantee', 'nvidia.com/gpu=4', '--reclaimable');

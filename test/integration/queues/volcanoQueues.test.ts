@@ -55,7 +55,7 @@ describe('Volcano queues through the queues service', () => {
 
     const [k8s] = await api.queues.list({ backend: 'k8s' });
     expect(k8s).toMatchObject({ backend: 'k8s', kind: 'volcano', error: null });
-    expect(k8s.queues.find((q) => q.name === 'research')).toMatchObject({ state: 'Open', weight: 3, allocated: { cpu: '12', 'nvidia.com/gpu': '4' }, capability: { memory: '1Ti' } });
+    expect(k8s.queues.find((q) => q.name === 'research')).toMatchObject({ state: 'Open', weight: 3, allocated: { cpu: '12', 'nvidia.com/gpu': '4' }, available: { cpu: '116', memory: '1Ti', 'nvidia.com/gpu': '12' }, capability: { memory: '1Ti' } });
 
     const updated = await api.queues.update({ backend: 'k8s', name: 'research', weight: 5, guarantee: null, reclaimable: true });
     expect(updated).toMatchObject({ weight: 5, guarantee: null, reclaimable: true, deserved: { cpu: '64', 'nvidia.com/gpu': '8' } });

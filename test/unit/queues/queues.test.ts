@@ -1,7 +1,7 @@
 // The queues view's arithmetic: TRES and gres parsing, node classes, partition folding, and
 // per-user booked hours clipped to the window (what Apulis's user status table shows).
 import { describe, expect, it } from 'vitest';
-import { accountedJobs, activeJobs, classifyNode, summarizeNodes, cpuSeconds, gpusOfGres, parseTres, summarizePartitions, usageRows, type QueueJob } from '../../../main/services/queues';
+import { available, parseQuantity, accountedJobs, activeJobs, classifyNode, summarizeNodes, cpuSeconds, gpusOfGres, parseTres, summarizePartitions, usageRows, type QueueJob } from '../../../main/services/queues';
 import { parseQuota } from '../../../main/hosts/cli/commands/queues';
 import type { SlurmNode, SlurmPartition } from '../../../main/protocols/slurm';
 
@@ -152,5 +152,21 @@ describe('reading squeue and sacct output', () => {
     ]);
     const down = runner([() => ({ code: 1, stdout: '', stderr: 'slurm_load_jobs error: Unable to contact slurm controller (connect failure)\n' })]);
     await expect(activeJobs(down.r)).rejects.toMatchObject({ code: 'SLURM_UNREACHABLE' });
+  });
+});
+
+describe('Kubernetes quantities', () => {
+  it('reads decimal, binary, milli and exponent forms', () => {
+    expect(parseQuantity('500m')).toEqual({ value: 0.5, suffix: 'm' });
+    expect(parseQuantity('64Gi')).toEqual({ value: 64 * 2 ** 30, suffix: 'Gi' });
+    expect(parseQuantity('2e3')).toEqual({ value: 2000, suffix: '' });
+    expect(parseQuantity('1.5k')).toEqual({ value: 1500, suffix: 'k' });
+    expect(parseQuantity('eight')).toBeNull();
+  });
+
+  it('available = capability - allocated, in the capability\'s unit, never below zero', () => {
+    expect(available({ cpu: '16', memory: '1Ti', 'nvidia.com/gpu': '8' }, { cpu: '3500m', memory: '256Gi', 'nvidia.com/gpu': '10' })).toEqual({ cpu: '12.5', memory: '0.75Ti', 'nvidia.com/gpu': '0' });
+    expect(available({ cpu: '4' }, null)).toEqual({ cpu: '4' });
+    expect(available(null, { cpu: '1' })).toBeNull();
   });
 });

@@ -39,8 +39,8 @@ function printQueues(list: BackendQueues[]): void {
       );
     } else {
       printTable(
-        ['QUEUE', 'STATE', 'WEIGHT', 'RECLAIMABLE', 'DESERVED', 'GUARANTEE', 'CAPABILITY', 'ALLOCATED', 'RUNNING', 'INQUEUE', 'PENDING'],
-        b.queues.map((q) => [q.name, q.state, q.weight, q.reclaimable ? 'yes' : 'no', rl(q.deserved), rl(q.guarantee), rl(q.capability), rl(q.allocated), q.jobs.running, q.jobs.inqueue, q.jobs.pending]),
+        ['QUEUE', 'STATE', 'WEIGHT', 'RECLAIMABLE', 'DESERVED', 'GUARANTEE', 'CAPABILITY', 'ALLOCATED', 'AVAILABLE', 'RUNNING', 'INQUEUE', 'PENDING'],
+        b.queues.map((q) => [q.name, q.state, q.weight, q.reclaimable ? 'yes' : 'no', rl(q.deserved), rl(q.guarantee), rl(q.capability), rl(q.allocated), rl(q.available), q.jobs.running, q.jobs.inqueue, q.jobs.pending]),
       );
     }
   }

@@ -93,6 +93,7 @@ function VolcanoTable({ b, onEdit, onDelete }: { b: BackendQueues; onEdit: (q: V
         { title: t('columns.guarantee'), dataIndex: 'guarantee', render: rl },
         { title: t('columns.capability'), dataIndex: 'capability', render: rl },
         { title: t('columns.allocated'), dataIndex: 'allocated', render: rl },
+        { title: t('columns.available'), dataIndex: 'available', render: rl },
         { title: t('columns.jobs'), key: 'jobs', width: 230, render: (_: unknown, r) => t('jobsCount', r.jobs) },
         {
           title: t('columns.actions'), key: 'actions', width: 130, fixed: 'right', render: (_: unknown, r) => (
