@@ -90,6 +90,15 @@ describe('Classification and labels in Chromium', () => {
     await shot(page, 'datasets-classify-en');
     expect(stored('pets')).toEqual({ 'a.png': ['dog'], 'b.png': ['cat'], 'c.png': ['dog'], 'd.png': ['cat'] });
 
+    // typed fast, nothing waits: keys queue and each applies to the image current in its turn
+    await page.keyboard.type('ppp3333', { delay: 0 });
+    await expect.poll(() => stored('pets')).toEqual({ 'a.png': ['bird'], 'b.png': ['bird'], 'c.png': ['bird'], 'd.png': ['bird'] });
+    await expect.poll(() => file.innerText()).toBe('d.png');
+    await page.keyboard.type('ppp2121', { delay: 0 }); // back to a dog, b cat, c dog, d cat
+    await expect.poll(() => stored('pets')).toEqual({ 'a.png': ['dog'], 'b.png': ['cat'], 'c.png': ['dog'], 'd.png': ['cat'] });
+    await expect.poll(() => file.innerText()).toBe('d.png');
+    await expect.poll(() => page.getByTestId('classify-current').innerText()).toBe('Labels: cat');
+
     // folder-per-class export has the same answer
     const out = path.join(t.dir, 'pets-out');
     const r = cli(data, ['datasets', 'export', 'pets', '--format', 'folder', '--out', out]);
@@ -177,11 +186,12 @@ describe('Classification and labels in Chromium', () => {
     await setLanguage(page, 'zh-CN');
     await page.getByTestId('nav-datasets').click();
     await page.getByTestId('datasets-table').getByText('tags', { exact: true }).click();
-    await page.getByRole('tab', { name: '标签' }).click();
+    await page.getByRole('tab', { name: '标签', exact: true }).click();
     await expect.poll(() => page.getByTestId('labels-editor').innerText()).toMatch(/保存标签[\s\S]*重命名会保留标签的标注/);
     await page.waitForTimeout(400); // the tab's ink bar animation
     await shot(page, 'datasets-labels-zh-CN');
-    await page.getByRole('tab', { name: '图像' }).click();
+    await page.getByRole('tab', { name: '图像', exact: true }).click();
+    await expect.poll(() => page.getByTestId('datasets-label-start').isEnabled()).toBe(true);
     await page.getByTestId('datasets-label-start').click();
     await expect.poll(() => page.getByTestId('classify-current').innerText()).toMatch(/^标签：/);
     await shot(page, 'datasets-classify-zh-CN');
