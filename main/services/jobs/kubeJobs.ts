@@ -211,7 +211,7 @@ export class KubeJobs {
       await this.client(b, job).deleteJob(kind, namespace, name, { propagation: 'Background', signal });
     } catch (err) {
       if (AppError.is(err) && err.code === 'K8S_NOT_FOUND') {
-        this.deps.store.patchJob(job.id, { vanished: 1, state: 'unknown', reason: 'the cluster no longer has this job' });
+        if (!(job.state && isFinished(job.state))) this.deps.store.patchJob(job.id, { vanished: 1, state: 'unknown', reason: 'the cluster no longer has this job' });
         throw new AppError('JOB_VANISHED', `job ${job.id} (${b.name} ${job.backendJobId}) is no longer on the cluster; it may have been deleted there`, { id: job.id });
       }
       throw err;

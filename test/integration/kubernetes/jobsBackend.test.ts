@@ -222,6 +222,19 @@ describe('Kubernetes backend through the jobs contract', { timeout: 60_000 }, ()
     await until(() => (app.db.prepare('SELECT state FROM jobs WHERE id = ?').pluck().get(mpi.id) as string) === 'running', 'the MPIJob to run');
   });
 
+  it('a job deleted on the cluster by someone else shows as cancelled (deleted from the cluster)', async () => {
+    const api = caller();
+    const j = await api.jobs.submit({ template: 'k8s-job', params: { name: 'gone' }, backend: 'k8s' });
+    await api.jobs.list({ refresh: true });
+    server.controllers.advance('batch', 'jobs', 'team-a', 'gone', 'Running');
+    await until(() => (app.db.prepare('SELECT state FROM jobs WHERE id = ?').pluck().get(j.id) as string) === 'running', 'the job to run');
+    server.remove('batch', 'jobs', 'team-a', 'gone');
+    await until(() => (app.db.prepare('SELECT state FROM jobs WHERE id = ?').pluck().get(j.id) as string) === 'cancelled', 'the row to follow the delete');
+    expect((await api.jobs.show({ id: j.id }))).toMatchObject({ state: 'cancelled', rawState: 'Deleted', reason: 'deleted from the cluster' });
+    await expect(api.jobs.cancel({ id: j.id })).rejects.toThrow(/no longer on the cluster/);
+    expect(app.db.prepare('SELECT state FROM jobs WHERE id = ?').pluck().get(j.id)).toBe('cancelled');
+  });
+
   it('the CLI front door lists once (no watch) and sees the watch-free state', async () => {
     server.controllers.advance('kubeflow.org', 'pytorchjobs', 'team-a', 'nasty', 'Running');
     const rows = await cliCaller().jobs.list({ refresh: true });
