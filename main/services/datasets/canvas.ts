@@ -3,6 +3,7 @@
 // may say "saved" as soon as the call returns.
 import fs from 'node:fs';
 import path from 'node:path';
+import sharp from 'sharp';
 import type { DatasetsService } from '../../../shared/contract/services';
 import type { AnnotatedImage, CanvasAnnotation } from '../../../shared/contract/schemas/datasets';
 import { AppError } from '../../../shared/errors';
@@ -73,8 +74,13 @@ export function canvasMethods(repo: DatasetRepo, audit: AuditLog, pyramids: Pyra
       const { width, height } = image as { width: number; height: number };
       if (Math.max(width, height) <= TILE_ABOVE) {
         try {
-          const buf = await openImage(full).png().toBuffer();
-          return { width, height, tiled: false, tileSize: TILE_SIZE, maxLevel: 0, overview: { dataUrl: `data:image/png;base64,${buf.toString('base64')}`, scale: 1 } };
+          // JPEG, PNG and WebP go as they are (exact pixels, no re-encoding) unless an EXIF
+          // orientation would make the browser turn them; the rest is converted to PNG.
+          const meta = path.extname(full).toLowerCase() === '.bmp' ? null : await sharp(full).metadata();
+          const native = meta && (meta.format === 'jpeg' || meta.format === 'png' || meta.format === 'webp') && !(meta.orientation && meta.orientation > 1);
+          const buf = native ? fs.readFileSync(full) : await openImage(full).png().toBuffer();
+          const mime = native ? `image/${meta!.format}` : 'image/png';
+          return { width, height, tiled: false, tileSize: TILE_SIZE, maxLevel: 0, overview: { dataUrl: `data:${mime};base64,${buf.toString('base64')}`, scale: 1 } };
         } catch (e) {
           throw new AppError('DATASET_IMAGE_UNREADABLE', `Cannot read ${full}: ${(e as Error).message.split('\n')[0]}`, { path: full });
         }

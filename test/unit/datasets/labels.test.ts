@@ -99,6 +99,7 @@ describe('tile pyramid for very large images', () => {
     const svg = Buffer.from('<svg width="5000" height="3000"><rect x="2500" y="0" width="2500" height="3000" fill="#0000ff"/></svg>');
     await sharp({ create: { width: 5000, height: 3000, channels: 3, background: '#ff0000' } }).composite([{ input: svg }]).png().toFile(path.join(imgs, 'big.png'));
     await sharp({ create: { width: 100, height: 80, channels: 3, background: '#888' } }).png().toFile(path.join(imgs, 'small.png'));
+    await sharp({ create: { width: 60, height: 20, channels: 3, background: '#888' } }).jpeg().withMetadata({ orientation: 6 }).toFile(path.join(imgs, 'rotated.jpg'));
     const data = path.join(t.dir, 'data');
     app = createApp({ dataDir: data });
     api = appRouter.createCaller({ services: app.services, actor: { user: 'test', via: 'app' } });
@@ -132,6 +133,12 @@ describe('tile pyramid for very large images', () => {
 
     const small = await api.datasets.imageView({ name: 'big', file: 'small.png' });
     expect(small).toMatchObject({ width: 100, height: 80, tiled: false, overview: { scale: 1 } });
+    // small PNG, JPEG and WebP files go as they are; a rotated JPEG is turned into PNG pixels as stored
+    expect(Buffer.from(small.overview.dataUrl.split(',')[1], 'base64').equals(fs.readFileSync(path.join(t.dir, 'imgs', 'small.png')))).toBe(true);
+    const rotated = await api.datasets.imageView({ name: 'big', file: 'rotated.jpg' });
+    expect(rotated.overview.dataUrl.startsWith('data:image/png;base64,')).toBe(true);
+    const pixels = await sharp(Buffer.from(rotated.overview.dataUrl.split(',')[1], 'base64')).metadata();
+    expect([pixels.width, pixels.height]).toEqual([60, 20]); // not turned: boxes are in the stored pixels' coordinates
   });
 
   it('the database stays sound', () => {
