@@ -26,7 +26,7 @@ export interface JobsDeps {
   store: JobStore;
   audit: AuditLog;
   /** reveal for clients; add stores an imported kubeconfig (the app passes its vault). */
-  vault: SecretSource & { add?(actor: Actor, input: CredentialInput): unknown };
+  vault: SecretSource & { add?(actor: Actor, input: CredentialInput): unknown; remove?(actor: Actor, name: string): void };
   templates: { resolve(name: string, version?: number): ResolvedTemplate };
   /** Request timeout towards backends (ms). */
   timeoutMs?: number;
@@ -262,7 +262,14 @@ export function createJobsService(deps: JobsDeps): JobsServiceMain {
       });
     },
     removeBackend(actor, name) {
+      const b = store.backend(name);
       audit.record(actor, { module: 'jobs', action: 'backend-remove', targets: name }, () => store.removeBackend(name));
+      if (b && isKube(b)) {
+        kube.close(); // its watches end; other backends' start again on the next list
+        // The kubeconfig ClusterDeck imported for this backend goes with it (one named by --credential stays).
+        const imported = b.credential === kubeconfigCredentialName(name) && !store.backends().some((x) => x.credential === b.credential);
+        if (imported && deps.vault.remove) deps.vault.remove(actor, b.credential!);
+      }
     },
 
     preview(input) {

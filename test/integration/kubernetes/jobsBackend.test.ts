@@ -257,6 +257,9 @@ describe('Kubernetes backend through the jobs contract', { timeout: 60_000 }, ()
     const flushed = await api.jobs.flushOutbox();
     expect(flushed.submitted).toEqual([{ id: j.id, backendJobId: 'PyTorchJob/team-b/later' }]);
     expect(server.object('kubeflow.org', 'pytorchjobs', 'team-b', 'later')).toBeDefined();
+    // Removing the backend removes the kubeconfig it imported into the vault.
+    await api.jobs.removeBackend({ name: 'away' });
+    expect((await api.vault.list()).map((c) => c.name)).not.toContain('away-kubeconfig');
   });
 
   it('expired token and missing CRD: clear errors, the job kept as a draft', async () => {
