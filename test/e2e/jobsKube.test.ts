@@ -101,6 +101,8 @@ describe('Kubernetes jobs in Chromium against the test API server', { timeout: 1
     expect(await page.getByTestId('kube-log').innerText()).toContain('[ddp-e2e-worker-0] worker ready');
     await shot(page, 'jobs-kube-detail-en');
     await setLanguage(page, 'zh-CN');
+    // The reload closed the page's subscription: serve cancels the follow and the API server's log streams close.
+    await expect.poll(() => server.openStreams.logs, { timeout: 15_000 }).toBe(0);
     await page.getByTestId('nav-jobs').click();
     await page.getByTestId('jobs-table').locator('a', { hasText: 'ddp-e2e' }).click();
     await expect.poll(() => page.getByTestId('kube-log').innerText(), { timeout: 15_000 }).toContain('epoch 2 loss 0.5');
