@@ -5,7 +5,7 @@ import type { Services } from '../shared/contract/services';
 import { AuditLog } from './services/audit/auditLog';
 import { createAuditService } from './services/audit/auditService';
 import { createInventory } from './services/inventory/inventoryService';
-import { createVault, type Vault } from './services/vault/vaultService';
+import { createVault, type PrederivedKey, type Vault } from './services/vault/vaultService';
 import type { OsKeychain } from './services/vault/osKeychain';
 import { createSystemService } from './services/system/systemService';
 import { ChangeFeed } from './services/events/changeFeed';
@@ -28,6 +28,8 @@ export interface AppOptions {
   dataDir: string;
   /** Vault passphrase (CLUSTERDECK_PASSPHRASE or a prompt); optional, the UI can unlock later. */
   passphrase?: string;
+  /** That passphrase's key, derived while the modules loaded (services/vault/prederive.ts); optional. */
+  vaultKey?: PrederivedKey;
   osKeychain?: OsKeychain;
 }
 
@@ -49,7 +51,7 @@ export function createApp(opts: AppOptions): App {
   const audit = new AuditLog(db);
   const feed = new ChangeFeed(db);
   audit.onComplete = () => feed.notify();
-  const vault = createVault(db, audit, { passphrase: opts.passphrase, osKeychain: opts.osKeychain });
+  const vault = createVault(db, audit, { passphrase: opts.passphrase, osKeychain: opts.osKeychain, prederived: opts.vaultKey });
   const streams = new StreamHub(audit);
   const inventory = createInventory(db, audit);
   const hostKeys = new DbHostKeyStore(db);

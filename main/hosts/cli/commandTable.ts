@@ -4,7 +4,7 @@
 // them all. test/unit/hosts/cliCommands.test.ts checks the names against what the modules
 // register. To add a command: one entry here (the names it registers, and its loader).
 import type { Command } from 'commander';
-import type { CliSession } from './session';
+import type { CliSession, Composition } from './session';
 
 export type Register = (program: Command, session: () => CliSession) => void;
 
@@ -12,9 +12,11 @@ export interface CommandEntry {
   /** Top-level command names the module registers. */
   names: readonly string[];
   load(): Promise<Register>;
+  /** The services its callers get (./session.ts): 'bmc' for the commands that only talk to BMCs. */
+  composition: Composition;
 }
 
-const entry = (names: readonly string[], load: () => Promise<Register>): CommandEntry => ({ names, load });
+const entry = (names: readonly string[], load: () => Promise<Register>, composition: Composition = 'full'): CommandEntry => ({ names, load, composition });
 
 export const COMMANDS: readonly CommandEntry[] = [
   entry(['nodes'], () => import('./commands/nodes').then((m) => m.registerNodes)),
@@ -26,9 +28,9 @@ export const COMMANDS: readonly CommandEntry[] = [
   entry(['nodeset'], () => import('./commands/nodeset').then((m) => m.registerNodeset)),
   entry(['serve'], () => import('./commands/serve').then((m) => m.registerServe)),
   entry(['lab'], () => import('./commands/lab').then((m) => m.registerLab)),
-  entry(['power'], () => import('./commands/power').then((m) => m.registerPower)),
-  entry(['sensors'], () => import('./commands/sensors').then((m) => m.registerSensors)),
-  entry(['sel'], () => import('./commands/sel').then((m) => m.registerSel)),
+  entry(['power'], () => import('./commands/power').then((m) => m.registerPower), 'bmc'),
+  entry(['sensors'], () => import('./commands/sensors').then((m) => m.registerSensors), 'bmc'),
+  entry(['sel'], () => import('./commands/sel').then((m) => m.registerSel), 'bmc'),
   entry(['exec'], () => import('./commands/exec').then((m) => m.registerExec)),
   entry(['hostkeys'], () => import('./commands/hostkeys').then((m) => m.registerHostkeys)),
   entry(['files'], () => import('./commands/files').then((m) => m.registerFiles)),
@@ -38,6 +40,11 @@ export const COMMANDS: readonly CommandEntry[] = [
   entry(['datasets'], () => import('./commands/datasets').then((m) => m.registerDatasets)),
   entry(['queues'], () => import('./commands/queues').then((m) => m.registerQueues)),
 ];
+
+/** The composition a run of these entries needs: 'bmc' only when every one loaded asks for it. */
+export function compositionOf(entries: ReadonlySet<CommandEntry>): Composition {
+  return entries.size > 0 && [...entries].every((e) => e.composition === 'bmc') ? 'bmc' : 'full';
+}
 
 /** Root options that take a value (their value is not a command name). */
 const VALUE_OPTIONS = new Set(['--data-dir']);

@@ -2,7 +2,7 @@
 // `clusterdeck <noun> <verb>`: the same services as the desktop app and `serve`, from a shell.
 import { Command, CommanderError } from 'commander';
 import { CliSession } from './session';
-import { COMMANDS, commandsToLoad } from './commandTable';
+import { COMMANDS, commandsToLoad, compositionOf } from './commandTable';
 import { CliExit, describeError, EXIT_OK, EXIT_USAGE } from './exitCodes';
 import { VERSION } from '../../version';
 import { sessionKeptOpen } from './lifecycle';
@@ -10,7 +10,11 @@ import { sessionKeptOpen } from './lifecycle';
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('clusterdeck');
   let session: CliSession | undefined;
-  const getSession = () => (session ??= new CliSession({ dataDir: program.opts().dataDir }));
+  // Only the module of the command being run is loaded (see ./commandTable.ts), and, for the BMC
+  // commands, only the services they use.
+  const wanted = commandsToLoad(argv);
+  const composition = compositionOf(wanted);
+  const getSession = () => (session ??= new CliSession({ dataDir: program.opts().dataDir }, composition));
 
   program
     .description('ClusterDeck: operations console for HPC and AI clusters')
@@ -20,8 +24,6 @@ export async function main(argv: string[]): Promise<number> {
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
-  // Only the module of the command being run is loaded (see ./commandTable.ts).
-  const wanted = commandsToLoad(argv);
   for (const entry of COMMANDS) if (wanted.has(entry)) (await entry.load())(program, getSession);
   for (const c of program.commands) c.exitOverride();
 

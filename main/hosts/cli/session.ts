@@ -1,5 +1,7 @@
 import os from 'node:os';
 import type { App } from '../../app';
+import type { Services } from '../../../shared/contract/services';
+import type { PrederivedKey } from '../../services/vault/vaultService';
 import { resolveDataDir } from '../../store/dataDir';
 import type { appRouter } from '../../../shared/contract/router';
 import { readPassphrase } from './prompt';
@@ -9,9 +11,19 @@ export type Caller = ReturnType<typeof appRouter.createCaller>;
 // The services and the router are imported when a command first needs them, not at startup:
 // `clusterdeck --help` or `nodeset` never load them (they are most of the bundle).
 const loadApp = () => import('../../app');
+const loadBmcApp = () => import('./bmcApp');
 const loadRouter = () => import('../../../shared/contract/router');
+const loadPrederive = () => import('../../services/vault/prederive');
 
 export interface GlobalOptions { dataDir?: string; json?: boolean }
+
+/**
+ * Which services the command's callers get: every one (createApp), or only what the BMC commands
+ * (power, sensors, sel) use (./bmcApp.ts, a fraction of the code to load). open() is always the full app.
+ */
+export type Composition = 'full' | 'bmc';
+
+interface Composed { services: Services; close(): void }
 
 /**
  * One CLI invocation's view of ClusterDeck: the same services and the same router as the other
@@ -19,9 +31,10 @@ export interface GlobalOptions { dataDir?: string; json?: boolean }
  */
 export class CliSession {
   private app?: App;
+  private bmc?: Composed;
   private callerInstance?: Caller;
 
-  constructor(private readonly opts: GlobalOptions) {}
+  constructor(private readonly opts: GlobalOptions, readonly composition: Composition = 'full') {}
 
   get dataDir(): string {
     return resolveDataDir(this.opts.dataDir);
@@ -29,12 +42,40 @@ export class CliSession {
 
   /** Opens the store; `needVault` asks for the passphrase (env or prompt) before the first secret is touched. */
   async open(needVault = false): Promise<App> {
+    return this.openApp(needVault, false);
+  }
+
+  private async openApp(needVault: boolean, withRouter: boolean): Promise<App> {
     if (!this.app) {
-      const passphrase = needVault ? await readPassphrase() : process.env.CLUSTERDECK_PASSPHRASE;
-      const { createApp } = await loadApp();
-      this.app ??= createApp({ dataDir: this.dataDir, passphrase });
+      const { passphrase, derivation } = await this.startUnlock(needVault);
+      const [{ createApp }] = await Promise.all([loadApp(), withRouter ? loadRouter() : undefined]);
+      const vaultKey = await derivation;
+      this.app ??= createApp({ dataDir: this.dataDir, passphrase, vaultKey });
     }
     return this.app;
+  }
+
+  /**
+   * The passphrase, and its vault key being derived on libuv's thread pool (scrypt, ~0.1 s) while
+   * the caller goes on loading the services' modules on the main thread.
+   */
+  private async startUnlock(needVault: boolean): Promise<{ passphrase?: string; derivation?: Promise<PrederivedKey | undefined> }> {
+    const passphrase = needVault ? await readPassphrase() : process.env.CLUSTERDECK_PASSPHRASE;
+    if (!passphrase) return { passphrase };
+    const { prederiveVaultKey } = await loadPrederive();
+    return { passphrase, derivation: prederiveVaultKey(this.dataDir, passphrase) };
+  }
+
+  private async services(needVault: boolean): Promise<Services> {
+    if (this.app) return this.app.services;
+    if (this.composition === 'full') return (await this.openApp(needVault, true)).services;
+    if (!this.bmc) {
+      const { passphrase, derivation } = await this.startUnlock(needVault);
+      const [{ createBmcApp }] = await Promise.all([loadBmcApp(), loadRouter()]);
+      const prederived = await derivation;
+      this.bmc ??= createBmcApp({ dataDir: this.dataDir, passphrase, prederived });
+    }
+    return this.bmc.services;
   }
 
   async caller(needVault = false): Promise<Caller> {
@@ -44,11 +85,13 @@ export class CliSession {
 
   /** A caller of its own, whose procedures see `signal` (Ctrl-C cancels a batch or a transfer through it). */
   async newCaller(needVault = false, signal?: AbortSignal): Promise<Caller> {
-    const [app, { appRouter }] = await Promise.all([this.open(needVault), loadRouter()]);
-    return appRouter.createCaller({ services: app.services, actor: { user: os.userInfo().username, via: 'cli' } }, { signal });
+    const services = await this.services(needVault);
+    const { appRouter } = await loadRouter();
+    return appRouter.createCaller({ services, actor: { user: os.userInfo().username, via: 'cli' } }, { signal });
   }
 
   close(): void {
+    this.bmc?.close();
     this.app?.close();
   }
 }

@@ -25,6 +25,15 @@ export interface ScryptParams { N: number; r: number; p: number }
 // 2^15 costs about 0.1 s and 32 MB here: slow for a guesser, unnoticeable once per start.
 export const DEFAULT_SCRYPT: ScryptParams = { N: 1 << 15, r: 8, p: 1 };
 
+const scryptOptions = (params: ScryptParams): crypto.ScryptOptions => ({ ...params, maxmem: 256 * params.N * params.r });
+
 export function deriveKey(passphrase: string, salt: Buffer, params: ScryptParams = DEFAULT_SCRYPT): Buffer {
-  return crypto.scryptSync(passphrase.normalize('NFC'), salt, 32, { ...params, maxmem: 256 * params.N * params.r });
+  return crypto.scryptSync(passphrase.normalize('NFC'), salt, 32, scryptOptions(params));
+}
+
+/** deriveKey on libuv's thread pool: the same key, while the main thread goes on (loading modules, say). */
+export function deriveKeyAsync(passphrase: string, salt: Buffer, params: ScryptParams = DEFAULT_SCRYPT): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    crypto.scrypt(passphrase.normalize('NFC'), salt, 32, scryptOptions(params), (error, key) => (error ? reject(error) : resolve(key)));
+  });
 }

@@ -31,12 +31,29 @@ interface CredRow {
 const KEY_AAD = 'clusterdeck-vault-key';
 
 /**
+ * The passphrase's scrypt key, derived ahead (./prederive.ts) for the salt and parameters stored
+ * in vault_keys: the CLI starts the derivation before it loads the services, and the vault uses
+ * the result instead of deriving again (only when salt and parameters still match).
+ */
+export interface PrederivedKey { salt: Buffer; params: ScryptParams; key: Buffer }
+
+/**
  * Credentials encrypted with one random data key. The data key is stored only wrapped: by a key
  * derived from the user's passphrase (scrypt) and, on the desktop, by the OS keychain — so the
  * CLI can open with the passphrase what the app stored, and the app opens without asking.
  */
-export function createVault(db: Db, audit: AuditLog, opts: { passphrase?: string; osKeychain?: OsKeychain } = {}): Vault {
+export function createVault(db: Db, audit: AuditLog, opts: { passphrase?: string; osKeychain?: OsKeychain; prederived?: PrederivedKey } = {}): Vault {
   let dataKey: Buffer | null = null;
+  // Derived from opts.passphrase; used once, by the unlock at creation, then dropped.
+  let prederived = opts.prederived;
+
+  function passphraseKey(passphrase: string, salt: Buffer, params: ScryptParams): Buffer {
+    const pre = prederived;
+    prederived = undefined;
+    const matches = pre && passphrase === opts.passphrase && pre.salt.equals(salt)
+      && pre.params.N === params.N && pre.params.r === params.r && pre.params.p === params.p;
+    return matches ? pre.key : deriveKey(passphrase, salt, params);
+  }
 
   const keyRows = () => db.prepare('SELECT * FROM vault_keys').all() as KeyRow[];
   const keyRow = (kind: KeyRow['kind']) => keyRows().find((r) => r.kind === kind);
@@ -65,11 +82,13 @@ export function createVault(db: Db, audit: AuditLog, opts: { passphrase?: string
       if (keyRows().length === 0) return initialize(passphrase);
       throw new AppError('VAULT_NO_PASSPHRASE', 'This vault is protected by the OS keychain only. Open ClusterDeck on the desktop and set a vault passphrase in Settings to use it from the CLI.');
     }
-    const key = deriveKey(passphrase, row.salt!, JSON.parse(row.params) as ScryptParams);
+    const key = passphraseKey(passphrase, row.salt!, JSON.parse(row.params) as ScryptParams);
     try {
       dataKey = unseal(key, row.wrapped_key, KEY_AAD);
     } catch {
       throw new AppError('VAULT_WRONG_PASSPHRASE', 'Wrong vault passphrase. Enter the passphrase this data folder was created with (CLUSTERDECK_PASSPHRASE or the prompt).');
+    } finally {
+      key.fill(0); // the wrapping key is needed only to unwrap
     }
     if (!keyRow('os')) storeOsWrap(dataKey);
   }
@@ -114,6 +133,7 @@ export function createVault(db: Db, audit: AuditLog, opts: { passphrase?: string
   const aad = (name: string, kind: string, field: string) => `credential:${name}:${kind}:${field}`;
 
   if (keyRows().length > 0) tryAutoUnlock();
+  prederived = undefined;
 
   return {
     status,

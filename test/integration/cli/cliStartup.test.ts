@@ -62,11 +62,25 @@ describe('clusterdeck startup (built CLI)', { timeout: 90_000 }, () => {
     const r = traced(['power', 'status', 'n[1-2]']);
     expect(r.stdout).toBe('n[1-2]: on\n');
     expect(r.code).toBe(0);
-    // fast-xml-parser: main/services/datasets/formats/voc.ts builds its XMLParser when the module
-    // loads (17 ms); to be made lazy there.
-    for (const p of lazyRoots.filter((x) => x !== 'fast-xml-parser')) expect(r.packages.has(p), p).toBe(false);
+    for (const p of lazyRoots) expect(r.packages.has(p), p).toBe(false);
     // Only the power command's module among the command modules.
     expect(r.chunks.filter((c) => c.startsWith('cli-command-')).map((c) => c.split('-')[2])).toEqual(['power']);
+    // The BMC services only (main/hosts/cli/bmcApp.ts), not main/app.ts and the rest of the services.
+    expect(r.chunks.filter((c) => c.startsWith('bmcApp-'))).toHaveLength(1);
+    expect(r.chunks.filter((c) => c.startsWith('app-'))).toEqual([]);
+  });
+
+  it('sensors and sel use the BMC services too; a command that needs more opens the full app', () => {
+    const sensors = traced(['sensors', 'n1', '--json']);
+    expect(sensors.code, sensors.stderr).toBe(0);
+    expect(sensors.chunks.filter((c) => c.startsWith('app-'))).toEqual([]);
+    const sel = traced(['sel', 'list', 'n1', '--json']);
+    expect(sel.code, sel.stderr).toBe(0);
+    expect(sel.chunks.filter((c) => c.startsWith('app-'))).toEqual([]);
+    const creds = traced(['creds', 'list']);
+    expect(creds.code, creds.stderr).toBe(0);
+    expect(creds.stdout).toMatch(/^bmc\b/m);
+    expect(creds.chunks.filter((c) => c.startsWith('app-'))).toHaveLength(1);
   });
 
   it('a lazily loaded package still works when a command needs it (YAML export)', () => {

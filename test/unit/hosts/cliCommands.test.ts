@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Command } from 'commander';
-import { COMMANDS, commandsToLoad } from '../../../main/hosts/cli/commandTable';
+import { COMMANDS, commandsToLoad, compositionOf } from '../../../main/hosts/cli/commandTable';
 import type { CliSession } from '../../../main/hosts/cli/session';
 
 const noSession = (): CliSession => {
@@ -51,5 +51,18 @@ describe('CLI command table', () => {
     expect(names([])).toEqual(all);
     expect(names(['powr', 'status'])).toEqual(all);
     expect(names(['--version'])).toEqual([]);
+  });
+
+  it('gives the BMC commands the BMC services only, every other run the full app', () => {
+    const of = (argv: string[]) => compositionOf(commandsToLoad(argv));
+    expect(of(['power', 'status', 'node[1-4]'])).toBe('bmc');
+    expect(of(['--data-dir', '/tmp/x', 'sensors', 'n1'])).toBe('bmc');
+    expect(of(['sel', 'list', 'n1'])).toBe('bmc');
+    expect(of(['help', 'power'])).toBe('bmc');
+    expect(of(['nodes', 'list'])).toBe('full');
+    expect(of(['exec', 'n1', 'true'])).toBe('full');
+    expect(of(['--help'])).toBe('full');
+    expect(of(['--version'])).toBe('full');
+    expect(COMMANDS.filter((e) => e.composition === 'bmc').flatMap((e) => e.names)).toEqual(['power', 'sensors', 'sel']);
   });
 });
