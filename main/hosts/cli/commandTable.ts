@@ -50,6 +50,22 @@ export function compositionOf(entries: ReadonlySet<CommandEntry>): Composition {
 const VALUE_OPTIONS = new Set(['--data-dir']);
 
 /**
+ * A root option's value read ahead of commander (`--data-dir DIR` or `--data-dir=DIR` before the
+ * command), for work started before the command's module loads; commander's parse stays the
+ * authority (the session checks that both agree).
+ */
+export function rootOptionValue(argv: readonly string[], name: string): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--' || !a.startsWith('-')) return undefined;
+    if (a === name) return argv[i + 1];
+    if (a.startsWith(`${name}=`)) return a.slice(name.length + 1);
+    if (VALUE_OPTIONS.has(a)) i++;
+  }
+  return undefined;
+}
+
+/**
  * The entry to load for `argv`: the one naming its first operand (for `help <command>`, that
  * command's). Every entry for `--help`, no command or an unknown name (so help and commander's
  * "did you mean" see them all); none for `--version`.

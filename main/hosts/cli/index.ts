@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // `clusterdeck <noun> <verb>`: the same services as the desktop app and `serve`, from a shell.
 import { Command, CommanderError } from 'commander';
-import { CliSession } from './session';
-import { COMMANDS, commandsToLoad, compositionOf } from './commandTable';
+import { CliSession, startEarlyUnlock } from './session';
+import { COMMANDS, commandsToLoad, compositionOf, rootOptionValue } from './commandTable';
 import { CliExit, describeError, EXIT_OK, EXIT_USAGE } from './exitCodes';
 import { VERSION } from '../../version';
 import { sessionKeptOpen } from './lifecycle';
@@ -14,7 +14,11 @@ export async function main(argv: string[]): Promise<number> {
   // commands, only the services they use.
   const wanted = commandsToLoad(argv);
   const composition = compositionOf(wanted);
-  const getSession = () => (session ??= new CliSession({ dataDir: program.opts().dataDir }, composition));
+  // The BMC commands always open the vault: its scrypt (~0.1 s, on the thread pool) starts before
+  // their modules load when the passphrase is in the environment.
+  const early = composition === 'bmc' && !argv.some((a) => a === '-h' || a === '--help' || a === 'help')
+    ? await startEarlyUnlock(rootOptionValue(argv, '--data-dir')) : undefined;
+  const getSession = () => (session ??= new CliSession({ dataDir: program.opts().dataDir }, composition, early));
 
   program
     .description('ClusterDeck: operations console for HPC and AI clusters')

@@ -13,6 +13,7 @@ export type Caller = ReturnType<typeof appRouter.createCaller>;
 const loadApp = () => import('../../app');
 const loadBmcApp = () => import('./bmcApp');
 const loadRouter = () => import('../../../shared/contract/router');
+const loadBmcRouter = () => import('./bmcRouter');
 const loadPrederive = () => import('../../services/vault/prederive');
 
 export interface GlobalOptions { dataDir?: string; json?: boolean }
@@ -25,6 +26,22 @@ export type Composition = 'full' | 'bmc';
 
 interface Composed { services: Services; close(): void }
 
+export interface EarlyUnlock { passphrase: string; dataDir: string; derivation: Promise<PrederivedKey | undefined> }
+
+/**
+ * Starts deriving the vault key at once when the passphrase is in the environment: the BMC
+ * commands call this before their modules load (`dataDir`: --data-dir read ahead from argv). A
+ * session uses it only if the passphrase and the data folder are the ones it was started for.
+ */
+export async function startEarlyUnlock(dataDir: string | undefined): Promise<EarlyUnlock | undefined> {
+  const passphrase = process.env.CLUSTERDECK_PASSPHRASE;
+  if (!passphrase) return undefined;
+  const dir = resolveDataDir(dataDir);
+  // Awaited by the caller: scrypt is under way before the next module loads.
+  const { prederiveVaultKey } = await loadPrederive();
+  return { passphrase, dataDir: dir, derivation: prederiveVaultKey(dir, passphrase) };
+}
+
 /**
  * One CLI invocation's view of ClusterDeck: the same services and the same router as the other
  * front doors, called in-process, so input validation and auditing are identical.
@@ -34,7 +51,8 @@ export class CliSession {
   private bmc?: Composed;
   private callerInstance?: Caller;
 
-  constructor(private readonly opts: GlobalOptions, readonly composition: Composition = 'full') {}
+  /** `early`: a derivation started before the command's modules loaded (startEarlyUnlock). */
+  constructor(private readonly opts: GlobalOptions, readonly composition: Composition = 'full', private early?: EarlyUnlock) {}
 
   get dataDir(): string {
     return resolveDataDir(this.opts.dataDir);
@@ -62,6 +80,9 @@ export class CliSession {
   private async startUnlock(needVault: boolean): Promise<{ passphrase?: string; derivation?: Promise<PrederivedKey | undefined> }> {
     const passphrase = needVault ? await readPassphrase() : process.env.CLUSTERDECK_PASSPHRASE;
     if (!passphrase) return { passphrase };
+    const early = this.early;
+    this.early = undefined;
+    if (early && early.passphrase === passphrase && early.dataDir === this.dataDir) return { passphrase, derivation: early.derivation };
     const { prederiveVaultKey } = await loadPrederive();
     return { passphrase, derivation: prederiveVaultKey(this.dataDir, passphrase) };
   }
@@ -71,7 +92,7 @@ export class CliSession {
     if (this.composition === 'full') return (await this.openApp(needVault, true)).services;
     if (!this.bmc) {
       const { passphrase, derivation } = await this.startUnlock(needVault);
-      const [{ createBmcApp }] = await Promise.all([loadBmcApp(), loadRouter()]);
+      const [{ createBmcApp }] = await Promise.all([loadBmcApp(), loadBmcRouter()]);
       const prederived = await derivation;
       this.bmc ??= createBmcApp({ dataDir: this.dataDir, passphrase, prederived });
     }
@@ -86,8 +107,11 @@ export class CliSession {
   /** A caller of its own, whose procedures see `signal` (Ctrl-C cancels a batch or a transfer through it). */
   async newCaller(needVault = false, signal?: AbortSignal): Promise<Caller> {
     const services = await this.services(needVault);
-    const { appRouter } = await loadRouter();
-    return appRouter.createCaller({ services, actor: { user: os.userInfo().username, via: 'cli' } }, { signal });
+    const ctx = { services, actor: { user: os.userInfo().username, via: 'cli' as const } };
+    // The BMC commands call only the power and inventory procedures (./bmcRouter.ts): typed as the
+    // whole contract's caller, any other path fails with tRPC's "No procedure found".
+    if (!this.app) return (await loadBmcRouter()).bmcRouter.createCaller(ctx, { signal }) as unknown as Caller;
+    return (await loadRouter()).appRouter.createCaller(ctx, { signal });
   }
 
   close(): void {

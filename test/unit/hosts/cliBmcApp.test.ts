@@ -3,7 +3,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../../main/app';
 import { BMC_SERVICES, createBmcApp, type BmcApp } from '../../../main/hosts/cli/bmcApp';
+import { bmcRouter } from '../../../main/hosts/cli/bmcRouter';
 import { prederiveVaultKey } from '../../../main/services/vault/prederive';
+import { appRouter } from '../../../shared/contract/router';
 import { tempDir } from '../../support/tmp';
 
 const actor = { user: 'tester', via: 'cli' as const };
@@ -44,5 +46,20 @@ describe('CLI BMC composition', () => {
     const dir = folder();
     const prederived = await prederiveVaultKey(dir, 'nope');
     expect(() => createBmcApp({ dataDir: dir, passphrase: 'nope', prederived })).toThrow(/Wrong vault passphrase/);
+  });
+
+  it('calls the very procedures of the whole contract (same validation), power and inventory only', async () => {
+    const procs = (r: { _def: { procedures: object } }) => r._def.procedures as Record<string, unknown>;
+    const bmcPaths = Object.keys(procs(bmcRouter));
+    expect(bmcPaths.length).toBeGreaterThan(0);
+    expect(bmcPaths.every((p) => p.startsWith('power.') || p.startsWith('inventory.'))).toBe(true);
+    expect(bmcPaths.sort()).toEqual(Object.keys(procs(appRouter)).filter((p) => /^(power|inventory)\./.test(p)).sort());
+    for (const p of bmcPaths) expect(procs(bmcRouter)[p], p).toBe(procs(appRouter)[p]);
+    // Input validation is the contract's: a bad node set is refused before any service runs.
+    const bmc = createBmcApp({ dataDir: folder(), passphrase: 'pp' });
+    open.push(bmc);
+    const caller = bmcRouter.createCaller({ services: bmc.services, actor });
+    await expect(caller.inventory.previewNodeSet({ expr: 'n'.repeat(100_001) })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    expect(await caller.inventory.previewNodeSet({ expr: 'n1' })).toMatchObject({ count: 1, folded: 'n1' });
   });
 });

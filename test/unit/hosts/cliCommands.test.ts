@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Command } from 'commander';
-import { COMMANDS, commandsToLoad, compositionOf } from '../../../main/hosts/cli/commandTable';
+import { COMMANDS, commandsToLoad, compositionOf, rootOptionValue } from '../../../main/hosts/cli/commandTable';
 import type { CliSession } from '../../../main/hosts/cli/session';
 
 const noSession = (): CliSession => {
@@ -64,5 +64,14 @@ describe('CLI command table', () => {
     expect(of(['--help'])).toBe('full');
     expect(of(['--version'])).toBe('full');
     expect(COMMANDS.filter((e) => e.composition === 'bmc').flatMap((e) => e.names)).toEqual(['power', 'sensors', 'sel']);
+  });
+
+  it('reads --data-dir ahead of commander only where it is a root option', () => {
+    expect(rootOptionValue(['--data-dir', '/d', 'power', 'status', 'n1'], '--data-dir')).toBe('/d');
+    expect(rootOptionValue(['--data-dir=/d', 'power', 'status', 'n1'], '--data-dir')).toBe('/d');
+    expect(rootOptionValue(['power', 'status', 'n1'], '--data-dir')).toBeUndefined();
+    // After the command name it is not the root option (commander would refuse it there anyway).
+    expect(rootOptionValue(['power', '--data-dir', '/d', 'status', 'n1'], '--data-dir')).toBeUndefined();
+    expect(rootOptionValue(['--', '--data-dir', '/d'], '--data-dir')).toBeUndefined();
   });
 });
