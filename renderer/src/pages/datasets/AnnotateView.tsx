@@ -62,7 +62,8 @@ export function AnnotateView({ dataset, file, labels, onFile }: { dataset: strin
   const size = picture.data ? { width: picture.data.width, height: picture.data.height } : null;
   const tiles = useTiles(dataset, file, picture.data ?? null, view, WIDTH, HEIGHT);
 
-  useEffect(() => {
+  // A layout effect: the view fits the image before anything is drawn with the new size.
+  useLayoutEffect(() => {
     setBitmap(null);
     if (!picture.data) return;
     const img = new window.Image();
@@ -150,7 +151,7 @@ export function AnnotateView({ dataset, file, labels, onFile }: { dataset: strin
   const normal = (b: Box): Box => [Math.min(b[0], b[0] + b[2]), Math.min(b[1], b[1] + b[3]), Math.abs(b[2]), Math.abs(b[3])];
 
   const onDown = (e: Konva.KonvaEventObject<MouseEvent>) => {
-    if (panning || e.target.name() !== 'background') return;
+    if (panning || !size || e.target.name() !== 'background') return;
     const p = pointer();
     if (!p) return;
     if (e.evt.shiftKey) { setBand([p[0], p[1], 0, 0]); return; }
@@ -254,14 +255,15 @@ export function AnnotateView({ dataset, file, labels, onFile }: { dataset: strin
         {labels.map((l) => <Tag key={l.name} color={l.name === label ? l.color : undefined} onClick={() => setLabel(l.name)} style={{ cursor: 'pointer' }}>{l.hotkey ? `${l.hotkey} ` : ''}{l.name}</Tag>)}
         <Typography.Text type={save.kind === 'error' || stalled ? 'danger' : 'secondary'} data-testid="annotate-save-state">{saveText}</Typography.Text>
         <Tag color={mode === 'polygon' ? 'purple' : 'blue'} data-testid="annotate-mode">{t(`annotate.mode.${mode}`)}</Tag>
-        <Typography.Text type="secondary" data-testid="annotate-count">{t('annotate.count', { count: annotations.length })}</Typography.Text>
+        {/* Counted once the image's size and view are known too: from then on drawing lands where it is aimed. */}
+        <Typography.Text type="secondary" data-testid="annotate-count">{image && size ? t('annotate.count', { count: annotations.length }) : ''}</Typography.Text>
         <Typography.Text type="secondary" data-testid="annotate-selection">
           {t('annotate.selection', { count: chosen.length })}{hiddenCount ? ` · ${t('annotate.hidden', { count: hiddenCount })}` : ''}{chosen.some((a) => a.locked) ? ` · ${t('annotate.locked')}` : ''}
         </Typography.Text>
         {picture.error && <Typography.Text type="danger">{picture.error.message}</Typography.Text>}
       </Space>
       <div data-testid="annotate-canvas" data-ready={ready ? '1' : '0'} data-view={JSON.stringify(view)} data-shapes={shapes} data-selected={JSON.stringify(selected)}
-        data-tiles={tiles.shown.length} style={{ border: '1px solid rgba(0,0,0,0.15)', width: WIDTH, height: HEIGHT, background: '#1f1f1f' }}>
+        data-tiles={tiles.shown.length} data-vertices={points.length / 2} style={{ border: '1px solid rgba(0,0,0,0.15)', width: WIDTH, height: HEIGHT, background: '#1f1f1f' }}>
         <Stage ref={stage} width={WIDTH} height={HEIGHT} x={view.x} y={view.y} scaleX={view.scale} scaleY={view.scale} draggable={panning}
           onDragEnd={(e) => { if (e.target === stage.current) setView((v) => ({ ...v, x: e.target.x(), y: e.target.y() })); }}
           onMouseDown={onDown} onMouseMove={onMove} onMouseUp={onUpMouse} onWheel={onWheel}>
