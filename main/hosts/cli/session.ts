@@ -83,6 +83,7 @@ export class CliSession {
     const early = this.early;
     this.early = undefined;
     if (early && early.passphrase === passphrase && early.dataDir === this.dataDir) return { passphrase, derivation: early.derivation };
+    void early?.derivation.then((k) => k?.key.fill(0)); // started for another folder: not kept in memory
     const { prederiveVaultKey } = await loadPrederive();
     return { passphrase, derivation: prederiveVaultKey(this.dataDir, passphrase) };
   }

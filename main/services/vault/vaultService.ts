@@ -52,7 +52,9 @@ export function createVault(db: Db, audit: AuditLog, opts: { passphrase?: string
     prederived = undefined;
     const matches = pre && passphrase === opts.passphrase && pre.salt.equals(salt)
       && pre.params.N === params.N && pre.params.r === params.r && pre.params.p === params.p;
-    return matches ? pre.key : deriveKey(passphrase, salt, params);
+    if (matches) return pre.key; // wiped by the caller once it unwrapped
+    pre?.key.fill(0);
+    return deriveKey(passphrase, salt, params);
   }
 
   const keyRows = () => db.prepare('SELECT * FROM vault_keys').all() as KeyRow[];
@@ -133,6 +135,7 @@ export function createVault(db: Db, audit: AuditLog, opts: { passphrase?: string
   const aad = (name: string, kind: string, field: string) => `credential:${name}:${kind}:${field}`;
 
   if (keyRows().length > 0) tryAutoUnlock();
+  prederived?.key.fill(0); // not needed (the OS keychain opened it, or nothing to unlock yet)
   prederived = undefined;
 
   return {

@@ -71,8 +71,9 @@ describe('vault key derived ahead', () => {
     // A wrong key for the right salt: the vault trusts the derivation it was handed, so it fails.
     expect(() => start({ dataDir: dir, passphrase: 'right one', vaultKey: { salt, params, key: Buffer.alloc(32) } })).toThrow(/Wrong vault passphrase/);
     // A derivation for another salt (the passphrase was changed since): ignored, derived again.
-    const stale = { salt: Buffer.alloc(16, 7), params, key: Buffer.alloc(32) };
+    const stale = { salt: Buffer.alloc(16, 7), params, key: Buffer.alloc(32, 1) };
     expect(start({ dataDir: dir, passphrase: 'right one', vaultKey: stale }).vault.reveal('k').secret).toBe(SECRET);
+    expect(stale.key.every((b) => b === 0)).toBe(true); // unused, and wiped all the same
   });
 
   it('has nothing to derive without a database or a passphrase protection, and writes nothing', async () => {
