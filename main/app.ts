@@ -15,6 +15,7 @@ import { solConsoleFactory } from './services/consoles/solConsole';
 import { SshPool } from './protocols/ssh';
 import { DbHostKeyStore } from './services/hostkeys/hostKeyStore';
 import { createHostKeysService } from './services/hostkeys/hostKeysService';
+import { createSshConfigService } from './services/consoles/sshConfigImport';
 import { createExecService } from './services/exec/execService';
 import { createPowerService } from './services/power';
 import { JobStore, createJobsService, createTemplatesService } from './services/jobs';
@@ -84,6 +85,7 @@ export function createApp(opts: AppOptions): App {
     streams,
     exec,
     hostkeys: createHostKeysService({ inventory, vault, audit, store: hostKeys }),
+    sshconfig: createSshConfigService({ inventory, vault, audit }),
     jobs,
     templates,
     files: createFilesService({ inventory, vault, audit, hostKeys, pool: filesPool }),

@@ -9,6 +9,7 @@ import { powerRouter } from './routers/power';
 import { streamsRouter } from './routers/streams';
 import { execRouter } from './routers/exec';
 import { hostkeysRouter } from './routers/hostkeys';
+import { sshconfigRouter } from './routers/sshconfig';
 import { filesRouter } from './routers/files';
 import { forwardsRouter } from './routers/forwards';
 import { jobsRouter } from './routers/jobs';
@@ -25,6 +26,7 @@ export const appRouter = router({
   streams: streamsRouter,
   exec: execRouter,
   hostkeys: hostkeysRouter,
+  sshconfig: sshconfigRouter,
   files: filesRouter,
   forwards: forwardsRouter,
   jobs: jobsRouter,

@@ -11,6 +11,7 @@ import type { CancelSignal } from './signal';
 import type * as power from './schemas/power';
 import type * as exec from './schemas/exec';
 import type * as hostkeys from './schemas/hostkeys';
+import type * as sshconfig from './schemas/sshconfig';
 import type * as streams from './schemas/streams';
 import type * as files from './schemas/files';
 import type * as forwards from './schemas/forwards';
@@ -83,6 +84,10 @@ export interface HostKeysService {
   forget(actor: Actor, input: In<typeof hostkeys.HostKeyForgetInput>): hostkeys.HostKeyForgetResult;
   /** Stores the key of one hop of a node's chain after a person accepted its fingerprint (terminal first contact). */
   accept(actor: Actor, input: In<typeof hostkeys.HostKeyAcceptInput>, signal?: CancelSignal): Promise<hostkeys.HostKeyAcceptResult>;
+}
+
+export interface SshConfigService {
+  import(actor: Actor, input: In<typeof sshconfig.SshConfigImportInput>): sshconfig.SshConfigImportResult;
 }
 
 export interface PowerService {
@@ -198,6 +203,7 @@ export interface Services {
   streams: StreamService;
   exec: ExecService;
   hostkeys: HostKeysService;
+  sshconfig: SshConfigService;
   jobs: JobsService;
   templates: TemplatesService;
   files: FilesService;

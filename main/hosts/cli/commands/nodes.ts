@@ -6,6 +6,7 @@ import { printJson, printTable } from '../output';
 import { CliExit, EXIT_USAGE } from '../exitCodes';
 import { AppError } from '../../../../shared/errors';
 import type { NodeInput } from '../../../../shared/contract/schemas/inventory';
+import { registerImportSshConfig } from './sshConfig';
 
 const int = (v: string) => {
   if (!/^\d+$/.test(v)) throw new AppError('INVALID_INPUT', `"${v}" is not a whole number`);
@@ -98,6 +99,8 @@ export function registerNodes(program: Command, session: () => CliSession): void
       }
       if (!o.json) process.stdout.write(`imported ${r.imported} node(s) (${r.created} new, ${r.updated} updated)\n`);
     });
+
+  registerImportSshConfig(nodes, session);
 
   nodes.command('export').description('export nodes as CSV or YAML')
     .option('--format <csv|yaml>', 'default csv', 'csv').option('-n, --nodeset <expr>', 'only these nodes').option('-o, --out <file>', 'write to a file instead of stdout')
