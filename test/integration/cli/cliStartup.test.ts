@@ -70,6 +70,23 @@ describe('clusterdeck startup (built CLI)', { timeout: 90_000 }, () => {
     expect(r.chunks.filter((c) => c.startsWith('app-'))).toEqual([]);
   });
 
+  it('derives the vault key on the thread pool while modules load, never with scryptSync on the main thread', () => {
+    const calls = path.join(t.dir, 'scrypt-hook.cjs');
+    fs.writeFileSync(calls, [
+      "const crypto = require('node:crypto'); const seen = [];",
+      "for (const k of ['scrypt', 'scryptSync']) { const f = crypto[k]; crypto[k] = function (...a) { seen.push(k); return f.apply(this, a); }; }",
+      "process.on('exit', () => require('node:fs').writeFileSync(process.env.SCRYPT_OUT, JSON.stringify(seen)));",
+    ].join('\n'));
+    const out = path.join(t.dir, 'scrypt-calls.json');
+    const r = cli(data, ['power', 'status', 'n[1-2]'], { env: { NODE_OPTIONS: `--require ${calls}`, SCRYPT_OUT: out } });
+    expect(r.stdout).toBe('n[1-2]: on\n');
+    expect(JSON.parse(fs.readFileSync(out, 'utf8'))).toEqual(['scrypt']);
+    // A wrong passphrase is refused all the same.
+    const wrong = cli(data, ['power', 'status', 'n[1-2]'], { env: { CLUSTERDECK_PASSPHRASE: 'not-the-passphrase' } });
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.stderr).toMatch(/Wrong vault passphrase/);
+  });
+
   it('sensors and sel use the BMC services too; a command that needs more opens the full app', () => {
     const sensors = traced(['sensors', 'n1', '--json']);
     expect(sensors.code, sensors.stderr).toBe(0);
