@@ -53,6 +53,48 @@ describe('Jobs and Templates pages in Chromium against the lab Slurm', () => {
     await shot(page, 'jobs-table-en');
   });
 
+  it('shows the output in the log tail, cancels a second job and reruns the first', async () => {
+    const table = page.getByTestId('jobs-table');
+    const row = (text: string) => table.locator('.ant-table-row', { hasText: text });
+    await row('shell').first().locator('a', { hasText: 'shell' }).click();
+    await expect.poll(() => page.getByTestId('job-log').innerText(), { timeout: 30_000 }).toBe('hello $(id)\n');
+    await shot(page, 'jobs-detail-log-en');
+    await page.keyboard.press('Escape');
+
+    // A second job that would run for five minutes: `sleep 300`.
+    await page.getByTestId('job-new').click();
+    await page.getByTestId('job-template-select').click();
+    await page.locator('.ant-select-item-option', { hasText: '(shell v1)' }).click();
+    const form = page.getByTestId('job-params-form');
+    await form.locator('#name').fill('sleeper');
+    await form.locator('#program').fill('sleep');
+    // The form keeps the last job's arguments: remove them all.
+    const removers = form.locator('.ant-select-selection-item-remove');
+    while ((await removers.count()) > 0) await removers.first().click();
+    await form.locator('#args').fill('300');
+    await form.locator('#args').press('Enter');
+    await expect.poll(() => page.getByTestId('job-preview').innerText()).toContain('exec sleep 300');
+    await page.getByTestId('job-submit').click();
+    await expect.poll(() => row('sleeper').innerText(), { timeout: 30_000 }).toMatch(/Running/);
+    await row('sleeper').getByText('Cancel', { exact: true }).click();
+    await page.locator('.ant-popconfirm').getByRole('button', { name: 'OK' }).click();
+    await expect.poll(() => row('sleeper').innerText(), { timeout: 30_000 }).toMatch(/Cancelled/);
+
+    // Rerun the first: a new job with the same parameters, which succeeds too.
+    const before = (JSON.parse(cli(data, ['jobs', 'list', '--json']).stdout) as unknown[]).length;
+    await row('shell').last().getByText('Rerun', { exact: true }).click();
+    await expect.poll(() => (JSON.parse(cli(data, ['jobs', 'list', '--json']).stdout) as unknown[]).length, { timeout: 30_000 }).toBe(before + 1);
+    const jobs = () => JSON.parse(cli(data, ['jobs', 'list', '--json']).stdout) as { id: number; name: string; state: string; params: Record<string, unknown> }[];
+    await expect.poll(() => jobs().filter((j) => j.name === 'shell' && j.state === 'succeeded').length, { timeout: 60_000 }).toBe(2);
+    const [first, again] = jobs().filter((j) => j.name === 'shell');
+    expect(again.params).toEqual(first.params);
+    await page.getByTestId('jobs-filter-state').click();
+    await page.locator('.ant-select-item-option', { hasText: 'Cancelled' }).click();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('jobs-total').innerText()).toMatch(/^1 of 3 jobs$/);
+    await shot(page, 'jobs-cancelled-rerun-en');
+  });
+
   it('lists the built-in templates and shows them in Chinese too', async () => {
     await page.getByTestId('nav-templates').click();
     await expect.poll(() => page.getByTestId('templates-table').innerText()).toMatch(/slurm-single-gpu[\s\S]*pytorch-ddp[\s\S]*horovod[\s\S]*tensorflow[\s\S]*jupyter[\s\S]*tensorboard[\s\S]*shell/);

@@ -1,7 +1,7 @@
 // Each kind's status → ClusterDeck's job states (shared/contract/schemas/jobs.ts). The backend's
 // own words are kept in rawState so nothing is lost in translation.
 
-import type { JobState } from '../../../shared/contract/schemas/jobs';
+import { isFinishedState, type JobState } from '../../../shared/contract/schemas/jobs';
 import type { JobKind } from './kinds';
 
 export interface MappedState {
@@ -92,6 +92,5 @@ function isFinal(type: string | undefined): boolean {
   return type === 'Succeeded' || type === 'Failed';
 }
 
-export function isFinished(state: JobState): boolean {
-  return state === 'succeeded' || state === 'failed' || state === 'cancelled';
-}
+/** Whether the backend is done with a job (one definition for every backend, in the contract). */
+export const isFinished = (state: JobState): boolean => isFinishedState(state);

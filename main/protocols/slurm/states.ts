@@ -1,6 +1,8 @@
 // Slurm job states mapped onto ClusterDeck's one job model; the raw state is always kept too.
 
-export type JobState = 'queued' | 'scheduling' | 'running' | 'pausing' | 'paused' | 'succeeded' | 'failed' | 'cancelled' | 'unknown';
+import { isFinishedState, type JobState } from '../../../shared/contract/schemas/jobs';
+
+export type { JobState };
 
 const MAP: Record<string, JobState> = {
   PENDING: 'queued',
@@ -37,6 +39,5 @@ export function mapSlurmState(raw: string, reason = ''): JobState {
   return state;
 }
 
-export function isFinished(state: JobState): boolean {
-  return state === 'succeeded' || state === 'failed' || state === 'cancelled';
-}
+/** Whether the backend is done with a job (one definition for every backend, in the contract). */
+export const isFinished = (state: JobState): boolean => isFinishedState(state);

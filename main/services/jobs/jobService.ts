@@ -14,7 +14,8 @@ import { AppError } from '../../../shared/errors';
 import { isFinished, mapSlurmState, type SlurmClient, type SlurmJob } from '../../protocols/slurm';
 import type { AuditLog } from '../audit/auditLog';
 import { clientFor, isUnreachable, parseSshUrl, sharesFilesystem, type SecretSource, type SshDeps } from './backends';
-import type { JobStore } from './jobStore';
+import type { JobPatch, JobStore } from './jobStore';
+import { SlurmPoller } from './slurmPoller';
 import { stringify } from 'yaml';
 import { renderTemplate } from './render';
 import { KubeJobs, isKubeUnreachable, manifestOf } from './kubeJobs';
@@ -30,6 +31,8 @@ export interface JobsDeps {
   templates: { resolve(name: string, version?: number): ResolvedTemplate };
   /** Request timeout towards backends (ms). */
   timeoutMs?: number;
+  /** How often a long-lived front door asks squeue about unfinished jobs (ms, default 5,000). */
+  pollMs?: number;
   /** SSH login nodes (slurm-cli backends with an ssh:// url). */
   ssh?: SshDeps;
   /** Tests substitute a fake cluster here. */
@@ -61,6 +64,19 @@ const watches = (actor: Actor) => actor.via !== 'cli';
 export function createJobsService(deps: JobsDeps): JobsServiceMain {
   const { store, audit } = deps;
   const kube = new KubeJobs({ store, audit, vault: deps.vault, timeoutMs: deps.timeoutMs });
+  // The poll acts for the front door that started it (audit entries say serve or electron).
+  const pollActors = new Map<string, Actor>();
+  const slurmPolls = new SlurmPoller(async (name) => {
+    const unfinished = () => store.jobs({ backend: name, phase: 'submitted', unfinished: true, brief: true });
+    if (!store.backend(name) || unfinished().length === 0) return false;
+    const errors = await refresh(unfinished(), undefined, pollActors.get(name) ?? SYSTEM);
+    if (errors.size > 0) throw new Error([...errors.values()][0]);
+    return unfinished().length > 0;
+  }, deps.pollMs);
+  const pollSlurm = (actor: Actor, backend: string) => {
+    pollActors.set(backend, actor);
+    slurmPolls.ensure(backend);
+  };
 
   function backendOf(name?: string | null): Backend {
     const all = store.backends();
@@ -132,6 +148,7 @@ export function createJobsService(deps: JobsDeps): JobsServiceMain {
         submitted_at: new Date().toISOString(), output: isAbsolute(out) ? out : join(spec.workDir ?? '/tmp', out),
       });
       audit.complete(auditId, 'ok', `${b.name} job ${id}`);
+      if (watches(actor)) pollSlurm(actor, b.name);
       return updated;
     } catch (err) {
       const msg = AppError.is(err) ? err.message : String((err as Error)?.message ?? err);
@@ -152,10 +169,14 @@ export function createJobsService(deps: JobsDeps): JobsServiceMain {
       if (job.state && isFinished(job.state as never)) return job;
       return store.patchJob(job.id, { vanished: 1, state: 'unknown', reason: 'the backend no longer knows this job' });
     }
-    return store.patchJob(job.id, {
+    const patch: JobPatch = {
       state: mapSlurmState(s.state, s.reason), raw_state: s.state, reason: s.reason || null, exit_code: s.exitCode,
       nodes: s.nodes || null, vanished: 0, ...(s.output ? { output: absoluteOutput(s.output, job) } : {}),
-    });
+    };
+    // squeue repeats every job on every look: write (and touch updated_at) only when something changed.
+    const now: JobPatch = { state: job.state, raw_state: job.rawState, reason: job.reason, exit_code: job.exitCode, nodes: job.nodes, vanished: job.vanished ? 1 : 0, output: job.output };
+    if ((Object.keys(patch) as (keyof JobPatch)[]).every((k) => patch[k] === now[k])) return job;
+    return store.patchJob(job.id, patch);
   }
 
   async function refresh(jobs: JobDetail[], signal?: CancelSignal, actor: Actor = SYSTEM): Promise<Map<number, string>> {
@@ -164,7 +185,9 @@ export function createJobsService(deps: JobsDeps): JobsServiceMain {
     for (const j of jobs) {
       if (j.phase !== 'submitted' || !j.backend) continue;
       if (j.state && isFinished(j.state as never) && !j.vanished) continue;
-      byBackend.set(j.backend, [...(byBackend.get(j.backend) ?? []), j]);
+      const list = byBackend.get(j.backend);
+      if (list) list.push(j);
+      else byBackend.set(j.backend, [j]);
     }
     for (const [name, list] of byBackend) {
       const b = store.backend(name);
@@ -182,7 +205,10 @@ export function createJobsService(deps: JobsDeps): JobsServiceMain {
       }
       try {
         const known = new Map((await client(b).jobs(abortOf(signal))).map((s) => [s.id, s]));
-        for (const j of list) applyState(j, known.get(j.backendJobId!) ?? null);
+        const changed = store.batch(() => list.filter((j) => applyState(j, known.get(j.backendJobId!) ?? null) !== j));
+        // One audit entry per look that changed anything: the change feed then reloads open Jobs pages once.
+        if (changed.length > 0) audit.record(actor, { module: 'jobs', action: 'state', targets: name, params: { changed: changed.length, jobs: changed.slice(0, 20).map((j) => j.id) } }, () => undefined);
+        if (watches(actor)) pollSlurm(actor, name);
       } catch (err) {
         for (const j of list) errors.set(j.id, (err as Error).message);
       }
@@ -264,6 +290,7 @@ export function createJobsService(deps: JobsDeps): JobsServiceMain {
     removeBackend(actor, name) {
       const b = store.backend(name);
       audit.record(actor, { module: 'jobs', action: 'backend-remove', targets: name }, () => store.removeBackend(name));
+      slurmPolls.stop(name);
       if (b && isKube(b)) {
         kube.close(); // its watches end; other backends' start again on the next list
         // The kubeconfig ClusterDeck imported for this backend goes with it (one named by --credential stays).
@@ -302,9 +329,9 @@ export function createJobsService(deps: JobsDeps): JobsServiceMain {
       if (input.refresh) {
         // The outbox is retried whenever jobs are looked at: a backend that answers again gets them.
         if (store.jobs({ phase: 'outbox' }).length > 0) await flush(actor, signal).catch(() => undefined);
-        await refresh(store.jobs(input), signal, actor);
+        await refresh(store.jobs({ ...input, unfinished: true }), signal, actor);
       }
-      return store.jobs(input).map(strip);
+      return store.jobs({ ...input, brief: true }).map(strip);
     },
 
     async show(id, signal) {
@@ -453,7 +480,7 @@ export function createJobsService(deps: JobsDeps): JobsServiceMain {
         return store.putBackend({ ...b, url: c.context.server ?? '', context: c.context.name, namespace: input.namespace ?? c.context.namespace }, true);
       });
     },
-    close: () => kube.close(),
+    close: () => { kube.close(); slurmPolls.close(); },
 
     async partitions(backend, signal) {
       return client(backendOf(backend)).partitions(abortOf(signal));

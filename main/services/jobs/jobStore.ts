@@ -3,6 +3,8 @@ import type { Db } from '../../store/db';
 import { nowIso } from '../../store/db';
 import type { Backend, Job, JobDetail, Rendered, TemplateBody } from '../../../shared/contract/schemas/jobs';
 import { AppError } from '../../../shared/errors';
+import { FINISHED_STATES } from '../../../shared/contract/schemas/jobs';
+import type { Statement } from 'better-sqlite3';
 
 interface BackendRow { name: string; kind: Backend['kind']; url: string; username: string | null; credential: string | null; work_dir: string | null; env: string; context: string | null; namespace: string | null; created_at: string }
 interface JobRow {
@@ -25,6 +27,7 @@ function toJob(r: JobRow): JobDetail {
 export type JobPatch = Partial<Pick<JobRow, 'phase' | 'backend' | 'backend_job_id' | 'state' | 'raw_state' | 'reason' | 'exit_code' | 'nodes' | 'output' | 'last_error' | 'attempts' | 'vanished' | 'submitted_at'>>;
 
 export class JobStore {
+  private readonly statements = new Map<string, Statement>();
   constructor(private readonly db: Db) {}
 
   // Backends
@@ -75,7 +78,7 @@ export class JobStore {
     return this.job(Number(info.lastInsertRowid))!;
   }
   job(id: number): JobDetail | null {
-    const r = this.db.prepare('SELECT * FROM jobs WHERE id = ?').get(id) as JobRow | undefined;
+    const r = this.statement('SELECT * FROM jobs WHERE id = ?').get(id) as JobRow | undefined;
     return r ? toJob(r) : null;
   }
   requireJob(id: number): JobDetail {
@@ -88,20 +91,35 @@ export class JobStore {
     const r = this.db.prepare('SELECT * FROM jobs WHERE backend = ? AND backend_job_id = ?').get(backend, backendJobId) as JobRow | undefined;
     return r ? toJob(r) : null;
   }
-  jobs(filter: { backend?: string; phase?: Job['phase'] } = {}): JobDetail[] {
+  /**
+   * Jobs in id order. `unfinished`: only those a backend may still change (not succeeded/failed/cancelled, or
+   * vanished). `brief`: without the rendered script/manifest (a listing of 50,000 jobs does not need them).
+   */
+  jobs(filter: { backend?: string; phase?: Job['phase']; unfinished?: boolean; brief?: boolean } = {}): JobDetail[] {
     const where: string[] = [];
     const args: unknown[] = [];
     if (filter.backend) (where.push('backend = ?'), args.push(filter.backend));
     if (filter.phase) (where.push('phase = ?'), args.push(filter.phase));
-    const sql = `SELECT * FROM jobs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id`;
-    return (this.db.prepare(sql).all(...args) as JobRow[]).map(toJob);
+    if (filter.unfinished) where.push(`(state IS NULL OR state NOT IN (${FINISHED_STATES.map((x) => `'${x}'`).join(', ')}) OR vanished = 1)`);
+    const sql = `SELECT ${filter.brief ? 'id, name, phase, backend, template, template_version, params, NULL AS rendered, backend_job_id, state, raw_state, reason, exit_code, nodes, output, last_error, attempts, vanished, created_at, updated_at, submitted_at' : '*'}
+      FROM jobs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id`;
+    return (this.statement(sql).all(...args) as JobRow[]).map(toJob);
   }
   patchJob(id: number, patch: JobPatch): JobDetail {
     const keys = Object.keys(patch) as (keyof JobPatch)[];
     if (keys.length > 0) {
-      this.db.prepare(`UPDATE jobs SET ${keys.map((k) => `${k} = ?`).join(', ')}, updated_at = ? WHERE id = ?`).run(...keys.map((k) => patch[k] ?? null), nowIso(), id);
+      this.statement(`UPDATE jobs SET ${keys.map((k) => `${k} = ?`).join(', ')}, updated_at = ? WHERE id = ?`).run(...keys.map((k) => patch[k] ?? null), nowIso(), id);
     }
     return this.requireJob(id);
+  }
+  /** Runs `work` in one transaction (one commit for a refresh of thousands of rows). */
+  batch<T>(work: () => T): T {
+    return this.db.transaction(work)();
+  }
+  private statement(sql: string): Statement {
+    let s = this.statements.get(sql);
+    if (!s) this.statements.set(sql, (s = this.db.prepare(sql)));
+    return s;
   }
   deleteJob(id: number): void {
     this.db.prepare('DELETE FROM jobs WHERE id = ?').run(id);

@@ -6,6 +6,9 @@ import { Name } from './common';
 // when no cluster answers.
 
 export const JOB_STATES = ['queued', 'scheduling', 'running', 'pausing', 'paused', 'succeeded', 'failed', 'cancelled', 'unknown'] as const;
+/** States after which a backend no longer changes a job. */
+export const FINISHED_STATES = ['succeeded', 'failed', 'cancelled'] as const;
+export const isFinishedState = (state: string | null | undefined): boolean => (FINISHED_STATES as readonly string[]).includes(state ?? '');
 export type JobState = (typeof JOB_STATES)[number];
 
 /** Where a job is in ClusterDeck: written only, waiting for its backend, or handed to it. */
