@@ -3,7 +3,7 @@
 // slurm-rest reads its JWT from the vault on every request (never logged, never stored in plain).
 import type { Backend } from '../../../shared/contract/schemas/jobs';
 import { AppError } from '../../../shared/errors';
-import { SlurmCli, SlurmRest, localRunner, sshRunner, type SlurmClient } from '../../protocols/slurm';
+import { SlurmCli, SlurmRest, localRunner, sshRunner, type CommandRunner, type SlurmClient } from '../../protocols/slurm';
 import { prepareAuth, type HostKeyStore, type SshPool } from '../../protocols/ssh';
 
 export interface SecretSource {
@@ -23,20 +23,7 @@ export function parseSshUrl(url: string): { user: string | null; host: string; p
 }
 
 export function clientFor(b: Backend, vault: SecretSource, timeoutMs = 15_000, ssh?: SshDeps): SlurmClient {
-  if (b.kind === 'slurm-cli') {
-    if (b.url === 'local') return new SlurmCli(localRunner(b.env), timeoutMs);
-    const u = parseSshUrl(b.url);
-    if (!u) throw new AppError('JOB_BACKEND_INVALID', `backend ${b.name}: a slurm-cli url is "local" or ssh://user@login-node:22, not ${b.url}`, { name: b.name });
-    if (!b.credential) throw new AppError('JOB_BACKEND_INVALID', `backend ${b.name}: an SSH login node needs --credential naming a vault SSH key or password`, { name: b.name });
-    if (!ssh) throw new AppError('JOB_BACKEND_TRANSPORT', `backend ${b.name}: SSH is not available in this process`, { name: b.name });
-    const cred = vault.reveal(b.credential);
-    const username = u.user ?? b.user ?? cred.username;
-    if (!username) throw new AppError('JOB_BACKEND_INVALID', `backend ${b.name}: no SSH user (put it in the url, --user or the credential)`, { name: b.name });
-    const isKey = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/.test(cred.secret);
-    const auth = prepareAuth({ username, privateKey: isKey ? cred.secret : null, passphrase: isKey ? cred.passphrase ?? null : null, password: isKey ? null : cred.secret }, `credential ${b.credential}`);
-    // Login nodes are trusted on first use (like StrictHostKeyChecking=accept-new); a changed key is refused.
-    return new SlurmCli(sshRunner({ pool: ssh.pool, host: u.host, port: u.port, auth, authId: b.credential, hostKeys: ssh.hostKeys, policy: 'accept-new', env: b.env, connectTimeoutMs: timeoutMs }), timeoutMs);
-  }
+  if (b.kind === 'slurm-cli') return new SlurmCli(slurmCliRunner(b, vault, ssh, timeoutMs), timeoutMs);
   if (!/^https?:\/\/[^/\s]+\/?$/.test(b.url)) throw new AppError('JOB_BACKEND_INVALID', `backend ${b.name}: url must be http(s)://host:port of slurmrestd, not ${b.url}`, { name: b.name });
   if (!b.credential) throw new AppError('JOB_BACKEND_INVALID', `backend ${b.name}: a slurm-rest backend needs --credential naming a vault token (from \`scontrol token\`)`, { name: b.name });
   const cred = b.credential;
@@ -46,6 +33,25 @@ export function clientFor(b: Backend, vault: SecretSource, timeoutMs = 15_000, s
     token: () => vault.reveal(cred).secret.trim().replace(/^SLURM_JWT=/, ''),
     timeoutMs,
   });
+}
+
+/**
+ * Where a slurm-cli backend's commands run: "local" here, ssh://[user@]login:port on the login node with a vault
+ * credential (trusted on first use like StrictHostKeyChecking=accept-new; a changed key is refused). Also used by the
+ * queues view for the commands beyond the SlurmClient's (squeue with TRES, sacct).
+ */
+export function slurmCliRunner(b: Backend, vault: SecretSource, ssh?: SshDeps, timeoutMs = 15_000): CommandRunner {
+  if (b.url === 'local') return localRunner(b.env);
+  const u = parseSshUrl(b.url);
+  if (!u) throw new AppError('JOB_BACKEND_INVALID', `backend ${b.name}: a slurm-cli url is "local" or ssh://user@login-node:22, not ${b.url}`, { name: b.name });
+  if (!b.credential) throw new AppError('JOB_BACKEND_INVALID', `backend ${b.name}: an SSH login node needs --credential naming a vault SSH key or password`, { name: b.name });
+  if (!ssh) throw new AppError('JOB_BACKEND_TRANSPORT', `backend ${b.name}: SSH is not available in this process`, { name: b.name });
+  const cred = vault.reveal(b.credential);
+  const username = u.user ?? b.user ?? cred.username;
+  if (!username) throw new AppError('JOB_BACKEND_INVALID', `backend ${b.name}: no SSH user (put it in the url, --user or the credential)`, { name: b.name });
+  const isKey = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/.test(cred.secret);
+  const auth = prepareAuth({ username, privateKey: isKey ? cred.secret : null, passphrase: isKey ? cred.passphrase ?? null : null, password: isKey ? null : cred.secret }, `credential ${b.credential}`);
+  return sshRunner({ pool: ssh.pool, host: u.host, port: u.port, auth, authId: b.credential, hostKeys: ssh.hostKeys, policy: 'accept-new', env: b.env, connectTimeoutMs: timeoutMs });
 }
 
 /** Errors after which the job waits in the outbox: the backend did not answer at all. */
