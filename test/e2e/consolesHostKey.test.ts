@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -90,6 +91,34 @@ describe('Consoles: host key first contact and reconnect in place, in Chromium',
     expect(all.indexOf('before-42')).toBeLessThan(all.indexOf('after-2'));
     expect(await page.getByTestId('hostkey-dialog').count()).toBe(0);
     await shot(page, 'consoles-reconnected-en');
+  });
+
+  it('changes the font size with Ctrl + and Ctrl - in a terminal', async () => {
+    await page.getByTestId('terminal-node001').click();
+    await page.keyboard.press('Control+=');
+    await expect.poll(() => page.getByTestId('font-size').innerText()).toBe('14px');
+    expect(await page.getByTestId('terminal-node001').evaluate((el) => (el as HTMLElement & { xterm: { options: { fontSize: number } } }).xterm.options.fontSize)).toBe(14);
+    await page.keyboard.press('Control+-');
+    await page.keyboard.press('Control+-');
+    await expect.poll(() => page.getByTestId('font-size').innerText()).toBe('12px');
+  });
+
+  it('imports an ssh config from the Terminals tab: preview, then import', async () => {
+    const file = path.join(t.dir, 'ssh_config');
+    fs.writeFileSync(file, 'Host login*\n  User ops\n  ProxyJump node001\nHost login01\n  HostName 127.0.0.1\nHost *\n  Port 2222\n');
+    await page.getByTestId('sshconfig-open').click();
+    const dialog = page.getByTestId('sshconfig-dialog');
+    // This HOME has no ~/.ssh/config: said in the dialog, with the path.
+    await expect.poll(() => page.getByTestId('sshconfig-problem').innerText()).toMatch(/Cannot read .*\.ssh\/config \(ENOENT\)/);
+    await dialog.locator('input').first().fill(file);
+    await dialog.locator('input').first().press('Enter');
+    await expect.poll(() => dialog.innerText()).toMatch(/login01[\s\S]*new[\s\S]*ops@127\.0\.0\.1:2222[\s\S]*node001/);
+    expect(await dialog.innerText()).toMatch(/login\*/);
+    await page.waitForTimeout(400); // the dialog's opening animation
+    await shot(page, 'consoles-sshconfig-en');
+    await page.getByTestId('sshconfig-import').click();
+    await expect.poll(() => JSON.parse(cli(data, ['nodes', 'show', 'login01']).stdout || '{}').ssh, { timeout: 10_000 })
+      .toEqual({ host: '127.0.0.1', port: 2222, user: 'ops', credential: null, jumpHost: 'node001' });
   });
 
   it('shows the dialog in Chinese', async () => {

@@ -6,6 +6,7 @@ import { api } from '../../api/client';
 import { NodeSetInput } from '../../components/NodeSetInput';
 import { useErrorNotice } from '../../components/errors';
 import { TerminalPane, type PaneHandle, type UnknownHostKey } from './TerminalPane';
+import { SshConfigImport } from './SshConfigImport';
 
 interface Pane { key: string; kind: string; target: string; receives: boolean }
 interface Tab { key: string; title: string; panes: Pane[] }
@@ -91,6 +92,13 @@ export function TerminalsPanel() {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.ctrlKey && e.shiftKey && e.key.toLowerCase() === 'b') { e.preventDefault(); setBroadcast((b) => !b); }
+      // Font size: Ctrl + / Ctrl - / Ctrl 0 while a terminal has the focus (instead of zooming the page).
+      const inTerminal = e.target instanceof Element && !!e.target.closest('.xterm');
+      if (inTerminal && e.ctrlKey && !e.altKey) {
+        if (e.key === '=' || e.key === '+') { e.preventDefault(); e.stopPropagation(); setFontSize((f) => Math.min(28, f + 1)); }
+        else if (e.key === '-') { e.preventDefault(); e.stopPropagation(); setFontSize((f) => Math.max(8, f - 1)); }
+        else if (e.key === '0') { e.preventDefault(); e.stopPropagation(); setFontSize(13); }
+      }
     };
     window.addEventListener('keydown', onKey, true);
     return () => window.removeEventListener('keydown', onKey, true);
@@ -134,9 +142,10 @@ export function TerminalsPanel() {
         <Tooltip title="Ctrl+Shift+B"><Space><Switch checked={broadcast} onChange={setBroadcast} data-testid="broadcast-toggle" />{t('broadcast')}</Space></Tooltip>
         <Space.Compact>
           <Button icon={<MinusOutlined />} onClick={() => setFontSize((f) => Math.max(8, f - 1))} aria-label={t('smaller')} />
-          <Button disabled>{fontSize}px</Button>
+          <Button disabled data-testid="font-size">{fontSize}px</Button>
           <Button icon={<PlusOutlined />} onClick={() => setFontSize((f) => Math.min(28, f + 1))} aria-label={t('larger')} />
         </Space.Compact>
+        <SshConfigImport />
       </Space>
       {broadcast && current && (
         <Alert type="warning" showIcon data-testid="broadcast-banner"
