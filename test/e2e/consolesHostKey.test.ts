@@ -121,6 +121,22 @@ describe('Consoles: host key first contact and reconnect in place, in Chromium',
       .toEqual({ host: '127.0.0.1', port: 2222, user: 'ops', credential: null, jumpHost: 'node001' });
   });
 
+  it('reopens the last set of terminals on load, unless turned off', async () => {
+    await page.reload();
+    await page.getByTestId('nav-consoles').click();
+    await expect.poll(screen, { timeout: 20_000 }).toMatch(/[$#]\s*$/m);
+    await page.getByTestId('terminal-node001').click();
+    await page.keyboard.type('echo reopened-$((2*3))\n');
+    await expect.poll(screen).toMatch(/^reopened-6$/m);
+    await page.getByTestId('reopen-toggle').click();
+    await page.reload();
+    await page.getByTestId('nav-consoles').click();
+    await expect.poll(() => page.getByTestId('console-open').isVisible()).toBe(true);
+    expect(await page.getByTestId('terminal-node001').count()).toBe(0);
+    expect(await page.getByTestId('reopen-toggle').getAttribute('aria-checked')).toBe('false');
+    await page.getByTestId('reopen-toggle').click();
+  });
+
   it('shows the dialog in Chinese', async () => {
     // node002 is another alias of the same sshd, so it gets its own connection (node001's stays pooled).
     expect(cli(data, ['hostkeys', 'forget', '@lab']).code).toBe(0);

@@ -12,6 +12,17 @@ interface Pane { key: string; kind: string; target: string; receives: boolean }
 interface Tab { key: string; title: string; panes: Pane[] }
 
 const MAX_PANES_PER_OPEN = 16;
+/** This browser's (or window's) last set of open terminals: node and kind per pane, never secrets. */
+const SESSION_KEY = 'clusterdeck-consoles-session';
+interface SavedSession { reopen: boolean; tabs: { title: string; panes: { kind: string; target: string }[] }[] }
+
+function loadSession(): SavedSession {
+  try {
+    const s = JSON.parse(localStorage.getItem(SESSION_KEY) ?? 'null') as SavedSession | null;
+    if (s && typeof s.reopen === 'boolean' && Array.isArray(s.tabs)) return s;
+  } catch { /* unreadable: start empty */ }
+  return { reopen: true, tabs: [] };
+}
 
 /** One first-contact question; panes waiting on the same host:port and key share it. */
 interface HostKeyQuestion { id: string; target: string; key: UnknownHostKey; waiters: ((accepted: boolean) => void)[] }
@@ -27,11 +38,19 @@ export function TerminalsPanel() {
   const notifyError = useErrorNotice();
   const [expr, setExpr] = useState('');
   const [kind, setKind] = useState<'ssh' | 'sol'>('ssh');
-  const [tabs, setTabs] = useState<Tab[]>([]);
-  const [active, setActive] = useState<string>();
+  const [saved] = useState(loadSession);
+  const [reopen, setReopen] = useState(saved.reopen);
+  const [tabs, setTabs] = useState<Tab[]>(() => !saved.reopen ? [] : saved.tabs
+    .map((tab) => ({ key: `t${++counter}`, title: String(tab.title), panes: tab.panes.filter((p) => typeof p.target === 'string' && (p.kind === 'ssh' || p.kind === 'sol')).slice(0, MAX_PANES_PER_OPEN).map((p) => ({ key: `p${++counter}`, kind: p.kind, target: p.target, receives: true })) }))
+    .filter((tab) => tab.panes.length > 0));
+  const [active, setActive] = useState<string | undefined>(() => tabs[0]?.key);
   const [broadcast, setBroadcast] = useState(false);
   const [fontSize, setFontSize] = useState(13);
   const handles = useRef(new Map<string, PaneHandle>());
+  useEffect(() => {
+    const session: SavedSession = { reopen, tabs: tabs.map((tab) => ({ title: tab.title, panes: tab.panes.map((p) => ({ kind: p.kind, target: p.target })) })) };
+    localStorage.setItem(SESSION_KEY, JSON.stringify(session));
+  }, [reopen, tabs]);
   const [questions, setQuestions] = useState<HostKeyQuestion[]>([]);
   const questionsRef = useRef<HostKeyQuestion[]>([]);
   const [accepting, setAccepting] = useState(false);
@@ -145,6 +164,7 @@ export function TerminalsPanel() {
           <Button disabled data-testid="font-size">{fontSize}px</Button>
           <Button icon={<PlusOutlined />} onClick={() => setFontSize((f) => Math.min(28, f + 1))} aria-label={t('larger')} />
         </Space.Compact>
+        <Tooltip title={t('reopenHint')}><Space><Switch size="small" checked={reopen} onChange={setReopen} data-testid="reopen-toggle" />{t('reopen')}</Space></Tooltip>
         <SshConfigImport />
       </Space>
       {broadcast && current && (
