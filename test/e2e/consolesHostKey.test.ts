@@ -103,6 +103,18 @@ describe('Consoles: host key first contact and reconnect in place, in Chromium',
     await expect.poll(() => page.getByTestId('font-size').innerText()).toBe('12px');
   });
 
+  it('searches the scrollback with Ctrl+Shift+F', async () => {
+    await page.getByTestId('terminal-node001').click();
+    await page.keyboard.press('Control+Shift+F');
+    await page.getByTestId('search-node001').fill('before-42');
+    await page.getByTestId('search-node001').press('Enter');
+    const selection = () => page.getByTestId('terminal-node001').evaluate((el) => (el as HTMLElement & { xterm: { getSelection(): string; getSelectionPosition(): { start: { y: number } } | undefined } }).xterm.getSelection());
+    await expect.poll(selection).toBe('before-42');
+    await shot(page, 'consoles-search-en');
+    await page.getByTestId('search-node001').press('Escape');
+    expect(await page.getByTestId('search-node001').count()).toBe(0);
+  });
+
   it('imports an ssh config from the Terminals tab: preview, then import', async () => {
     const file = path.join(t.dir, 'ssh_config');
     fs.writeFileSync(file, 'Host login*\n  User ops\n  ProxyJump node001\nHost login01\n  HostName 127.0.0.1\nHost *\n  Port 2222\n');

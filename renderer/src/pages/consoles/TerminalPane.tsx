@@ -1,8 +1,9 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Terminal } from '@xterm/xterm';
 import { FitAddon } from '@xterm/addon-fit';
+import { SearchAddon } from '@xterm/addon-search';
 import '@xterm/xterm/css/xterm.css';
-import { theme } from 'antd';
+import { Input, theme } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { AppErrorData } from '../../../../shared/errors';
 import { ConsoleStream } from './streamClient';
@@ -45,6 +46,9 @@ export function TerminalPane({ kind, target, onInput, register, onHostKeyUnknown
   const host = useRef<HTMLDivElement>(null);
   const termRef = useRef<Terminal | null>(null);
   const fitRef = useRef<FitAddon | null>(null);
+  const searchRef = useRef<SearchAddon | null>(null);
+  const [searching, setSearching] = useState(false);
+  const [query, setQuery] = useState('');
   const inputRef = useRef(onInput);
   inputRef.current = onInput;
   const askRef = useRef(onHostKeyUnknown);
@@ -57,6 +61,14 @@ export function TerminalPane({ kind, target, onInput, register, onHostKeyUnknown
     const term = new Terminal({ fontSize, scrollback: 10_000, cursorBlink: true, allowProposedApi: false, theme: { background: '#141414' } });
     const fit = new FitAddon();
     term.loadAddon(fit);
+    const search = new SearchAddon();
+    term.loadAddon(search);
+    searchRef.current = search;
+    // Ctrl+Shift+F searches the scrollback (the key never reaches the node).
+    term.attachCustomKeyEventHandler((e) => {
+      if (e.type === 'keydown' && e.ctrlKey && e.shiftKey && e.key.toLowerCase() === 'f') { e.preventDefault(); setSearching(true); return false; }
+      return true;
+    });
     term.open(host.current!);
     fit.fit();
     termRef.current = term;
@@ -135,5 +147,22 @@ export function TerminalPane({ kind, target, onInput, register, onHostKeyUnknown
     fitRef.current?.fit();
   }, [fontSize]);
 
-  return <div ref={host} data-testid={`terminal-${target}`} style={{ height: '100%', width: '100%', background: '#141414', border: `1px solid ${token.colorBorderSecondary}` }} />;
+  const find = (backwards: boolean) => {
+    // The match is selected (decorations would need xterm's proposed API).
+    if (query) (backwards ? searchRef.current?.findPrevious(query) : searchRef.current?.findNext(query));
+  };
+  return (
+    <div style={{ position: 'relative', height: '100%', width: '100%' }}>
+      {searching && (
+        <Input size="small" autoFocus allowClear placeholder={t('search.placeholder')} value={query} data-testid={`search-${target}`}
+          style={{ position: 'absolute', top: 4, right: 18, width: 260, zIndex: 5 }}
+          onChange={(e) => setQuery(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') { e.preventDefault(); find(e.shiftKey); }
+            if (e.key === 'Escape') { searchRef.current?.clearDecorations(); setSearching(false); termRef.current?.focus(); }
+          }} />
+      )}
+      <div ref={host} data-testid={`terminal-${target}`} style={{ height: '100%', width: '100%', background: '#141414', border: `1px solid ${token.colorBorderSecondary}` }} />
+    </div>
+  );
 }
