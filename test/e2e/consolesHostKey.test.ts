@@ -53,6 +53,7 @@ describe('Consoles: host key first contact and reconnect in place, in Chromium',
     expect(await page.getByTestId('hostkey-fingerprint').innerText()).toContain(fingerprint);
     expect(await page.getByTestId('hostkey-type').innerText()).toBe('ssh-ed25519');
     expect(await page.getByTestId('hostkey-dialog').innerText()).toMatch(/127\.0\.0\.1:\d+ \(for node001\)/);
+    await page.waitForTimeout(400); // the dialog's opening animation
     await shot(page, 'consoles-hostkey-ask-en');
     await page.getByTestId('hostkey-reject').click();
     await expect.poll(screen).toMatch(/not accepted; nothing was sent/);
@@ -158,6 +159,7 @@ describe('Consoles: host key first contact and reconnect in place, in Chromium',
     await page.getByTestId('console-open').click();
     await expect.poll(() => page.getByTestId('hostkey-dialog').isVisible(), { timeout: 20_000 }).toBe(true);
     expect(await page.getByTestId('hostkey-dialog').innerText()).toMatch(/ClusterDeck 尚未见过的主机密钥/);
+    await page.waitForTimeout(400); // the dialog's opening animation
     await shot(page, 'consoles-hostkey-ask-zh-CN');
     await page.getByTestId('hostkey-reject').click();
     expect(storedKeys()).toEqual([]);
