@@ -60,6 +60,14 @@ describe('UI shell through clusterdeck serve in Chromium', () => {
     expect(foreign).toEqual([]);
   });
 
+  it('jumps between pages by keyboard: Alt+digit in sidebar order, Alt+, to Settings', async () => {
+    await setLanguage(page, 'en');
+    await page.keyboard.press('Alt+2');
+    await expect.poll(() => page.evaluate(() => location.hash)).toBe(`#/${PAGES[1]}`);
+    await page.keyboard.press('Alt+,');
+    await expect.poll(() => page.evaluate(() => location.hash)).toBe('#/settings');
+  });
+
   it('switches to the dark theme and keeps it across a reload', async () => {
     await setLanguage(page, 'en');
     await page.getByTestId('nav-dashboard').click();

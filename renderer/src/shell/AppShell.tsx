@@ -36,6 +36,8 @@ function PageView({ page }: { page: Page }) {
   }
 }
 
+const PAGE_KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '0', '-', '='];
+
 export function AppShell() {
   const { t } = useTranslation();
   const { language, setLanguage, theme, setTheme } = useUi();
@@ -46,12 +48,13 @@ export function AppShell() {
   useEffect(() => {
     const onHash = () => setPage(pageFromHash(location.hash));
     window.addEventListener('hashchange', onHash);
-    // Alt+1…9, Alt+0, Alt+- and Alt+= jump between pages, like switching tabs.
-    const keys = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '0', '-', '='];
+    // Alt+1…9, Alt+0, Alt+- and Alt+= jump between pages, like switching tabs; Alt+, is Settings (the last page),
+    // as Ctrl+, is in most desktop apps.
     const onKey = (e: KeyboardEvent) => {
       if (!e.altKey || e.ctrlKey || e.metaKey) return;
-      const i = keys.indexOf(e.key);
+      const i = PAGE_KEYS.indexOf(e.key);
       if (i >= 0 && NAV[i]) { e.preventDefault(); go(NAV[i].page); }
+      else if (e.key === ',') { e.preventDefault(); go(NAV[NAV.length - 1].page); }
     };
     window.addEventListener('keydown', onKey);
     return () => { window.removeEventListener('hashchange', onHash); window.removeEventListener('keydown', onKey); };
@@ -73,7 +76,7 @@ export function AppShell() {
           theme={theme}
           selectedKeys={[page]}
           onClick={({ key }) => go(key as Page)}
-          items={NAV.map((n, i) => ({ key: n.page, icon: n.icon, label: <span data-testid={`nav-${n.page}`} title={i < 12 ? `Alt+${['1', '2', '3', '4', '5', '6', '7', '8', '9', '0', '-', '='][i]}` : undefined}>{t(`nav.${n.page}`)}</span> }))}
+          items={NAV.map((n, i) => ({ key: n.page, icon: n.icon, label: <span data-testid={`nav-${n.page}`} title={i === NAV.length - 1 ? 'Alt+,' : PAGE_KEYS[i] && `Alt+${PAGE_KEYS[i]}`}>{t(`nav.${n.page}`)}</span> }))}
           style={{ borderInlineEnd: 'none' }}
         />
       </Layout.Sider>

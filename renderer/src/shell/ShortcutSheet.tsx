@@ -15,7 +15,7 @@ export function ShortcutSheet() {
     return () => window.removeEventListener('keydown', onKey);
   }, []);
   const rows = [
-    ['Alt+1 … Alt+=', t('shortcuts.pages')],
+    ['Alt+1 … Alt+=, Alt+,', t('shortcuts.pages')],
     ['/', t('shortcuts.search')],
     ['n', t('shortcuts.addNode')],
     ['Delete', t('shortcuts.deleteSelection')],
