@@ -2,13 +2,13 @@
 // drawing (overview + tile pyramid made with sharp at dataset creation), and frame times while
 // zooming and panning an image with 2,000 boxes.
 // Run: npm run build && node bench/annotation.mjs
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import sharp from 'sharp';
+import { launchChromium, startServe } from './lib/ui.mjs';
 import { machine, ms, stats, writeSection } from './lib/results.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -43,15 +43,8 @@ fs.writeFileSync(path.join(work, 'boxes.json'), JSON.stringify({
 }));
 cli('import', 'bench', '--format', 'coco', '--annotations', path.join(work, 'boxes.json'), '--images', imgs);
 
-const serve = spawn(process.execPath, [BIN, '--data-dir', data, 'serve', '--port', '0'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-const url = await new Promise((resolve) => {
-  let out = '';
-  serve.stdout.on('data', (d) => { out += d; const m = /(http:\/\/\S+token=\S+)/.exec(out); if (m) resolve(m[1]); });
-});
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const { proc: serve, url } = await startServe(data, env);
+const browser = await launchChromium();
 const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
 await page.goto(url);
 await page.getByTestId('nav-datasets').click();

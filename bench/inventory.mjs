@@ -1,12 +1,12 @@
 // bench/inventory.mjs — 10,000 nodes: CSV import through the CLI, then the Inventory page in
 // Chromium (time to show all rows, frame times while scrolling the virtual table).
 // Run: npm run build && node bench/inventory.mjs
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium, startServe } from './lib/ui.mjs';
 import { machine, ms, stats, writeSection } from './lib/results.mjs';
 import { measureScroll, scrollRows } from './lib/scroll.mjs';
 
@@ -40,16 +40,9 @@ for (let run = 0; run < 3; run++) {
 }
 const imp = stats(importTimes);
 
-const serve = spawn(process.execPath, [BIN, '--data-dir', dataDir, 'serve', '--port', '0'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-const url = await new Promise((resolve) => {
-  let out = '';
-  serve.stdout.on('data', (d) => { out += d; const m = /(http:\/\/\S+token=\S+)/.exec(out); if (m) resolve(m[1]); });
-});
+const { proc: serve, url } = await startServe(dataDir, env);
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium();
 const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
 const firstStart = performance.now();
 await page.goto(url);

@@ -5,13 +5,13 @@
 // `squeue` on the backend's PATH prints that text. So parsing, state mapping and the 10,000 row updates are
 // ClusterDeck's real code path; only slurmctld's own time to answer is left out (it is the same for any client).
 // Run: npm run build && node bench/jobs.mjs
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium, startServe } from './lib/ui.mjs';
 import { machine, ms, stats, writeSection } from './lib/results.mjs';
 import { measureScroll, scrollRows } from './lib/scroll.mjs';
 
@@ -89,15 +89,8 @@ for (let run = 0; run < 3; run++) {
 const list = stats(listTimes);
 
 // 4. The Jobs page in Chromium: navigate → 50,000 rows loaded (after the same refresh) and drawn, then scrolling.
-const serve = spawn(process.execPath, [BIN, '--data-dir', data, 'serve', '--port', '0'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-const url = await new Promise((resolve) => {
-  let out = '';
-  serve.stdout.on('data', (d) => { out += d; const m = /(http:\/\/\S+token=\S+)/.exec(out); if (m) resolve(m[1]); });
-});
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const { proc: serve, url } = await startServe(data, env);
+const browser = await launchChromium();
 const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
 await page.goto(url);
 await page.getByTestId('page-title').waitFor();

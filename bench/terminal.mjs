@@ -2,12 +2,12 @@
 // WebSocket → renderer, with flow control), against xterm.js writing the same bytes directly in
 // the same page; and keystroke-to-echo latency on loopback.
 // Run: npm run build && node bench/terminal.mjs
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium, startServe } from './lib/ui.mjs';
 import { machine, ms, stats, writeSection } from './lib/results.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -18,9 +18,8 @@ const env = { ...process.env, CLUSTERDECK_PASSPHRASE: 'bench' };
 const run = (args) => { const r = spawnSync(process.execPath, [BIN, '--data-dir', data, ...args], { env, encoding: 'utf8' }); if (r.status) throw new Error(r.stderr); };
 
 run(['lab', 'up', '--bmcs', '0', '--ssh-nodes', '1']);
-const serve = spawn(process.execPath, [BIN, '--data-dir', data, 'serve', '--port', '0'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-const url = await new Promise((resolve) => { let out = ''; serve.stdout.on('data', (d) => { out += d; const m = /(http:\/\/\S+token=\S+)/.exec(out); if (m) resolve(m[1]); }); });
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+const { proc: serve, url } = await startServe(data, env);
+const browser = await launchChromium();
 try {
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   await page.goto(url);
