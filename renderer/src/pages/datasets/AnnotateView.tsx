@@ -1,4 +1,4 @@
-import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type RefObject } from 'react';
 import { Modal, Space, Table, Tag, Typography } from 'antd';
 import { Circle, Image as KImage, Layer, Line, Rect, Stage, Transformer } from 'react-konva';
 import type Konva from 'konva';
@@ -61,6 +61,8 @@ export function AnnotateView({ dataset, file, labels, onFile }: { dataset: strin
   const color = useMemo(() => new Map(labels.map((l) => [l.name, l.color])), [labels]);
   const size = picture.data ? { width: picture.data.width, height: picture.data.height } : null;
   const tiles = useTiles(dataset, file, picture.data ?? null, view, WIDTH, HEIGHT);
+  const box = useRef<HTMLDivElement>(null);
+  const settled = useSettled(box);
 
   // A layout effect: the view fits the image before anything is drawn with the new size.
   useLayoutEffect(() => {
@@ -246,7 +248,10 @@ export function AnnotateView({ dataset, file, labels, onFile }: { dataset: strin
     </>
   ), [annotations, selected, color, panning, size?.width, size?.height]); // eslint-disable-line react-hooks/exhaustive-deps
   const hiddenCount = annotations.filter((a) => a.hidden).length;
-  const ready = !!bitmap && !!image && !!picture.data;
+  // Ready once the canvas also stands still at its full size: the dialog it opens in zooms in from
+  // a smaller scale, and a drag begun during that lands (correctly) on the shrunken picture, not where
+  // the finished layout puts the pixels.
+  const ready = !!bitmap && !!image && !!picture.data && settled;
 
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
@@ -262,7 +267,7 @@ export function AnnotateView({ dataset, file, labels, onFile }: { dataset: strin
         </Typography.Text>
         {picture.error && <Typography.Text type="danger">{picture.error.message}</Typography.Text>}
       </Space>
-      <div data-testid="annotate-canvas" data-ready={ready ? '1' : '0'} data-view={JSON.stringify(view)} data-shapes={shapes} data-selected={JSON.stringify(selected)}
+      <div ref={box} data-testid="annotate-canvas" data-ready={ready ? '1' : '0'} data-view={JSON.stringify(view)} data-shapes={shapes} data-selected={JSON.stringify(selected)}
         data-tiles={tiles.shown.length} data-vertices={points.length / 2} style={{ border: '1px solid rgba(0,0,0,0.15)', width: WIDTH, height: HEIGHT, background: '#1f1f1f' }}>
         <Stage ref={stage} width={WIDTH} height={HEIGHT} x={view.x} y={view.y} scaleX={view.scale} scaleY={view.scale} draggable={panning}
           onDragEnd={(e) => { if (e.target === stage.current) setView((v) => ({ ...v, x: e.target.x(), y: e.target.y() })); }}
@@ -303,4 +308,38 @@ export function AnnotateView({ dataset, file, labels, onFile }: { dataset: strin
       </Modal>
     </Space>
   );
+}
+
+/**
+ * True once `ref`'s element has finished arriving: neither it nor an ancestor is in an enter/appear/
+ * leave motion (antd's Modal zooms in through rc-motion: a prepare and a start frame with no animation
+ * yet, then a CSS animation from scale 0.2; its `<name>-appear` class stays on for all of them) or
+ * runs a finite CSS animation or transition, and its box did not change between two frames. Until
+ * then its pixels are not where its layout puts them.
+ */
+function useSettled(ref: RefObject<HTMLElement | null>): boolean {
+  const [settled, setSettled] = useState(false);
+  useEffect(() => {
+    let frame = 0, last = '';
+    const moving = (el: Element) => {
+      for (let n: Element | null = el; n; n = n.parentElement) {
+        if ([...n.classList].some((c) => /-(appear|enter|leave)$/.test(c))) return true;
+        if (n.getAnimations().some((a) => a.playState === 'running' && a.effect?.getComputedTiming().endTime !== Infinity)) return true;
+      }
+      return false;
+    };
+    const check = () => {
+      const el = ref.current;
+      if (el) {
+        const r = el.getBoundingClientRect();
+        const here = `${r.left},${r.top},${r.width},${r.height}`;
+        if (here === last && !moving(el)) { setSettled(true); return; }
+        last = here;
+      }
+      frame = window.requestAnimationFrame(check);
+    };
+    frame = window.requestAnimationFrame(check);
+    return () => window.cancelAnimationFrame(frame);
+  }, [ref]);
+  return settled;
 }
