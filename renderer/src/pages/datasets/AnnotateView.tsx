@@ -79,7 +79,10 @@ export function AnnotateView({ dataset, file, labels, onFile }: { dataset: strin
   const annotations = image?.annotations ?? [];
   const chosen = annotations.filter((a) => selected.includes(a.id));
   const current = chosen.length === 1 ? chosen[0] : null;
-  useEffect(() => {
+  // A layout effect (react-konva has committed its nodes by then): the handles hold the selection from
+  // the commit that shows it, so a drag begun right after a select or unlock carries every chosen box
+  // along (Konva moves the others only if it saw the dragged node's dragstart while attached).
+  useLayoutEffect(() => {
     const nodes = chosen.filter((a) => !a.locked && !a.hidden && a.bbox && !a.polygons).map((a) => stage.current?.findOne(`#ann-${a.id}`)).filter((n): n is Konva.Node => !!n);
     transformer.current?.nodes(nodes);
   }, [selected, image]); // eslint-disable-line react-hooks/exhaustive-deps
