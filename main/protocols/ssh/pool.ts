@@ -71,7 +71,14 @@ export class SshPool {
     try {
       for (let i = 0; i < chain.length; i++) {
         const key = chain.slice(0, i + 1).map(hopKey).join(' > ') + (i === chain.length - 1 && t.tag ? ` #${t.tag}` : '');
-        const { entry, created } = this.entryFor(key, parent, (signal) => this.open(chain, i, parent, { ...opts, signal }));
+        const opener = (signal: AbortSignal) => this.open(chain, i, parent, { ...opts, signal });
+        let { entry, created } = this.entryFor(key, parent, opener);
+        if (!created && entry.client && !this.stillKnown(chain[i], opts)) {
+          // Its host key was forgotten (`hostkeys forget`) since this connection was checked: connect again, so the
+          // key is checked (and asked about) anew. Leases in use finish on the old connection.
+          this.retire(entry);
+          ({ entry, created } = this.entryFor(key, parent, opener));
+        }
         fresh = created;
         await this.wait(entry, opts.signal);
         entry.leases++;
@@ -191,6 +198,20 @@ export class SshPool {
       e.idle = setTimeout(() => this.drop(e), this.idleMs);
       e.idle.unref?.();
     }
+  }
+
+  private stillKnown(hop: PoolHop, opts: ConnectOptions): boolean {
+    try {
+      return opts.hostKeys.lookup(hop.host, hop.port).length > 0;
+    } catch {
+      return false;
+    }
+  }
+
+  private retire(e: Entry): void {
+    this.forget(e);
+    e.retired = true;
+    if (e.leases === 0) this.drop(e);
   }
 
   private forget(e: Entry): void {

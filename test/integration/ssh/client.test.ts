@@ -288,6 +288,19 @@ describe('SSH client against lab sshds', () => {
     expect(pool.size).toBe(0);
   });
 
+  it('a pooled connection whose host key was forgotten since is not reused: the key is checked (and asked about) again', async () => {
+    const pool = new SshPool({ idleMs: 30_000 });
+    pools.push(pool);
+    const keys = new MemoryHostKeys();
+    await runCommand(pool, { target: hop(a) }, 'true', { hostKeys: keys, policy: 'accept-new', connectTimeoutMs: 10_000 });
+    expect(pool.size).toBe(1);
+    expect((await runCommand(pool, { target: hop(a) }, 'echo reused', { hostKeys: keys, policy: 'ask', connectTimeoutMs: 10_000 })).stdout).toBe('reused\n');
+    keys.added.splice(0); // what `hostkeys forget` does to the store
+    const e = await failure(runCommand(pool, { target: hop(a) }, 'touch should-not-run', { hostKeys: keys, policy: 'ask', connectTimeoutMs: 10_000 }));
+    expect(e.code).toBe('SSH_HOSTKEY_UNKNOWN');
+    expect(pool.size).toBe(0); // the old connection went with its key
+  });
+
   it('keepalive ends a connection whose server stopped answering, and the pool forgets it', async () => {
     const s = await startSshd({ stateDir: dir, name: 'keepalive' });
     fs.copyFileSync(path.join(dir, 'a', 'authorized_keys'), path.join(dir, 'keepalive', 'authorized_keys'));
