@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -15,7 +17,19 @@ describe('Jobs and Templates pages in Chromium against the lab Slurm', () => {
   let browser: Browser;
   let page: Page;
 
+  // A completion hook receiver (serve POSTs to it when a job ends).
+  const hooks: { url: string; state: string }[] = [];
+  let hookServer: http.Server;
+  let hookUrl = '';
+
   beforeAll(async () => {
+    hookServer = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (d) => (body += d));
+      req.on('end', () => { hooks.push({ url: req.url!, state: (JSON.parse(body) as { state: string }).state }); res.writeHead(204).end(); });
+    });
+    await new Promise<void>((r) => hookServer.listen(0, '127.0.0.1', r));
+    hookUrl = `http://127.0.0.1:${(hookServer.address() as AddressInfo).port}`;
     lab = await startSlurm({ stateDir: t.dir });
     expect(cli(data, ['backends', 'add', 'lab', '--kind', 'slurm-cli', '--env', `SLURM_CONF=${lab.confPath}`, '--workdir', lab.workDir]).code).toBe(0);
     serve = await startServe(data);
@@ -28,6 +42,7 @@ describe('Jobs and Templates pages in Chromium against the lab Slurm', () => {
     await browser?.close();
     await serve?.stop();
     await lab?.stop();
+    hookServer?.close();
     t.cleanup();
   });
 
@@ -74,11 +89,16 @@ describe('Jobs and Templates pages in Chromium against the lab Slurm', () => {
     await form.locator('#args').fill('300');
     await form.locator('#args').press('Enter');
     await expect.poll(() => page.getByTestId('job-preview').innerText()).toContain('exec sleep 300');
+    await page.getByTestId('job-hook').fill(`${hookUrl}/sleeper`); // completion hook: told when it ends
     await page.getByTestId('job-submit').click();
     await expect.poll(() => row('sleeper').innerText(), { timeout: 30_000 }).toMatch(/Running/);
     await row('sleeper').getByText('Cancel', { exact: true }).click();
     await page.locator('.ant-popconfirm').getByRole('button', { name: 'OK' }).click();
     await expect.poll(() => row('sleeper').innerText(), { timeout: 30_000 }).toMatch(/Cancelled/);
+    await expect.poll(() => hooks.map((h) => `${h.url} ${h.state}`), { timeout: 30_000 }).toEqual(['/sleeper cancelled']);
+    await row('sleeper').locator('a', { hasText: 'sleeper' }).click();
+    await expect.poll(() => page.getByTestId('job-hook-result').innerText()).toMatch(/\/sleeper — HTTP 204$/);
+    await page.keyboard.press('Escape');
 
     // Rerun the first: a new job with the same parameters, which succeeds too.
     const before = (JSON.parse(cli(data, ['jobs', 'list', '--json']).stdout) as unknown[]).length;

@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, setLanguage, shot } from '../support/browser';
 import { startServe, type ServeProcess } from '../support/serveProcess';
-import { BIN, cli } from '../support/cli';
+import { cli, cliAsync } from '../support/cli';
 import { FakeKubeApiServer, kubeconfigText, until } from '../support/k8s';
 import { tempDir } from '../support/tmp';
 import { startSlurm, type SlurmLab } from '../../main/lab/slurm';
@@ -19,12 +18,6 @@ describe('Queues page in Chromium against the lab Slurm', () => {
   let page: Page;
   let kube: FakeKubeApiServer;
   // Spawned asynchronously: the test API server answers from this process's event loop.
-  const cliAsync = (args: string[]) => new Promise<{ code: number | null; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [BIN, '--data-dir', data, ...args], { env: { ...process.env, CLUSTERDECK_PASSPHRASE: 'test-passphrase' }, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stderr }));
-  });
 
   beforeAll(async () => {
     lab = await startSlurm({ stateDir: t.dir, rest: false });
@@ -33,7 +26,7 @@ describe('Queues page in Chromium against the lab Slurm', () => {
     kube = await FakeKubeApiServer.start();
     const file = path.join(t.dir, 'k8s.kubeconfig');
     writeFileSync(file, kubeconfigText([{ name: 'lab', server: kube.url, token: 'token-alice', user: 'alice', namespace: 'team-a', ca: kube.pki.ca }]));
-    const add = await cliAsync(['backends', 'add', 'k8s', '--kind', 'kubernetes', '--kubeconfig', file]);
+    const add = await cliAsync(data, ['backends', 'add', 'k8s', '--kind', 'kubernetes', '--kubeconfig', file]);
     expect(add.code, add.stderr).toBe(0);
     serve = await startServe(data);
     browser = await launchBrowser();

@@ -16,6 +16,7 @@ import type { AuditLog } from '../audit/auditLog';
 import { clientFor, isUnreachable, parseSshUrl, sharesFilesystem, type SecretSource, type SshDeps } from './backends';
 import type { JobPatch, JobStore } from './jobStore';
 import { SlurmPoller } from './slurmPoller';
+import { CompletionHooks } from './completionHooks';
 import { stringify } from 'yaml';
 import { renderTemplate } from './render';
 import { KubeJobs, isKubeUnreachable, manifestOf } from './kubeJobs';
@@ -63,7 +64,8 @@ const watches = (actor: Actor) => actor.via !== 'cli';
 
 export function createJobsService(deps: JobsDeps): JobsServiceMain {
   const { store, audit } = deps;
-  const kube = new KubeJobs({ store, audit, vault: deps.vault, timeoutMs: deps.timeoutMs });
+  const hooks = new CompletionHooks({ store, audit });
+  const kube = new KubeJobs({ store, audit, vault: deps.vault, timeoutMs: deps.timeoutMs, onStateChange: (actor, job) => void hooks.notify(actor, job) });
   // The poll acts for the front door that started it (audit entries say serve or electron).
   const pollActors = new Map<string, Actor>();
   const slurmPolls = new SlurmPoller(async (name) => {
@@ -205,10 +207,12 @@ export function createJobsService(deps: JobsDeps): JobsServiceMain {
       }
       try {
         const known = new Map((await client(b).jobs(abortOf(signal))).map((s) => [s.id, s]));
-        const changed = store.batch(() => list.filter((j) => applyState(j, known.get(j.backendJobId!) ?? null) !== j));
+        const changed = store.batch(() => list.map((j) => applyState(j, known.get(j.backendJobId!) ?? null)).filter((now, i) => now !== list[i]));
         // One audit entry per look that changed anything: the change feed then reloads open Jobs pages once.
         if (changed.length > 0) audit.record(actor, { module: 'jobs', action: 'state', targets: name, params: { changed: changed.length, jobs: changed.slice(0, 20).map((j) => j.id) } }, () => undefined);
         if (watches(actor)) pollSlurm(actor, name);
+        // Completion hooks of the jobs that just finished (awaited: a CLI call must not exit before they are sent).
+        await Promise.all(changed.map((j) => hooks.notify(actor, j)));
       } catch (err) {
         for (const j of list) errors.set(j.id, (err as Error).message);
       }
@@ -307,7 +311,7 @@ export function createJobsService(deps: JobsDeps): JobsServiceMain {
     async submit(actor, input, signal) {
       const b = input.draft && !input.backend && store.backends().length !== 1 ? null : backendOf(input.backend);
       const rendered = render(input.template, input.version, input.params, b);
-      const job = store.insertJob({ name: rendered.spec.name, phase: 'draft', backend: b?.name ?? null, template: rendered.template, version: rendered.version, params: rendered.params, rendered });
+      const job = store.insertJob({ name: rendered.spec.name, phase: 'draft', backend: b?.name ?? null, template: rendered.template, version: rendered.version, params: rendered.params, rendered, hookUrl: input.hook ?? null });
       if (input.draft) {
         audit.record(actor, { module: 'jobs', action: 'draft', targets: job.name, params: { job: job.id, template: rendered.template } }, () => undefined);
         return job;
@@ -385,6 +389,7 @@ export function createJobsService(deps: JobsDeps): JobsServiceMain {
           audit.complete(auditId, 'failed', (err as Error).message);
           throw err;
         }
+        await hooks.notify(actor, store.requireJob(id));
         return strip(store.requireJob(id));
       }
       const c = client(backend);
@@ -434,7 +439,7 @@ export function createJobsService(deps: JobsDeps): JobsServiceMain {
         m.metadata.name = `${m.metadata.name.slice(0, 63 - suffix.length).replace(/-+$/, '')}${suffix}`;
         rendered = { ...rendered, text: stringify(m, { lineWidth: 0 }), spec: { ...rendered.spec, name: m.metadata.name } };
       }
-      const job = store.insertJob({ name: rendered.spec.name, phase: 'draft', backend: b.name, template: old.template, version: old.templateVersion, params: rendered.params, rendered });
+      const job = store.insertJob({ name: rendered.spec.name, phase: 'draft', backend: b.name, template: old.template, version: old.templateVersion, params: rendered.params, rendered, hookUrl: old.hookUrl });
       return send(actor, job, signal);
     },
 
@@ -480,7 +485,7 @@ export function createJobsService(deps: JobsDeps): JobsServiceMain {
         return store.putBackend({ ...b, url: c.context.server ?? '', context: c.context.name, namespace: input.namespace ?? c.context.namespace }, true);
       });
     },
-    close: () => { kube.close(); slurmPolls.close(); },
+    close: () => { kube.close(); slurmPolls.close(); hooks.close(); },
 
     async partitions(backend, signal) {
       return client(backendOf(backend)).partitions(abortOf(signal));

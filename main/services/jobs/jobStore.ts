@@ -11,6 +11,7 @@ interface JobRow {
   id: number; name: string; phase: Job['phase']; backend: string | null; template: string; template_version: number; params: string; rendered: string | null;
   backend_job_id: string | null; state: Job['state']; raw_state: string | null; reason: string | null; exit_code: number | null; nodes: string | null; output: string | null;
   last_error: string | null; attempts: number; vanished: number; created_at: string; updated_at: string; submitted_at: string | null;
+  hook_url: string | null; hook_result: string | null;
 }
 
 const toBackend = (r: BackendRow): Backend => ({ name: r.name, kind: r.kind, url: r.url, user: r.username, credential: r.credential, workDir: r.work_dir, env: JSON.parse(r.env), context: r.context ?? null, namespace: r.namespace ?? null, createdAt: r.created_at });
@@ -20,11 +21,12 @@ function toJob(r: JobRow): JobDetail {
     id: r.id, name: r.name, phase: r.phase, backend: r.backend, template: r.template, templateVersion: r.template_version, params: JSON.parse(r.params),
     backendJobId: r.backend_job_id, state: r.state, rawState: r.raw_state, reason: r.reason, exitCode: r.exit_code, nodes: r.nodes, output: r.output,
     lastError: r.last_error, attempts: r.attempts, createdAt: r.created_at, updatedAt: r.updated_at, submittedAt: r.submitted_at, vanished: r.vanished === 1,
+    hookUrl: r.hook_url, hookResult: r.hook_result,
     rendered: r.rendered ? (JSON.parse(r.rendered) as Rendered) : null,
   };
 }
 
-export type JobPatch = Partial<Pick<JobRow, 'phase' | 'backend' | 'backend_job_id' | 'state' | 'raw_state' | 'reason' | 'exit_code' | 'nodes' | 'output' | 'last_error' | 'attempts' | 'vanished' | 'submitted_at'>>;
+export type JobPatch = Partial<Pick<JobRow, 'phase' | 'backend' | 'backend_job_id' | 'state' | 'raw_state' | 'reason' | 'exit_code' | 'nodes' | 'output' | 'last_error' | 'attempts' | 'vanished' | 'submitted_at' | 'hook_result'>>;
 
 export class JobStore {
   private readonly statements = new Map<string, Statement>();
@@ -71,10 +73,10 @@ export class JobStore {
   }
 
   // Jobs
-  insertJob(j: { name: string; phase: Job['phase']; backend: string | null; template: string; version: number; params: unknown; rendered: Rendered | null; lastError?: string | null }): JobDetail {
+  insertJob(j: { name: string; phase: Job['phase']; backend: string | null; template: string; version: number; params: unknown; rendered: Rendered | null; lastError?: string | null; hookUrl?: string | null }): JobDetail {
     const now = nowIso();
-    const info = this.db.prepare('INSERT INTO jobs (name, phase, backend, template, template_version, params, rendered, last_error, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(j.name, j.phase, j.backend, j.template, j.version, JSON.stringify(j.params), j.rendered ? JSON.stringify(j.rendered) : null, j.lastError ?? null, now, now);
+    const info = this.db.prepare('INSERT INTO jobs (name, phase, backend, template, template_version, params, rendered, last_error, hook_url, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(j.name, j.phase, j.backend, j.template, j.version, JSON.stringify(j.params), j.rendered ? JSON.stringify(j.rendered) : null, j.lastError ?? null, j.hookUrl ?? null, now, now);
     return this.job(Number(info.lastInsertRowid))!;
   }
   job(id: number): JobDetail | null {
@@ -101,7 +103,7 @@ export class JobStore {
     if (filter.backend) (where.push('backend = ?'), args.push(filter.backend));
     if (filter.phase) (where.push('phase = ?'), args.push(filter.phase));
     if (filter.unfinished) where.push(`(state IS NULL OR state NOT IN (${FINISHED_STATES.map((x) => `'${x}'`).join(', ')}) OR vanished = 1)`);
-    const sql = `SELECT ${filter.brief ? 'id, name, phase, backend, template, template_version, params, NULL AS rendered, backend_job_id, state, raw_state, reason, exit_code, nodes, output, last_error, attempts, vanished, created_at, updated_at, submitted_at' : '*'}
+    const sql = `SELECT ${filter.brief ? 'id, name, phase, backend, template, template_version, params, NULL AS rendered, backend_job_id, state, raw_state, reason, exit_code, nodes, output, last_error, attempts, vanished, created_at, updated_at, submitted_at, hook_url, hook_result' : '*'}
       FROM jobs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id`;
     return (this.statement(sql).all(...args) as JobRow[]).map(toJob);
   }
@@ -111,6 +113,10 @@ export class JobStore {
       this.statement(`UPDATE jobs SET ${keys.map((k) => `${k} = ?`).join(', ')}, updated_at = ? WHERE id = ?`).run(...keys.map((k) => patch[k] ?? null), nowIso(), id);
     }
     return this.requireJob(id);
+  }
+  /** Marks a job's hook as being sent; false when it was already claimed (by this or another process). */
+  claimHook(id: number): boolean {
+    return this.statement("UPDATE jobs SET hook_result = 'sending' WHERE id = ? AND hook_url IS NOT NULL AND hook_result IS NULL").run(id).changes === 1;
   }
   /** Runs `work` in one transaction (one commit for a refresh of thousands of rows). */
   batch<T>(work: () => T): T {

@@ -53,6 +53,8 @@ export interface KubeJobsDeps {
   audit: AuditLog;
   vault: KubeconfigSource;
   timeoutMs?: number;
+  /** Told of every state change a watch or listing writes (completion hooks). */
+  onStateChange?: (actor: Actor, job: JobDetail) => void;
 }
 
 interface Running {
@@ -128,7 +130,8 @@ export class KubeJobs {
     }
     const changed = patch.state !== job.state || (patch.raw_state !== undefined && patch.raw_state !== job.rawState) || (patch.reason !== undefined && patch.reason !== job.reason) || (patch.vanished ?? 0) !== (job.vanished ? 1 : 0);
     if (!changed) return;
-    this.deps.audit.record(actor, { module: 'jobs', action: 'state', targets: `${b.name}:${job.backendJobId}`, params: { job: job.id, state: patch.state, raw: patch.raw_state ?? null } }, () => this.deps.store.patchJob(job.id, patch));
+    const updated = this.deps.audit.record(actor, { module: 'jobs', action: 'state', targets: `${b.name}:${job.backendJobId}`, params: { job: job.id, state: patch.state, raw: patch.raw_state ?? null } }, () => this.deps.store.patchJob(job.id, patch));
+    this.deps.onStateChange?.(actor, updated);
   }
 
   private onEvent(actor: Actor, b: Backend, kind: JobKind, namespace: string, e: WatchEvent): void {

@@ -123,8 +123,14 @@ export const Job = z.object({
   submittedAt: z.string().nullable(),
   /** A job ClusterDeck submitted that its backend no longer knows. */
   vanished: z.boolean(),
+  /** Completion hook: called once with the final state; hookResult says how that went ('HTTP 200', the error). */
+  hookUrl: z.string().nullable().default(null),
+  hookResult: z.string().nullable().default(null),
 });
 export type Job = z.infer<typeof Job>;
+
+/** An http(s) URL a finished job is reported to (POST, JSON). */
+export const HookUrl = z.string().max(2048).regex(/^https?:\/\/[^\s/]+\S*$/, 'a completion hook is an http:// or https:// URL');
 
 export const JobDetail = Job.extend({ rendered: Rendered.nullable() });
 export type JobDetail = z.infer<typeof JobDetail>;
@@ -139,6 +145,8 @@ export const SubmitInput = z.object({
   backend: z.string().max(128).optional(),
   /** Save as a draft instead of submitting. */
   draft: z.boolean().default(false),
+  /** Called once with the job's final state. */
+  hook: HookUrl.nullable().optional(),
 });
 
 export const PreviewInput = SubmitInput.pick({ template: true, version: true, params: true, backend: true });

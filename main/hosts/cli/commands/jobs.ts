@@ -77,10 +77,11 @@ export function registerJobs(program: Command, session: () => CliSession): void 
 
   withTemplateOptions(jobs.command('submit').description('render a template and submit it (unreachable backend: the job waits in the outbox)'))
     .option('--draft', 'save as a draft, do not submit')
+    .option('--hook <url>', 'completion hook: POST the final state (JSON) to this http(s) URL once the job ends')
     .option('--json', 'JSON output')
-    .action(async (o: { template: string; version?: number; param: string[]; paramJson: string[]; backend?: string; draft?: boolean; json?: boolean }) => {
+    .action(async (o: { template: string; version?: number; param: string[]; paramJson: string[]; backend?: string; draft?: boolean; hook?: string; json?: boolean }) => {
       const { api, params } = await templateAndParams(o);
-      const j = await api.jobs.submit({ template: o.template, version: o.version, params, backend: o.backend, draft: !!o.draft });
+      const j = await api.jobs.submit({ template: o.template, version: o.version, params, backend: o.backend, draft: !!o.draft, hook: o.hook ?? null });
       if (o.json) printJson(j);
       else reportSubmit(j);
     });
@@ -111,6 +112,7 @@ export function registerJobs(program: Command, session: () => CliSession): void 
         `id: ${j.id}`, `name: ${j.name}`, `phase: ${j.phase}`, `state: ${j.state ?? '-'} (${j.rawState ?? '-'}${j.reason ? `, ${j.reason}` : ''})`,
         `backend: ${j.backend ?? '-'} job ${j.backendJobId ?? '-'}`, `nodes: ${j.nodes ?? '-'}`, `exit code: ${j.exitCode ?? '-'}`, `output: ${j.output ?? '-'}`,
         `template: ${j.template} v${j.templateVersion}`, ...(j.lastError ? [`last error: ${j.lastError}`] : []), ...(j.vanished ? ['vanished: the backend no longer knows this job'] : []),
+        ...(j.hookUrl ? [`completion hook: ${j.hookUrl} (${j.hookResult ?? 'not sent yet'})`] : []),
         ...(j.rendered?.spec.endpoints.length ? [`endpoints: ${j.rendered.spec.endpoints.map((e) => `${e.name} ${j.nodes ?? '?'}:${e.port}`).join(', ')}`] : []),
         '', '--- script ---', j.rendered?.text ?? '',
       ];

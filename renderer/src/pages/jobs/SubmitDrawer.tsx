@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { Alert, Button, Drawer, Form, Select, Space, Typography } from 'antd';
+import { Alert, Button, Drawer, Form, Input, Select, Space, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api, appErrorOf } from '../../api/client';
 import { useCall } from '../../state/useCall';
@@ -17,6 +17,7 @@ export function SubmitDrawer({ open, onClose, onDone, template: initial }: { ope
   const [preview, setPreview] = useState<Rendered | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [hook, setHook] = useState('');
   const templates = useCall(() => api.templates.list.query(), []);
   const backends = useCall(() => api.jobs.backends.query(), [], ['jobs']);
   const tpl = useCall(() => (name ? api.templates.get.query({ name }) : Promise.resolve(null)), [name]);
@@ -46,7 +47,7 @@ export function SubmitDrawer({ open, onClose, onDone, template: initial }: { ope
     if (!tpl.data) return;
     setBusy(true);
     try {
-      const j = await api.jobs.submit.mutate({ template: tpl.data.name, params: formToParams(tpl.data.body, form.getFieldsValue()), backend, draft });
+      const j = await api.jobs.submit.mutate({ template: tpl.data.name, params: formToParams(tpl.data.body, form.getFieldsValue()), backend, draft, hook: hook.trim() || null });
       onDone();
       if (j.phase !== 'outbox') onClose();
       else setProblem(t('outboxNotice', { id: j.id, error: j.lastError ?? '' }));
@@ -69,6 +70,8 @@ export function SubmitDrawer({ open, onClose, onDone, template: initial }: { ope
           options={(templates.data ?? []).map((x) => ({ value: x.name, label: `${x.title} (${x.name} v${x.version})` }))} />
         <Select style={{ width: 200 }} placeholder={t('backend')} value={backend} onChange={setBackend} allowClear
           options={(backends.data ?? []).map((b) => ({ value: b.name, label: `${b.name} (${b.kind})` }))} />
+        <Input style={{ width: 340 }} allowClear placeholder={t('hookPlaceholder')} value={hook} onChange={(e) => setHook(e.target.value)}
+          status={hook.trim() && !/^https?:\/\/[^\s/]+\S*$/.test(hook.trim()) ? 'error' : undefined} title={t('hookHelp')} data-testid="job-hook" />
       </Space>
       <div style={{ display: 'flex', gap: 16 }}>
         <div style={{ flex: '0 0 360px', maxHeight: 'calc(100vh - 180px)', overflow: 'auto' }}>
