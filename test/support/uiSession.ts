@@ -11,6 +11,8 @@ export interface UiSessionOptions {
   lab?: string[];
   /** Work to do on the data folder before `serve` starts (imports, files). */
   prepare?: (s: UiSession) => void | Promise<void>;
+  /** Work after `serve` stopped, before the temp folder goes (stop peers `prepare` started). */
+  teardown?: () => void | Promise<void>;
   /** The sidebar entry to open first, e.g. 'consoles' for `nav-consoles`. */
   nav?: string;
   tempPrefix?: string;
@@ -49,6 +51,7 @@ export function useUiSession(options: UiSessionOptions = {}): UiSession {
     await s.browser?.close();
     await s.serve?.stop();
     if (options.lab) cli(s.data, ['lab', 'down']);
+    await options.teardown?.();
     t.cleanup();
   });
   return s;
