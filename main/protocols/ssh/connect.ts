@@ -100,6 +100,9 @@ function handshake(hop: SshHop, opts: HopOptions, probeOnly: boolean): Promise<C
 
     client.on('ready', () => {
       if (probeOnly) return finish(new Error('login should not have happened during a host key probe'));
+      // Terminals send single keystrokes: without TCP_NODELAY, Nagle's algorithm holds each one until the previous
+      // segment is acknowledged (~40 ms with delayed ACKs), as OpenSSH avoids for interactive sessions too.
+      client.setNoDelay(true);
       finish(null, client);
     });
     client.on('error', (err: Error & { level?: string }) => finish(mapError(err)));
