@@ -65,13 +65,14 @@ const watches = (actor: Actor) => actor.via !== 'cli';
 export function createJobsService(deps: JobsDeps): JobsServiceMain {
   const { store, audit } = deps;
   const hooks = new CompletionHooks({ store, audit });
-  const kube = new KubeJobs({ store, audit, vault: deps.vault, timeoutMs: deps.timeoutMs, onStateChange: (actor, job) => void hooks.notify(actor, job) });
+  const kube = new KubeJobs({ store, audit, vault: deps.vault, timeoutMs: deps.timeoutMs, onStateChange: (actor, job) => hooks.notify(actor, job) });
   // The poll acts for the front door that started it (audit entries say serve or electron).
   const pollActors = new Map<string, Actor>();
   const slurmPolls = new SlurmPoller(async (name) => {
     const unfinished = () => store.jobs({ backend: name, phase: 'submitted', unfinished: true, brief: true });
-    if (!store.backend(name) || unfinished().length === 0) return false;
-    const errors = await refresh(unfinished(), undefined, pollActors.get(name) ?? SYSTEM);
+    const jobs = unfinished();
+    if (!store.backend(name) || jobs.length === 0) return false;
+    const errors = await refresh(jobs, undefined, pollActors.get(name) ?? SYSTEM);
     if (errors.size > 0) throw new Error([...errors.values()][0]);
     return unfinished().length > 0;
   }, deps.pollMs);
@@ -296,7 +297,7 @@ export function createJobsService(deps: JobsDeps): JobsServiceMain {
       audit.record(actor, { module: 'jobs', action: 'backend-remove', targets: name }, () => store.removeBackend(name));
       slurmPolls.stop(name);
       if (b && isKube(b)) {
-        kube.close(); // its watches end; other backends' start again on the next list
+        kube.closeBackend(name); // its watches end; other backends' keep running
         // The kubeconfig ClusterDeck imported for this backend goes with it (one named by --credential stays).
         const imported = b.credential === kubeconfigCredentialName(name) && !store.backends().some((x) => x.credential === b.credential);
         if (imported && deps.vault.remove) deps.vault.remove(actor, b.credential!);
@@ -350,7 +351,7 @@ export function createJobsService(deps: JobsDeps): JobsServiceMain {
       const b = backendOf(job.backend);
       if (isKube(b)) {
         const lines = Math.min(2000, Math.max(1, Math.ceil(input.tailBytes / 80)));
-        const t = await kube.tail(b, job, input.tailBytes >= 160_000 ? 2000 : lines);
+        const t = await kube.tail(b, job, lines);
         const j = store.requireJob(input.id);
         return { ...t, finished: j.state !== null && isFinished(j.state as never) };
       }
@@ -410,7 +411,15 @@ export function createJobsService(deps: JobsDeps): JobsServiceMain {
       const { job, backend } = requireSubmitted(input.id);
       if (isKube(backend)) {
         if (input.action !== 'suspend' && input.action !== 'resume') throw new AppError('JOB_UNSUPPORTED', `${input.action} is a Slurm action; a Kubernetes job is paused with suspend and continued with resume`, { action: input.action });
-        await audit.record(actor, { module: 'jobs', action: input.action, targets: `${backend.name}:${job.backendJobId}`, params: { job: input.id } }, () => kube.suspend(backend, job, input.action === 'suspend', abortOf(signal)));
+        // audit.record completes synchronously; this call is async, so its outcome is completed here.
+        const auditId = audit.begin(actor, { module: 'jobs', action: input.action, targets: `${backend.name}:${job.backendJobId}`, params: { job: input.id } });
+        try {
+          await kube.suspend(backend, job, input.action === 'suspend', abortOf(signal));
+          audit.complete(auditId, 'ok');
+        } catch (err) {
+          audit.complete(auditId, 'failed', (err as Error).message);
+          throw err;
+        }
         return strip(store.requireJob(input.id));
       }
       const c = client(backend);
@@ -481,7 +490,7 @@ export function createJobsService(deps: JobsDeps): JobsServiceMain {
       if (!isKube(b)) throw new AppError('JOB_BACKEND_INVALID', `backend ${b.name} is ${b.kind}; contexts belong to kubernetes backends`, { name: b.name });
       return audit.record(actor, { module: 'jobs', action: 'backend-context', targets: b.name, params: { context: input.context, namespace: input.namespace ?? null } }, () => {
         const c = KubeClient.fromKubeconfig(deps.vault.reveal(b.credential!).secret, input.context);
-        kube.close(); // watches of the old context end; the next list starts new ones
+        kube.closeBackend(b.name); // watches of the old context end; the next list starts new ones
         return store.putBackend({ ...b, url: c.context.server ?? '', context: c.context.name, namespace: input.namespace ?? c.context.namespace }, true);
       });
     },

@@ -53,8 +53,8 @@ export interface KubeJobsDeps {
   audit: AuditLog;
   vault: KubeconfigSource;
   timeoutMs?: number;
-  /** Told of every state change a watch or listing writes (completion hooks). */
-  onStateChange?: (actor: Actor, job: JobDetail) => void;
+  /** Told of every state change a watch or listing writes (completion hooks); a listing waits for what it returns. */
+  onStateChange?: (actor: Actor, job: JobDetail) => Promise<void> | void;
 }
 
 interface Running {
@@ -64,6 +64,8 @@ interface Running {
 
 export class KubeJobs {
   private readonly watches = new Map<string, Running>();
+  /** Completion hooks under way (a CLI listing waits for them before the process may exit). */
+  private readonly told = new Set<Promise<void>>();
   /** Last watch failure per backend (a fatal one: expired token, missing CRD). */
   readonly watchErrors = new Map<string, string>();
 
@@ -131,7 +133,11 @@ export class KubeJobs {
     const changed = patch.state !== job.state || (patch.raw_state !== undefined && patch.raw_state !== job.rawState) || (patch.reason !== undefined && patch.reason !== job.reason) || (patch.vanished ?? 0) !== (job.vanished ? 1 : 0);
     if (!changed) return;
     const updated = this.deps.audit.record(actor, { module: 'jobs', action: 'state', targets: `${b.name}:${job.backendJobId}`, params: { job: job.id, state: patch.state, raw: patch.raw_state ?? null } }, () => this.deps.store.patchJob(job.id, patch));
-    this.deps.onStateChange?.(actor, updated);
+    const told = this.deps.onStateChange?.(actor, updated);
+    if (told) {
+      this.told.add(told);
+      void told.finally(() => this.told.delete(told));
+    }
   }
 
   private onEvent(actor: Actor, b: Backend, kind: JobKind, namespace: string, e: WatchEvent): void {
@@ -199,13 +205,19 @@ export class KubeJobs {
   /** One listing per kind and namespace (the CLI, or before a watch runs). */
   async refresh(actor: Actor, b: Backend, jobs: JobDetail[], signal?: AbortSignal): Promise<void> {
     const groups = new Map<string, JobDetail[]>();
-    for (const j of jobs) groups.set(this.groupKey(j), [...(groups.get(this.groupKey(j)) ?? []), j]);
+    for (const j of jobs) {
+      const key = this.groupKey(j);
+      const group = groups.get(key);
+      if (group) group.push(j);
+      else groups.set(key, [j]);
+    }
     for (const [key, list] of groups) {
       const [kind, namespace] = key.split('/') as [JobKind, string];
       const { items } = await this.client(b, list[0]).listAllJobs(kind, namespace, { signal });
       const byName = new Map(items.map((o) => [o.metadata.name, o]));
       for (const j of list) this.apply(actor, b, kind, byName.get(parseKubeJobId(j.backendJobId!).name) ?? null, this.deps.store.requireJob(j.id));
     }
+    await Promise.all([...this.told]);
   }
 
   async cancel(b: Backend, job: JobDetail, signal?: AbortSignal): Promise<void> {
@@ -329,5 +341,14 @@ export class KubeJobs {
   close(): void {
     for (const w of this.watches.values()) w.abort.abort();
     this.watches.clear();
+  }
+
+  /** Ends one backend's watches (removed, or switched to another context); other backends keep theirs. */
+  closeBackend(name: string): void {
+    for (const [key, w] of this.watches) {
+      if (!key.startsWith(`${name}/`)) continue;
+      w.abort.abort();
+      this.watches.delete(key);
+    }
   }
 }
