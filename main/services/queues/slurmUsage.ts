@@ -164,9 +164,11 @@ export function usageRows(active: QueueJob[], accounted: AccountedJob[], since: 
     const of = out.filter((r) => r.deviceType === type);
     const idle = of.every((r) => r.idleHours === null) ? null : round(of.reduce((s, r) => s + (r.idleHours ?? 0), 0));
     const booked = round(of.reduce((s, r) => s + r.bookedHours, 0));
+    // Idle share of the hours whose CPU use is known (as each row computes it), not of every booked hour.
+    const cpuBooked = [...rows.values()].filter((r) => r.deviceType === type && r.idleKnown && r.idleHours !== null).reduce((s, r) => s + r.cpuBooked, 0);
     return {
       user: '', deviceType: type, allocated: of.reduce((s, r) => s + r.allocated, 0), allocatedPreemptible: null, idleNow: null,
-      runningJobs: of.reduce((s, r) => s + r.runningJobs, 0), bookedHours: booked, idleHours: idle, idlePercent: idle !== null && booked > 0 ? Math.round((idle / booked) * 100) : null,
+      runningJobs: of.reduce((s, r) => s + r.runningJobs, 0), bookedHours: booked, idleHours: idle, idlePercent: idle !== null && cpuBooked > 0 ? Math.round((idle / cpuBooked) * 100) : null,
     };
   });
   return { rows: out, totals };
