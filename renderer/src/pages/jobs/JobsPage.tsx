@@ -37,7 +37,7 @@ function JobDetailDrawer({ id, onClose }: { id: number | null; onClose: () => vo
           {j.rendered?.spec.endpoints.map((e) => <Typography.Text key={e.name}>{e.name}: {j.nodes ?? '?'}:{e.port}</Typography.Text>)}
           {j.reason && <Typography.Text type="secondary">{j.reason}</Typography.Text>}
           {j.hookUrl && <Typography.Text type="secondary" data-testid="job-hook-result">{t('hook')}: {j.hookUrl} — {j.hookResult ?? '…'}</Typography.Text>}
-          {kube && j.phase === 'submitted' && <KubeDetail id={j.id} active={!!j.state && !['succeeded', 'failed', 'cancelled'].includes(j.state)} />}
+          {kube && j.phase === 'submitted' && <KubeDetail id={j.id} active={!!j.state && !isFinishedState(j.state)} />}
           <Typography.Text strong>{kube ? t('manifest') : t('script')}</Typography.Text>
           <pre style={{ background: 'rgba(127,127,127,0.1)', padding: 12, whiteSpace: 'pre-wrap' }} data-testid="job-detail-text">{j.rendered?.text}</pre>
           {!kube && (

@@ -16,14 +16,16 @@ export function KubeDetail({ id, active }: { id: number; active: boolean }) {
   const [lines, setLines] = useState<string[]>([]);
   const [logError, setLogError] = useState<string | null>(null);
   const logRef = useRef<HTMLPreElement>(null);
-  const many = (pods.data?.length ?? 0) > 1;
+  // Read when each line arrives: the pod list loading later must not restart the follow (and clear its lines).
+  const many = useRef(false);
+  many.current = (pods.data?.length ?? 0) > 1;
 
   useEffect(() => {
     setLines([]);
     setLogError(null);
     if (!follow) {
       let stale = false;
-      api.jobs.logs.query({ id, tailBytes: 64 * 1024 * 1024 }).then(
+      api.jobs.logs.query({ id, tailBytes: MAX_LINES * 80 }).then(
         (r) => { if (!stale) setLines(r.text.split('\n').filter((l, i, a) => l !== '' || i < a.length - 1).slice(-MAX_LINES)); },
         (e: Error) => { if (!stale) setLogError(e.message); },
       );
@@ -38,11 +40,11 @@ export function KubeDetail({ id, active }: { id: number; active: boolean }) {
       setLines((prev) => [...prev, ...add].slice(-MAX_LINES));
     }, 100);
     const sub = api.jobs.followLogs.subscribe({ id, tailLines: MAX_LINES }, {
-      onData: (l) => { buffer.push(many ? `[${l.pod}] ${l.line}` : l.line); },
+      onData: (l) => { buffer.push(many.current ? `[${l.pod}] ${l.line}` : l.line); },
       onError: (e) => setLogError(e.message),
     });
     return () => { clearInterval(timer); sub.unsubscribe(); };
-  }, [id, follow, many]);
+  }, [id, follow]);
 
   useEffect(() => {
     const el = logRef.current;

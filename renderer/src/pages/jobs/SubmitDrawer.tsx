@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { api, appErrorOf } from '../../api/client';
 import { useCall } from '../../state/useCall';
 import { useErrorNotice } from '../../components/errors';
-import type { Rendered } from '../../../../shared/contract/schemas/jobs';
+import { HookUrl, type Rendered } from '../../../../shared/contract/schemas/jobs';
 import { ParamsForm, formToParams } from './ParamsForm';
 
 /** New job: pick a template and backend, fill the form, read the exact script, then draft or submit. */
@@ -71,7 +71,7 @@ export function SubmitDrawer({ open, onClose, onDone, template: initial }: { ope
         <Select style={{ width: 200 }} placeholder={t('backend')} value={backend} onChange={setBackend} allowClear
           options={(backends.data ?? []).map((b) => ({ value: b.name, label: `${b.name} (${b.kind})` }))} />
         <Input style={{ width: 340 }} allowClear placeholder={t('hookPlaceholder')} value={hook} onChange={(e) => setHook(e.target.value)}
-          status={hook.trim() && !/^https?:\/\/[^\s/]+\S*$/.test(hook.trim()) ? 'error' : undefined} title={t('hookHelp')} data-testid="job-hook" />
+          status={hook.trim() && !HookUrl.safeParse(hook.trim()).success ? 'error' : undefined} title={t('hookHelp')} data-testid="job-hook" />
       </Space>
       <div style={{ display: 'flex', gap: 16 }}>
         <div style={{ flex: '0 0 360px', maxHeight: 'calc(100vh - 180px)', overflow: 'auto' }}>
