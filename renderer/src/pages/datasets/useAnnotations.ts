@@ -22,8 +22,18 @@ export function useAnnotations(dataset: string, file: string) {
   const undo = useRef<Step[]>([]);
   const redo = useRef<Step[]>([]);
 
-  const load = useCallback(() => api.datasets.annotations.query({ name: dataset, file }).then(setImage, (e) => setSave({ kind: 'error', message: appErrorOf(e).message })), [dataset, file]);
+  // Bumped when the image changes: a save or load still answering for the previous image must not touch this one
+  // (its shape would appear here, and its undo step would delete on the other image).
+  const generation = useRef(0);
+  const load = useCallback(() => {
+    const mine = generation.current;
+    return api.datasets.annotations.query({ name: dataset, file }).then(
+      (img) => { if (mine === generation.current) setImage(img); },
+      (e) => { if (mine === generation.current) setSave({ kind: 'error', message: appErrorOf(e).message }); },
+    );
+  }, [dataset, file]);
   useEffect(() => {
+    generation.current++;
     undo.current = [];
     redo.current = [];
     setImage(null);
@@ -33,6 +43,8 @@ export function useAnnotations(dataset: string, file: string) {
   /** Writes each change in order (add, edit or delete), showing each once committed, and records them as one step. */
   const applyMany = useCallback(async (changes: Change[], record: 'undo' | 'redo' | 'new' = 'new'): Promise<(CanvasAnnotation | null)[]> => {
     if (changes.length === 0) return [];
+    const mine = generation.current;
+    const current = () => mine === generation.current;
     setSave({ kind: 'saving' });
     const done: Step = [];
     const remap = new Map<number, number>();
@@ -50,7 +62,7 @@ export function useAnnotations(dataset: string, file: string) {
           await api.datasets.deleteAnnotations.mutate({ name: dataset, ids: [before.id] });
           setSave({ kind: 'saved', at: new Date().toISOString() });
         }
-        setImage((img) => {
+        if (current()) setImage((img) => {
           if (!img) return img;
           let list = img.annotations.filter((a) => a.id !== before?.id && a.id !== stored?.id);
           if (stored) list = [...list, stored].sort((a, b) => a.id - b.id);
@@ -68,7 +80,7 @@ export function useAnnotations(dataset: string, file: string) {
       const to = <T extends { id: number }>(a: T | null): T | null => (a && remap.has(a.id) ? { ...a, id: remap.get(a.id)! } : a);
       for (const stack of [undo.current, redo.current]) stack.forEach((st, i) => { stack[i] = st.map((x) => ({ before: to(x.before), after: to(x.after) })); });
     }
-    if (done.length) {
+    if (done.length && current()) {
       if (record === 'new') { undo.current.push(done); redo.current = []; }
       if (record === 'undo') redo.current.push(done);
       if (record === 'redo') undo.current.push(done);

@@ -29,7 +29,8 @@ export function useTiles(dataset: string, file: string, picture: ImageView | nul
   const y0 = Math.max(0, Math.floor(-view.y / view.scale / side)), y1 = Math.min(rows - 1, Math.floor((height - view.y) / view.scale / side));
   for (let row = y0; row <= y1; row++) {
     for (let col = x0; col <= x1; col++) {
-      const key = `${level}/${col}/${row}`;
+      // The file is part of the key: replies still arriving for the previous image must not show on this one.
+      const key = `${dataset}/${file}/${level}/${col}/${row}`;
       const got = cache.current.get(key);
       if (got === undefined) {
         cache.current.set(key, 'loading');
