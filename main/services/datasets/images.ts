@@ -46,7 +46,11 @@ export function decodeBmp(buf: Buffer): { data: Buffer; width: number; height: n
   const topDown = buf.readInt32LE(22) < 0;
   const bpp = bits / 8, stride = Math.ceil((width * bpp) / 4) * 4;
   if (offset + stride * height > buf.length) throw new Error('the BMP file is truncated');
-  const channels = bpp as 3 | 4;
+  // In a 32-bit BMP without compression the fourth byte is unused (usually 0): copying it as alpha would make the
+  // image invisible. Only a BITFIELDS header with an alpha mask (V4/V5, mask at byte 54) carries alpha.
+  const headerSize = buf.readUInt32LE(14);
+  const hasAlpha = bits === 32 && compression === 3 && headerSize >= 56 && buf.length >= 58 && buf.readUInt32LE(54) !== 0;
+  const channels: 3 | 4 = hasAlpha ? 4 : 3;
   const data = Buffer.alloc(width * height * channels);
   for (let y = 0; y < height; y++) {
     const row = offset + (topDown ? y : height - 1 - y) * stride;

@@ -69,4 +69,21 @@ describe('BMP', () => {
     expect((await openImage(file).png().toBuffer()).subarray(1, 4).toString()).toBe('PNG');
     dir.cleanup();
   });
+
+  it('reads an uncompressed 32-bit BMP as opaque RGB (its fourth byte is unused, usually 0)', async () => {
+    const { decodeBmp } = await import('../../../main/services/datasets/images');
+    const w = 2, h = 1, stride = 8;
+    const buf = Buffer.alloc(54 + stride * h);
+    buf.write('BM', 0, 'latin1');
+    buf.writeUInt32LE(54, 10);
+    buf.writeUInt32LE(40, 14);
+    buf.writeInt32LE(w, 18);
+    buf.writeInt32LE(h, 22);
+    buf.writeUInt16LE(1, 26);
+    buf.writeUInt16LE(32, 28);
+    buf.set([0, 255, 0, 0], 54); // green, "alpha" byte 0
+    const bmp = decodeBmp(buf);
+    expect(bmp.channels).toBe(3);
+    expect([...bmp.data.subarray(0, 3)]).toEqual([0, 255, 0]);
+  });
 });
