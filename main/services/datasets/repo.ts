@@ -5,10 +5,10 @@ import { nowIso } from '../../store/db';
 import { AppError } from '../../../shared/errors';
 import type { DatasetSummary, LabelDef } from '../../../shared/contract/schemas/datasets';
 import type { DsAnnotation, DsData, DsImage } from './formats';
+import { LABEL_PALETTE } from '../../../shared/contract/schemas/datasets';
 
 export interface DatasetRow { id: number; name: string; kind: DatasetSummary['kind']; root: string; description: string; created_at: string; updated_at: string }
 
-const PALETTE = ['#1677ff', '#f5222d', '#52c41a', '#fa8c16', '#722ed1', '#13c2c2', '#eb2f96', '#faad14', '#2f54eb', '#a0d911'];
 
 export class DatasetRepo {
   constructor(readonly db: Db) {}
@@ -69,7 +69,7 @@ export class DatasetRepo {
         if (l.id !== null) setSource.run(l.id, id);
         continue;
       }
-      const color = l.color ?? PALETTE[pos % PALETTE.length];
+      const color = l.color ?? LABEL_PALETTE[pos % LABEL_PALETTE.length];
       existing.set(l.name, Number(insert.run(datasetId, l.name, color, l.hotkey ?? null, l.id, pos++).lastInsertRowid));
     }
     return existing;

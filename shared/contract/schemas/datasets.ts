@@ -1,4 +1,7 @@
 import { z } from 'zod';
+
+/** Colours given to new labels in turn (UI, CLI and imports alike). */
+export const LABEL_PALETTE = ['#1677ff', '#f5222d', '#52c41a', '#fa8c16', '#722ed1', '#13c2c2', '#eb2f96', '#faad14', '#2f54eb', '#a0d911'] as const;
 import { Name } from './common';
 
 // Image datasets: folders of images that stay where they are, labels, annotations in one model

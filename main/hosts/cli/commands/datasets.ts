@@ -8,8 +8,8 @@ import { CliExit, EXIT_SOME_FAILED, EXIT_USAGE } from '../exitCodes';
 import { printJson, printLines, printTable } from '../output';
 import { AppError } from '../../../../shared/errors';
 import { DATASET_FORMATS, DATASET_KINDS, type ItemError } from '../../../../shared/contract/schemas/datasets';
+import { LABEL_PALETTE } from '../../../../shared/contract/schemas/datasets';
 
-const PALETTE = ['#1677ff', '#f5222d', '#52c41a', '#fa8c16', '#722ed1', '#13c2c2', '#eb2f96', '#faad14', '#2f54eb', '#a0d911'];
 
 type Format = (typeof DATASET_FORMATS)[number];
 type Kind = (typeof DATASET_KINDS)[number];
@@ -76,7 +76,7 @@ export function registerDatasets(program: Command, session: () => CliSession): v
     .option('--labels <names>', 'comma-separated label names; hotkeys 1-9 in order')
     .option('--json', 'JSON output')
     .action(async (name: string, folder: string, o: { kind: string; labels?: string; json?: boolean }) => {
-      const labels = (o.labels ?? '').split(',').map((s) => s.trim()).filter(Boolean).map((l, i) => ({ name: l, color: PALETTE[i % PALETTE.length], hotkey: i < 9 ? String(i + 1) : null }));
+      const labels = (o.labels ?? '').split(',').map((s) => s.trim()).filter(Boolean).map((l, i) => ({ name: l, color: LABEL_PALETTE[i % LABEL_PALETTE.length], hotkey: i < 9 ? String(i + 1) : null }));
       const r = await (await session().caller()).datasets.create({ name, kind: oneOf<Kind>(o.kind, DATASET_KINDS, 'kind'), folder: path.resolve(folder), labels, description: '' });
       if (o.json) printJson(r);
       else process.stdout.write(`created dataset ${name}: ${r.dataset.images} images in ${r.dataset.root}\n`);
@@ -210,7 +210,7 @@ export function registerDatasets(program: Command, session: () => CliSession): v
           if (!row) throw new AppError('DATASET_LABEL_NOT_FOUND', `${flag}: dataset "${name}" has no label "${label}"; labels: ${d.labels.map((l) => l.name).join(', ')}.`, { label });
           return row;
         };
-        for (const label of o.add) rows.push({ from: null, name: label, color: PALETTE[rows.length % PALETTE.length], hotkey: null });
+        for (const label of o.add) rows.push({ from: null, name: label, color: LABEL_PALETTE[rows.length % LABEL_PALETTE.length], hotkey: null });
         for (const [from, to] of pairs(o.rename, '--rename')) find(from, '--rename').name = to;
         for (const [label, color] of pairs(o.color, '--color')) find(label, '--color').color = color;
         for (const [label, key] of pairs(o.hotkey, '--hotkey')) find(label, '--hotkey').hotkey = key || null;

@@ -5,8 +5,8 @@ import { api } from '../../api/client';
 import { useErrorNotice } from '../../components/errors';
 import { DATASET_KINDS, type ItemError } from '../../../../shared/contract/schemas/datasets';
 import { itemErrorText } from './format';
+import { LABEL_PALETTE } from '../../../../shared/contract/schemas/datasets';
 
-const PALETTE = ['#1677ff', '#f5222d', '#52c41a', '#fa8c16', '#722ed1', '#13c2c2', '#eb2f96', '#faad14', '#2f54eb'];
 
 /** The renderer cannot read the disk: the user types the folder path and main reads it. */
 export function CreateDialog({ open, onClose, onCreated }: { open: boolean; onClose: () => void; onCreated: (name: string) => void }) {
@@ -21,7 +21,7 @@ export function CreateDialog({ open, onClose, onCreated }: { open: boolean; onCl
     setBusy(true);
     try {
       const labels = (v.labels ?? '').split(',').map((s) => s.trim()).filter(Boolean)
-        .map((name, i) => ({ name, color: PALETTE[i % PALETTE.length], hotkey: i < 9 ? String(i + 1) : null }));
+        .map((name, i) => ({ name, color: LABEL_PALETTE[i % LABEL_PALETTE.length], hotkey: i < 9 ? String(i + 1) : null }));
       const r = await api.datasets.create.mutate({ name: v.name, folder: v.folder, kind: v.kind, labels, description: '' });
       if (r.errors.length) setErrors(r.errors);
       else onCreated(v.name);

@@ -4,8 +4,8 @@ import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { api, appErrorOf } from '../../api/client';
 import type { Label } from '../../../../shared/contract/schemas/datasets';
+import { LABEL_PALETTE } from '../../../../shared/contract/schemas/datasets';
 
-const PALETTE = ['#1677ff', '#f5222d', '#52c41a', '#fa8c16', '#722ed1', '#13c2c2', '#eb2f96', '#faad14', '#2f54eb', '#a0d911'];
 
 interface Row { key: number; from: string | null; name: string; color: string; hotkey: string; annotations: number }
 
@@ -27,7 +27,7 @@ export function LabelsTab({ name, labels, onSaved }: { name: string; labels: Lab
   useEffect(() => { setRows(fresh()); }, [stored]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const change = (key: number, patch: Partial<Row>) => { setSaved(false); setRows((rs) => rs.map((r) => (r.key === key ? { ...r, ...patch } : r))); };
-  const add = () => { setSaved(false); setRows((rs) => [...rs, { key: Math.max(-1, ...rs.map((r) => r.key)) + 1, from: null, name: '', color: PALETTE[rs.length % PALETTE.length], hotkey: '', annotations: 0 }]); };
+  const add = () => { setSaved(false); setRows((rs) => [...rs, { key: Math.max(-1, ...rs.map((r) => r.key)) + 1, from: null, name: '', color: LABEL_PALETTE[rs.length % LABEL_PALETTE.length], hotkey: '', annotations: 0 }]); };
   const removed = labels.filter((l) => !rows.some((r) => r.from === l.name));
   const lost = removed.reduce((n, l) => n + l.annotations, 0);
 
