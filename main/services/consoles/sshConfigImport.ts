@@ -4,7 +4,7 @@
 // are computed the way OpenSSH does (every matching Host block in file order, the first value of
 // each option wins), so wildcard blocks such as `Host gpu*` or `Host *` apply without being nodes.
 // Carried over: HostName (with %h, %%), Port, User (default: the local user, as ssh does),
-// IdentityFile (the first one that exists; ~, %d, %u, %h, %r expanded) and ProxyJump. Keys go to
+// IdentityFile (the first one that exists; ~, %d, %u, %h, %n, %r expanded) and ProxyJump. Keys go to
 // the vault as `ssh_key` credentials, encrypted keys stay encrypted with their passphrase stored
 // beside them (a missing or wrong passphrase is reported and nothing is imported). `Match` blocks
 // are never evaluated (no `exec`), and options ClusterDeck cannot honour are listed as warnings.
@@ -16,8 +16,8 @@ import { utils as sshUtils } from 'ssh2';
 import { AppError } from '../../../shared/errors';
 import type { InventoryService, SshConfigService } from '../../../shared/contract/services';
 import type { Actor } from '../../../shared/contract/trpc';
-import { Name, isAddress } from '../../../shared/contract/schemas/common';
-import { NodeInput } from '../../../shared/contract/schemas/inventory';
+import { Name } from '../../../shared/contract/schemas/common';
+import { NodeInput, SshEndpoint } from '../../../shared/contract/schemas/inventory';
 import type { SshConfigHost, SshConfigImportResult, SshConfigKey } from '../../../shared/contract/schemas/sshconfig';
 import type { AuditLog } from '../audit/auditLog';
 import type { Vault } from '../vault/vaultService';
@@ -192,13 +192,20 @@ export function createSshConfigService(deps: SshConfigDeps): SshConfigService {
         const base: SshConfigHost = { alias, line, hostname, port: Number(portText), user, jumpHost, identityFile: null, credential: null, status: 'new', reason: null };
         const skip = (reason: string) => hosts.push({ ...base, port: Number.isInteger(base.port) ? base.port : 0, status: 'skipped', reason });
         if (!Name.safeParse(alias).success) { skip('the alias is not a valid node name (letters, digits, ".", "-", "_")'); continue; }
-        if (!isAddress(hostname)) { skip(`HostName "${hostname}" is not a hostname or IP address`); continue; }
-        if (!/^\d{1,5}$/.test(portText) || base.port < 1 || base.port > 65535) { skip(`Port "${portText}" is not 1-65535`); continue; }
-        if (!/^[A-Za-z0-9._][A-Za-z0-9._-]*$/.test(user)) { skip(`User "${user}" is not a valid user name`); continue; }
-        if (jumpHost && jumpHost.length > 255) { skip('ProxyJump is longer than 255 characters'); continue; }
+        if (!/^\d{1,5}$/.test(portText)) { skip(`Port "${portText}" is not 1-65535`); continue; }
+        // The inventory's own rules for an SSH endpoint (the same the import would apply), so a dry run and the real
+        // import agree and a host that cannot be a node is skipped with the reason, not a failure of the whole import.
+        const endpoint = SshEndpoint.safeParse({ host: hostname, port: base.port, user, jumpHost });
+        if (!endpoint.success) {
+          const issue = endpoint.error.issues[0];
+          const field = ({ host: `HostName "${hostname}"`, port: `Port "${portText}"`, user: `User "${user}"`, jumpHost: 'ProxyJump' } as Record<string, string>)[String(issue.path[0])] ?? String(issue.path[0]);
+          skip(`${field}: ${issue.message}`);
+          continue;
+        }
         if (jumpHost && /^ssh:\/\//.test(jumpHost)) { skip('ProxyJump as an ssh:// URI is not supported; write [user@]host[:port]'); continue; }
-        // OpenSSH tries every IdentityFile; a node holds one credential: the first that exists.
-        const files = all(o.identityfile).map((f) => ({ written: f, file: expandHome(expandTokens(f, { h: alias, d: home, u: localUser, r: user }), home) }));
+        // OpenSSH tries every IdentityFile; a node holds one credential: the first that exists. There %h is the
+        // HostName and %n the alias (in HostName itself %h is the alias).
+        const files = all(o.identityfile).map((f) => ({ written: f, file: expandHome(expandTokens(f, { h: hostname, n: alias, d: home, u: localUser, r: user }), home) }));
         const present = files.find((f) => fs.existsSync(f.file));
         if (files.length && !present) warnings.push(`${alias}: no IdentityFile exists (${files.map((f) => f.file).join(', ')}); the node logs in with ssh-agent.`);
         if (present) {
@@ -244,7 +251,7 @@ function expandHome(p: string, home: string): string {
   return p;
 }
 
-/** OpenSSH's percent tokens that make sense here: %h host alias, %d home, %u local user, %r remote user, %% percent. */
-function expandTokens(value: string, t: { h: string; d: string; u: string; r: string }): string {
-  return value.replace(/%([%hdur])/g, (_, c: string) => (c === '%' ? '%' : t[c as 'h' | 'd' | 'u' | 'r']));
+/** OpenSSH's percent tokens that make sense here: %h host, %n alias, %d home, %u local user, %r remote user, %% percent. */
+function expandTokens(value: string, t: { h: string; n?: string; d: string; u: string; r: string }): string {
+  return value.replace(/%([%hndur])/g, (whole, c: string) => (c === '%' ? '%' : (t as Record<string, string | undefined>)[c] ?? whole));
 }
