@@ -93,6 +93,7 @@ export function createApp(opts: AppOptions): App {
     datasets: createDatasetsService({ db, audit, dataDir: opts.dataDir }),
     queues,
   };
+  let streamsClosed = false;
   const app: App = {
     dataDir: opts.dataDir,
     db,
@@ -102,10 +103,12 @@ export function createApp(opts: AppOptions): App {
     streams,
     shutdown: async () => {
       await streams.closeAll();
+      streamsClosed = true;
       app.close();
     },
     close: () => {
-      void streams.closeAll();
+      // Without shutdown() first (the CLI, which opens no consoles), live consoles are only told to end.
+      if (!streamsClosed) void streams.closeAll();
       void consolePool.close();
       void forwards.closeAll().then(() => forwardPool.close());
       void filesPool.close();
