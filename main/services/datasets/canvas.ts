@@ -120,11 +120,16 @@ export function canvasMethods(repo: DatasetRepo, audit: AuditLog, pyramids: Pyra
               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(image.id, labelId, geometry, bbox?.[0] ?? null, bbox?.[1] ?? null, bbox?.[2] ?? null, bbox?.[3] ?? null, input.hidden ? 1 : 0, input.locked ? 1 : 0, now).lastInsertRowid);
           } else {
             const was = db.prepare('SELECT geometry, locked FROM dataset_annotations WHERE id = ? AND image_id = ?').get(id, image.id) as { geometry: string; locked: number } | undefined;
-            if (was?.locked === 1 && input.locked && was.geometry !== geometry) {
+            const old = was ? (JSON.parse(was.geometry) as { bbox?: unknown; polygons?: unknown }) : {};
+            const reshaped = !was || JSON.stringify({ bbox: old.bbox, polygons: old.polygons }) !== geometry;
+            if (was?.locked === 1 && input.locked && reshaped) {
               throw new AppError('DATASET_ANNOTATION_LOCKED', `Annotation ${id} is locked; unlock it (L) before moving or reshaping it.`, { id });
             }
-            const r = db.prepare(`UPDATE dataset_annotations SET label_id = ?, geometry = ?, bbox_x = ?, bbox_y = ?, bbox_w = ?, bbox_h = ?, hidden = ?, locked = ?, updated_at = ?
-              WHERE id = ? AND image_id = ?`).run(labelId, geometry, bbox?.[0] ?? null, bbox?.[1] ?? null, bbox?.[2] ?? null, bbox?.[3] ?? null, input.hidden ? 1 : 0, input.locked ? 1 : 0, now, id, image.id);
+            // A relabel, hide or lock keeps the stored geometry whole (an imported RLE mask, its area); a new shape
+            // replaces it, and the stored area (which COCO export prefers) no longer describes it.
+            const r = db.prepare(`UPDATE dataset_annotations SET label_id = ?, geometry = ?, bbox_x = ?, bbox_y = ?, bbox_w = ?, bbox_h = ?, hidden = ?, locked = ?, updated_at = ?,
+              area = CASE WHEN ? THEN NULL ELSE area END WHERE id = ? AND image_id = ?`)
+              .run(labelId, reshaped ? geometry : was!.geometry, bbox?.[0] ?? null, bbox?.[1] ?? null, bbox?.[2] ?? null, bbox?.[3] ?? null, input.hidden ? 1 : 0, input.locked ? 1 : 0, now, reshaped ? 1 : 0, id, image.id);
             if (r.changes !== 1) throw new AppError('DATASET_ANNOTATION_NOT_FOUND', `Annotation ${id} is not on ${input.file}.`, { id });
           }
           refreshStatus(image.id);

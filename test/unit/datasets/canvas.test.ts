@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../../main/app';
 import { appRouter } from '../../../shared/contract/router';
@@ -35,6 +36,31 @@ describe('annotation canvas procedures', () => {
     await expect(api.datasets.saveAnnotation({ name: 'd', file: 'a.png', id: null, label: 'bird', bbox: [0, 0, 1, 1] })).rejects.toThrow(/no label "bird"/);
     expect(await api.datasets.deleteAnnotations({ name: 'd', ids: [id] })).toEqual({ deleted: 1 });
     expect((await api.datasets.annotations({ name: 'd', file: 'a.png' })).status).toBe('unlabeled');
+  });
+
+  it('a relabel, hide or lock keeps an imported RLE mask and its area; a new shape replaces them', async () => {
+    const coco = path.join(t.dir, 'rle.json');
+    // A 4-pixel mask in a 300×200 image: column-major runs (skip 20 + 2 rows into column 10...).
+    fs.writeFileSync(coco, JSON.stringify({
+      images: [{ id: 1, file_name: 'a.png', width: 300, height: 200 }],
+      categories: [{ id: 1, name: 'cat' }, { id: 2, name: 'dog' }],
+      annotations: [{ id: 7, image_id: 1, category_id: 1, iscrowd: 1, area: 4, bbox: [10, 20, 2, 2], segmentation: { size: [200, 300], counts: [2020, 2, 198, 2, 57778] } }],
+    }));
+    const r = await api.datasets.import({ name: 'd', format: 'coco', annotations: coco, replace: true });
+    expect(r.annotations).toBe(1);
+    const stored = () => new Database(path.join(t.dir, 'data', 'clusterdeck.db'), { readonly: true });
+    const read = () => { const db = stored(); try { return db.prepare('SELECT id, geometry, area FROM dataset_annotations').get() as { id: number; geometry: string; area: number | null }; } finally { db.close(); } };
+    const before = read();
+    expect(JSON.parse(before.geometry).rle).toBeTruthy();
+    await api.datasets.saveAnnotation({ name: 'd', file: 'a.png', id: before.id, label: 'dog', bbox: [10, 20, 2, 2], hidden: true, locked: true });
+    expect(read()).toEqual(before); // same geometry and area (only label, hidden, locked changed)
+    await api.datasets.saveAnnotation({ name: 'd', file: 'a.png', id: before.id, label: 'dog', bbox: [10, 20, 2, 2], hidden: false, locked: true }); // locked, shape unchanged: allowed
+    await api.datasets.saveAnnotation({ name: 'd', file: 'a.png', id: before.id, label: 'dog', bbox: [10, 20, 2, 2], locked: false });
+    await api.datasets.saveAnnotation({ name: 'd', file: 'a.png', id: before.id, label: 'dog', bbox: [50, 50, 20, 20], locked: false });
+    const after = read();
+    expect(JSON.parse(after.geometry)).toEqual({ bbox: [50, 50, 20, 20] });
+    expect(after.area).toBeNull();
+    await api.datasets.deleteAnnotations({ name: 'd', ids: [before.id] });
   });
 
   it('sends the image as a data: URL, downscaled when large', async () => {
