@@ -286,7 +286,8 @@ function queueSpecBody(spec: QueueSpec): Record<string, unknown> {
   return body;
 }
 
-function toQueue(o: K8sObject): Queue {
+/** A Volcano Queue object (as listed or as a watch delivers it) in the client's shape. */
+export function toQueue(o: K8sObject): Queue {
   const spec = (o.spec ?? {}) as { weight?: number; reclaimable?: boolean; deserved?: Record<string, string>; capability?: Record<string, string>; guarantee?: { resource?: Record<string, string> } };
   const status = (o.status ?? {}) as { state?: string; pending?: number; inqueue?: number; running?: number };
   return {

@@ -7,7 +7,7 @@
  * - toJobState(kind, object): each kind's status → ClusterDeck's job states (raw state kept).
  * Errors are AppErrors with K8S_* codes (see errors.ts).
  */
-export { KubeClient, type KubeClientOptions, type DeleteOptions } from './client';
+export { KubeClient, toQueue, type KubeClientOptions, type DeleteOptions } from './client';
 export { KINDS, JOB_KINDS, kindOfManifest, type JobKind, type KindInfo } from './kinds';
 export type { ContextInfo } from './kubeconfig';
 export type { LogOptions } from './logs';

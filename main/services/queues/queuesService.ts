@@ -9,7 +9,7 @@ import type { Backend } from '../../../shared/contract/schemas/jobs';
 import type { BackendQueues, Usage, VolcanoQueue } from '../../../shared/contract/schemas/queues';
 import { AppError } from '../../../shared/errors';
 import type { CommandRunner } from '../../protocols/slurm';
-import type { K8sObject, KubeClient, Queue } from '../../protocols/kubernetes';
+import { toQueue, type K8sObject, type KubeClient, type Queue } from '../../protocols/kubernetes';
 import type { AuditLog } from '../audit/auditLog';
 import type { JobsService } from '../../../shared/contract/services';
 import { summarizeNodes, summarizePartitions, type QueueJob } from './slurmSummary';
@@ -44,14 +44,7 @@ function toVolcano(q: Queue): VolcanoQueue {
 
 /** A queue object as a watch delivers it (the client's Queue mapping, from the raw object). */
 export function volcanoOf(o: K8sObject): VolcanoQueue {
-  const spec = (o.spec ?? {}) as { weight?: number; reclaimable?: boolean; deserved?: Record<string, string>; capability?: Record<string, string>; guarantee?: { resource?: Record<string, string> } };
-  const status = (o.status ?? {}) as { state?: string; pending?: number; inqueue?: number; running?: number };
-  return toVolcano({
-    name: o.metadata.name, weight: spec.weight ?? 1, reclaimable: spec.reclaimable ?? true,
-    deserved: spec.deserved ?? null, guarantee: spec.guarantee?.resource ?? null, capability: spec.capability ?? null,
-    state: status.state ?? 'Unknown', jobs: { pending: status.pending ?? 0, inqueue: status.inqueue ?? 0, running: status.running ?? 0 },
-    resourceVersion: o.metadata.resourceVersion ?? '', raw: o,
-  });
+  return toVolcano(toQueue(o));
 }
 
 /** A missing Volcano CRD is a sentence, not a stack: "Volcano is not installed on this cluster". */
