@@ -70,11 +70,16 @@ describe('StreamHub', () => {
         outstanding += bytes.length;
         unackedAtHub += bytes.length;
         maxOutstanding = Math.max(maxOutstanding, unackedAtHub);
-        // A slow renderer: it acknowledges a quarter window at a time, 20 ms after receiving it.
+        // A renderer slower than the source: it acknowledges a quarter window at a time, and only once the source has
+        // been held back (or is done), so the window is exercised whatever the machine's speed (a timer alone made
+        // the test depend on load).
         if (outstanding >= HIGH_WATER / 4) {
           const n = outstanding;
           outstanding = 0;
-          setTimeout(() => { unackedAtHub -= n; h.ack(id, n); }, 20);
+          const ackLater = () => {
+            if (source.paused || source.produced >= TOTAL) { unackedAtHub -= n; h.ack(id, n); } else setTimeout(ackLater, 5);
+          };
+          setTimeout(ackLater, 20);
         }
         // The hub never sends past the window, and the source never runs far ahead of it.
         expect(unackedAtHub).toBeLessThanOrEqual(HIGH_WATER + MAX_CHUNK);
