@@ -140,7 +140,8 @@ describe('Annotation canvas in Chromium', () => {
     await expect.poll(async () => (await shapes()).filter((s) => s.locked).length).toBe(0);
     const v = await view();
     await drag(await at(150, 140), await at(200, 140));
-    await expect.poll(async () => (await shapes())[0].bbox![0]).not.toBe(a.bbox![0]);
+    // the step saves the two boxes one after the other: wait until both have moved before comparing
+    await expect.poll(async () => { const [sa, sb] = await shapes(); return sa.bbox![0] !== a.bbox![0] && sb.bbox![0] !== b.bbox![0]; }).toBe(true);
     const [ma, mb] = await shapes();
     const dx = ma.bbox![0] - a.bbox![0];
     expect(Math.abs(dx - 50)).toBeLessThanOrEqual(1 / v.scale); // the pointer moved 50 image pixels (the browser rounds to whole screen pixels)

@@ -91,6 +91,9 @@ describe('Datasets page in Chromium', () => {
     await page.getByTestId('datasets-drawer').getByText('sub/猫.png', { exact: true }).click();
     const canvas = page.getByTestId('annotate-canvas');
     await expect.poll(() => page.getByTestId('annotate-count').innerText()).toBe('0 shapes'); // its imported box was outside the image
+    // Measured once the dialog has stopped zooming in: measured mid-animation, the canvas is smaller and
+    // further right, and clicks aimed from that box land beside the image.
+    await expect.poll(() => canvas.getAttribute('data-ready'), { timeout: 30_000 }).toBe('1');
     const box = (await canvas.boundingBox())!;
     await page.keyboard.press('2'); // current label: the second one (dog)
     await page.mouse.move(box.x + 400, box.y + 200);
@@ -104,6 +107,7 @@ describe('Datasets page in Chromium', () => {
     await page.keyboard.press('g'); // polygon mode: three clicks and Enter
     await expect.poll(() => page.getByTestId('annotate-mode').innerText()).toBe('Polygon');
     for (const [dx, dy] of [[700, 150], [800, 150], [750, 250]]) await page.mouse.click(box.x + dx, box.y + dy);
+    await expect.poll(() => canvas.getAttribute('data-vertices')).toBe('3'); // the three points are shown before Enter closes them
     await page.keyboard.press('Enter');
     await expect.poll(() => page.getByTestId('annotate-count').innerText()).toBe('2 shapes');
     await expect.poll(() => page.getByTestId('annotate-save-state').innerText()).toMatch(/^Saved/);
