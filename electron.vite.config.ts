@@ -65,6 +65,29 @@ function lazyExternals(packages: readonly string[]): Plugin {
   };
 }
 
+/**
+ * Swaps @rc-component/virtual-list's `hooks/useChildren` for renderer/src/patches/virtualListChildren.ts,
+ * which gives rows stable props (why: see that file; the 10,000-node inventory re-rendered and
+ * re-measured every visible row on every scroll frame). The build fails if the library stops importing
+ * that module, so an upgrade is reviewed rather than silently losing the fix.
+ */
+function stableVirtualRows(): Plugin {
+  const replacement = resolve(__dirname, 'renderer/src/patches/virtualListChildren.ts');
+  let swapped = false;
+  return {
+    name: 'clusterdeck-stable-virtual-rows',
+    enforce: 'pre',
+    resolveId(source, importer) {
+      if (!importer || !/[\\/]@rc-component[\\/]virtual-list[\\/]es[\\/]/.test(importer) || !/^\.\/hooks\/useChildren(\.js)?$/.test(source)) return null;
+      swapped = true;
+      return replacement;
+    },
+    buildEnd(error) {
+      if (!error && !swapped) this.error('@rc-component/virtual-list no longer imports ./hooks/useChildren: review renderer/src/patches/virtualListChildren.ts against the new version');
+    },
+  };
+}
+
 // One build for the three front doors: out/main/electron.js (desktop), out/main/cli.js (the
 // `clusterdeck` command, also hosting `serve`), out/preload/index.js, out/renderer/ (the UI that
 // both the desktop window and `clusterdeck serve` load).
@@ -100,7 +123,7 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(__dirname, 'renderer'),
-    plugins: [react()],
+    plugins: [react(), stableVirtualRows()],
     build: {
       outDir: resolve(__dirname, 'out/renderer'),
       rollupOptions: { input: { index: resolve(__dirname, 'renderer/index.html') } },

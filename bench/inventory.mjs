@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchChromium, startServe } from './lib/ui.mjs';
 import { machine, ms, stats, writeSection } from './lib/results.mjs';
-import { measureScroll, scrollRows } from './lib/scroll.mjs';
+import { countReactWork, measureScroll, scrollRows } from './lib/scroll.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = path.join(ROOT, 'resources', 'bin', 'clusterdeck.cjs');
@@ -44,6 +44,7 @@ const { proc: serve, url } = await startServe(dataDir, env);
 
 const browser = await launchChromium();
 const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+await countReactWork(page);
 const firstStart = performance.now();
 await page.goto(url);
 await page.getByTestId('page-title').waitFor();

@@ -2,16 +2,51 @@
 import { ms, stats } from './results.mjs';
 
 /**
+ * Counts React's work, which unlike frame times does not depend on what else the machine runs: call before
+ * the page loads. A stand-in for the React DevTools hook sees every commit; a fiber that was not in the previous
+ * commit's tree was created (a mounted component or element) or cloned (re-rendered, or on the path to one) by
+ * that commit's render. measureScroll reports both per frame while its counter is on.
+ */
+export function countReactWork(page) {
+  return page.addInitScript(() => {
+    const work = { on: false, commits: 0, cloned: 0, mounted: 0 };
+    window.__reactWork = work;
+    const seen = new WeakMap();
+    let commit = 0;
+    let primed = false; // the first commit after switching on only records the tree to compare with
+    const walk = (first, count) => {
+      for (let f = first; f; f = f.sibling) {
+        if (count && seen.get(f) !== commit - 1) { if (f.alternate) work.cloned++; else work.mounted++; }
+        seen.set(f, commit);
+        if (f.child) walk(f.child, count);
+      }
+    };
+    window.__REACT_DEVTOOLS_GLOBAL_HOOK__ = {
+      supportsFiber: true, renderers: new Map(), inject: () => 1, checkDCE() {}, onScheduleFiberRoot() {}, onCommitFiberUnmount() {}, onPostCommitFiberRoot() {},
+      onCommitFiberRoot(_id, root) {
+        commit++;
+        if (!work.on) { primed = false; return; } // costs nothing while the page loads
+        walk(root.current.child, primed);
+        if (primed) work.commits++;
+        primed = true;
+      },
+    };
+  });
+}
+
+/**
  * Scrolls the page's virtual table one step per animation frame and records the interval between frames; a frame
  * longer than 1.5 × 16.7 ms counts as dropped. `idle` runs the same loop without scrolling (what this machine's
  * headless Chromium gives with nothing to do), `wheel` moves 120 px a frame (a fast wheel or trackpad fling) and
  * `jump` crosses the whole list in 300 frames (dragging the scrollbar).
  */
 export async function measureScroll(page) {
-  const run = (mode) => page.evaluate(async (mode) => {
+  const run = (mode, count = false) => page.evaluate(async ([mode, count]) => {
     const holder = document.querySelector('.ant-table-tbody-virtual-holder');
     holder.scrollTop = 0;
     const intervals = [];
+    const work = window.__reactWork;
+    if (work && count) Object.assign(work, { on: true, commits: 0, cloned: 0, mounted: 0 });
     let last = performance.now();
     const steps = 300;
     for (let i = 1; i <= steps; i++) {
@@ -23,10 +58,16 @@ export async function measureScroll(page) {
       holder.scrollTop = mode === 'wheel' ? i * 120 : (holder.scrollHeight - holder.clientHeight) * (i / steps);
       holder.dispatchEvent(new Event('scroll'));
     }
-    return intervals.slice(2);
-  }, mode);
-  const summary = (frames) => ({ ...stats(frames), dropped: frames.filter((f) => f > 25).length });
-  return { idle: summary(await run('idle')), wheel: summary(await run('wheel')), jump: summary(await run('jump')) };
+    if (work) work.on = false;
+    return { intervals: intervals.slice(2), work: work && count ? { commits: work.commits, cloned: work.cloned, mounted: work.mounted } : null };
+  }, [mode, count]);
+  const summary = ({ intervals }) => ({ ...stats(intervals), dropped: intervals.filter((f) => f > 25).length });
+  const idle = summary(await run('idle'));
+  const wheel = summary(await run('wheel'));
+  const jump = summary(await run('jump'));
+  // The counter walks the whole component tree each commit: a separate, untimed pass.
+  const counted = await run('wheel', true);
+  return { idle, wheel: { ...wheel, work: counted.work }, jump };
 }
 
 /** The rows of a RESULTS.md table for measureScroll's figures. */
@@ -35,6 +76,7 @@ export function scrollRows({ idle, wheel, jump }, rows) {
     `| baseline: the same frame loop without scrolling, ${idle.n} frames: p50 / p95 / max (frames over 25 ms) | ${ms(idle.p50)} / ${ms(idle.p95)} / ${ms(idle.max)} (${idle.dropped}) | — |`,
     `| wheel-speed scrolling (120 px per frame), ${wheel.n} frames: frame interval p50 / p95 / max | ${ms(wheel.p50)} / ${ms(wheel.p95)} / ${ms(wheel.max)} | 16.7 ms at 60 Hz |`,
     `| frames over 25 ms while wheel-scrolling | ${wheel.dropped} of ${wheel.n} | 0 |`,
+    ...(wheel.work ? [`| React work per wheel frame (independent of load): components cloned or re-rendered / created | ${(wheel.work.cloned / wheel.n).toFixed(0)} / ${(wheel.work.mounted / wheel.n).toFixed(0)} | — |`] : []),
     `| scrollbar drag across all ${rows} rows in ${jump.n} frames: p50 / p95 / max | ${ms(jump.p50)} / ${ms(jump.p95)} / ${ms(jump.max)} | — |`,
     `| frames over 25 ms while dragging | ${jump.dropped} of ${jump.n} | — |`,
   ].join('\n');

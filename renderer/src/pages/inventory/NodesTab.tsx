@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { App, Button, Dropdown, Input, Space, Table, Typography, type InputRef, type TableColumnsType } from 'antd';
+import { App, Button, Dropdown, Input, Space, Table, Typography, theme, type InputRef, type TableColumnsType } from 'antd';
 import { DeleteOutlined, DownloadOutlined, PlusOutlined, ReloadOutlined, UploadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
@@ -9,11 +9,13 @@ import { NodeSetInput } from '../../components/NodeSetInput';
 import { downloadText } from '../../components/download';
 import { NodeDrawer } from './NodeDrawer';
 import { ImportDialog } from './ImportDialog';
-import { LastPower } from '../power/LastPower';
+import { powerCell, useLastPowerStates } from '../power/LastPower';
 import type { Node } from '../../../../shared/contract/schemas/inventory';
 
 export function NodesTab() {
-  const { t } = useTranslation('inventory');
+  const { t, i18n } = useTranslation('inventory');
+  const power = useLastPowerStates();
+  const { token } = theme.useToken();
   const { modal, message } = App.useApp();
   const notifyError = useErrorNotice();
   const [filter, setFilter] = useState('');
@@ -56,9 +58,9 @@ export function NodesTab() {
     { title: t('columns.groups'), dataIndex: 'groups', width: 200, render: (g: string[]) => g.join(', ') },
     { title: t('columns.ssh'), key: 'ssh', width: 220, render: (_, n) => (n.ssh ? `${n.ssh.user}@${n.ssh.host}:${n.ssh.port}${n.ssh.credential ? ` (${n.ssh.credential})` : ''}` : '') },
     { title: t('columns.bmc'), key: 'bmc', width: 240, render: (_, n) => (n.bmc ? `${n.bmc.protocol} ${n.bmc.host}:${n.bmc.port}${n.bmc.credential ? ` (${n.bmc.credential})` : ''}` : '') },
-    { title: t('power:lastState'), key: 'power', width: 90, render: (_, n) => <LastPower name={n.name} /> },
+    { title: t('power:lastState'), key: 'power', width: 90, render: (_, n) => powerCell(power.get(n.name), { label: (s) => t(`power:powerStates.${s}`), language: i18n.language, on: token.colorSuccess, off: token.colorTextQuaternary }) },
     { title: t('columns.labels'), dataIndex: 'labels', render: (l: Record<string, string>) => Object.entries(l).map(([k, v]) => `${k}=${v}`).join(' ') },
-        ], [t]);
+        ], [t, i18n.language, power, token]);
 
   const confirmDelete = () => {
     const names = selected.join(',');

@@ -40,16 +40,36 @@ function subscribe(l: () => void): () => void {
   };
 }
 
+/** Every node's last known power state; one subscription however many cells show it. */
+export function useLastPowerStates(): ReadonlyMap<string, LastState> {
+  useSyncExternalStore(subscribe, () => version);
+  return states;
+}
+
 /** `on` / `off` with a coloured dot; `compact` shows the dot only (rack view). */
 export function LastPower({ name, compact }: { name: string; compact?: boolean }) {
   const { t, i18n } = useTranslation('power');
-  useSyncExternalStore(subscribe, () => version);
-  const s = states.get(name);
+  const s = useLastPowerStates().get(name);
   if (!s) return null;
   const when = new Date(s.checkedAt).toLocaleString(i18n.language);
   return (
     <Tooltip title={`${t(`powerStates.${s.state}`)} · ${when}`}>
       <Badge status={s.state === 'on' ? 'success' : 'default'} text={compact ? undefined : t(`powerStates.${s.state}`)} data-power={s.state} />
     </Tooltip>
+  );
+}
+
+/**
+ * The same for a cell of a long table: plain elements and a native tooltip, no hooks, so a virtual
+ * table scrolling through thousands of rows mounts nothing but a few spans per row.
+ */
+export function powerCell(s: LastState | undefined, text: { label: (state: string) => string; language: string; on: string; off: string }) {
+  if (!s) return null;
+  const label = text.label(s.state);
+  return (
+    <span data-power={s.state} title={`${label} · ${new Date(s.checkedAt).toLocaleString(text.language)}`}>
+      <span style={{ display: 'inline-block', width: 6, height: 6, borderRadius: '50%', marginInlineEnd: 8, verticalAlign: 'middle', background: s.state === 'on' ? text.on : text.off }} />
+      {label}
+    </span>
   );
 }
