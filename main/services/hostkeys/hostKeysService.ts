@@ -29,45 +29,52 @@ interface Endpoint {
   ssh: SshTarget | null;
 }
 
+/**
+ * The host key `host:port` presents, reached through `hops` (jump hosts, in order; none: directly).
+ * The hops are logged into, so their own keys must already be trusted; the host itself is not.
+ */
+async function keyThrough(pool: SshPool, store: DbHostKeyStore, hops: readonly SshTarget['target'][], host: string, port: number, opts: { timeoutMs: number; signal: AbortSignal }): Promise<HostKey> {
+  if (hops.length === 0) return fetchHostKey(host, port, opts);
+  const lease = await pool.connect({ jumps: hops.slice(0, -1), target: hops[hops.length - 1] }, { hostKeys: store, policy: 'ask', ...opts });
+  try {
+    return await fetchHostKey(host, port, { ...opts, sock: await forwardTo(lease.client, host, port) });
+  } finally {
+    lease.release();
+  }
+}
+
 export function createHostKeysService(deps: HostKeysDeps): HostKeysService {
   const { store } = deps;
 
-  /** The SSH endpoints of a node set's nodes, each with the nodes that use it. */
-  function endpointsOf(nodeset: string): { endpoints: Endpoint[]; skipped: string[] } {
-    const { items } = deps.inventory.listNodes({ nodeset, offset: 0, limit: 100_000_000 });
-    const map = new Map<string, Endpoint>();
+  /** The nodes of `nodeset` (or all) grouped by SSH endpoint ("host\0port"), and those without one. */
+  function byEndpoint(nodeset?: string): { endpoints: Map<string, Endpoint>; skipped: string[] } {
+    const endpoints = new Map<string, Endpoint>();
     const skipped: string[] = [];
-    for (const n of items) {
+    for (const n of deps.inventory.listNodes({ nodeset, offset: 0, limit: 100_000_000 }).items) {
       if (!n.ssh) {
         skipped.push(n.name);
         continue;
       }
       const key = `${n.ssh.host}\u0000${n.ssh.port}`;
-      const e = map.get(key);
+      const e = endpoints.get(key);
       if (e) e.names.push(n.name);
-      else map.set(key, { host: n.ssh.host, port: n.ssh.port, names: [n.name], ssh: null });
+      else endpoints.set(key, { host: n.ssh.host, port: n.ssh.port, names: [n.name], ssh: null });
     }
-    return { endpoints: [...map.values()], skipped };
+    return { endpoints, skipped };
   }
 
-  /** Folded node names per endpoint ("host\0port"), from one pass over the inventory. */
-  function nodesByEndpoint(): Map<string, string> {
-    const names = new Map<string, string[]>();
-    for (const n of deps.inventory.listNodes({ offset: 0, limit: 100_000_000 }).items) {
-      if (!n.ssh) continue;
-      const key = `${n.ssh.host}\u0000${n.ssh.port}`;
-      const list = names.get(key);
-      if (list) list.push(n.name);
-      else names.set(key, [n.name]);
-    }
-    return new Map([...names].map(([k, v]) => [k, fold(v)]));
+  /** The SSH endpoints of a node set's nodes, each with the nodes that use it. */
+  function endpointsOf(nodeset: string): { endpoints: Endpoint[]; skipped: string[] } {
+    const { endpoints, skipped } = byEndpoint(nodeset);
+    return { endpoints: [...endpoints.values()], skipped };
   }
 
   return {
     list(input) {
       if (!input.nodeset?.trim()) {
-        const nodes = nodesByEndpoint();
-        return store.stored().map((k) => ({ host: k.host, port: k.port, keyType: k.keyType, fingerprint: k.fingerprint, source: 'clusterdeck', addedAt: k.addedAt, nodes: nodes.get(`${k.host}\u0000${k.port}`) ?? '' }));
+        const { endpoints } = byEndpoint();
+        const nodes = (host: string, port: number) => { const e = endpoints.get(`${host}\u0000${port}`); return e ? fold(e.names) : ''; };
+        return store.stored().map((k) => ({ host: k.host, port: k.port, keyType: k.keyType, fingerprint: k.fingerprint, source: 'clusterdeck', addedAt: k.addedAt, nodes: nodes(k.host, k.port) }));
       }
       const out: HostKeyEntry[] = [];
       for (const e of endpointsOf(input.nodeset).endpoints) {
@@ -105,17 +112,7 @@ export function createHostKeysService(deps: HostKeysDeps): HostKeysService {
           fanout: input.fanout,
           perTargetTimeoutMs: timeoutMs * 10 + 5000,
           signal: ctrl.signal,
-          operation: async (e, ctx) => {
-            const jumps = e.ssh?.jumps ?? [];
-            if (jumps.length === 0) return fetchHostKey(e.host, e.port, { timeoutMs, signal: ctx.signal });
-            const lease = await pool.connect({ jumps: jumps.slice(0, -1), target: jumps[jumps.length - 1] }, { hostKeys: store, policy: 'ask', timeoutMs, signal: ctx.signal });
-            try {
-              const sock = await forwardTo(lease.client, e.host, e.port);
-              return await fetchHostKey(e.host, e.port, { timeoutMs, signal: ctx.signal, sock });
-            } finally {
-              lease.release();
-            }
-          },
+          operation: (e, ctx) => keyThrough(pool, store, e.ssh?.jumps ?? [], e.host, e.port, { timeoutMs, signal: ctx.signal }),
         });
         for await (const ev of batch) {
           if (ev.type !== 'result') continue;
@@ -179,17 +176,7 @@ export function createHostKeysService(deps: HostKeysDeps): HostKeysService {
       signal?.addEventListener('abort', onAbort);
       try {
         const timeoutMs = Math.round(input.connectTimeoutS * 1000);
-        let key: HostKey;
-        if (index === 0) key = await fetchHostKey(input.host, input.port, { timeoutMs, signal: ctrl.signal });
-        else {
-          // Earlier hops must already be trusted: they are logged into to reach this one.
-          const lease = await pool.connect({ jumps: chain.slice(0, index - 1), target: chain[index - 1] }, { hostKeys: store, policy: 'ask', timeoutMs, signal: ctrl.signal });
-          try {
-            key = await fetchHostKey(input.host, input.port, { timeoutMs, signal: ctrl.signal, sock: await forwardTo(lease.client, input.host, input.port) });
-          } finally {
-            lease.release();
-          }
-        }
+        const key = await keyThrough(pool, store, chain.slice(0, index), input.host, input.port, { timeoutMs, signal: ctrl.signal });
         const fp = fingerprint(key.blob);
         const verdict = judgeHostKey(key, store.lookup(input.host, input.port));
         if (verdict.status === 'changed') throw hostKeyChangedError(input.host, input.port, key, verdict.stored);

@@ -51,6 +51,7 @@ describe('terminals: host key first contact, changed keys, dropped sessions', ()
   const home = path.join(t.dir, 'home');
   let a: SshServer;
   let b: SshServer;
+  let c: SshServer;
   let app: App;
   let api: ReturnType<typeof appRouter.createCaller>;
   const oldHome = process.env.HOME;
@@ -59,13 +60,15 @@ describe('terminals: host key first contact, changed keys, dropped sessions', ()
     fs.mkdirSync(path.join(home, '.ssh'), { recursive: true });
     a = await startSshd({ stateDir: path.join(t.dir, 'lab'), name: 'a' });
     b = await startSshd({ stateDir: path.join(t.dir, 'lab'), name: 'b' });
+    c = await startSshd({ stateDir: path.join(t.dir, 'lab'), name: 'c' });
     // b's endpoint is "known" with a's key: b presents a changed key.
     fs.writeFileSync(path.join(home, '.ssh', 'known_hosts'), `[127.0.0.1]:${b.port} ${a.hostPublicKey}\n`);
     const run = (args: string[], input?: string) => cli(data, args, { env: { HOME: home, SSH_AUTH_SOCK: '' }, input });
     expect(run(['creds', 'add', 'lab-key', '--kind', 'ssh_key', '--user', a.user], fs.readFileSync(a.privateKeyPath, 'utf8')).code).toBe(0);
     const file = path.join(t.dir, 'nodes.csv');
     fs.writeFileSync(file, csv(['name,hostname,ssh_host,ssh_port,ssh_user,ssh_credential,ssh_jump_host',
-      `node001,127.0.0.1,127.0.0.1,${a.port},${a.user},lab-key,`, `node002,127.0.0.1,127.0.0.1,${b.port},${a.user},lab-key,`]));
+      `node001,127.0.0.1,127.0.0.1,${a.port},${a.user},lab-key,`, `node002,127.0.0.1,127.0.0.1,${b.port},${a.user},lab-key,`,
+      `node003,127.0.0.1,127.0.0.1,${c.port},${a.user},lab-key,node001`]));
     expect(run(['nodes', 'import', file]).code).toBe(0);
     process.env.HOME = home; // the store reads ~/.ssh/known_hosts of this HOME
     app = createApp({ dataDir: data, passphrase: 'test-passphrase' });
@@ -77,6 +80,7 @@ describe('terminals: host key first contact, changed keys, dropped sessions', ()
     await app?.shutdown();
     await a?.stop();
     await b?.stop();
+    await c?.stop();
     t.cleanup();
   });
 
@@ -112,6 +116,16 @@ describe('terminals: host key first contact, changed keys, dropped sessions', ()
     app.services.streams.close(id);
     await term.return?.(undefined);
     expect(fs.readFileSync(a.log, 'utf8')).toMatch(/Accepted publickey/);
+  });
+
+  it('scans and accepts a key behind a trusted jump host, reaching it through the jump', async () => {
+    const [scanned] = await api.hostkeys.scan({ nodeset: 'node003', fanout: 4, connectTimeoutS: 10 });
+    expect(scanned).toMatchObject({ port: c.port, status: 'new', fingerprint: c.hostKeyFingerprint, nodes: 'node003' });
+    const r = await api.hostkeys.accept({ target: 'node003', host: '127.0.0.1', port: c.port, fingerprint: c.hostKeyFingerprint });
+    expect(r.status).toBe('known');
+    // c was reached through a's sshd (a forward from a's login), never logged into
+    expect(fs.readFileSync(c.log, 'utf8')).not.toMatch(/Accepted publickey|Failed publickey/);
+    expect((await api.hostkeys.forget({ nodeset: 'node003' })).removed).toBe(1);
   });
 
   it('refuses a changed key, naming the host and both fingerprints, and accept will not store it', async () => {
