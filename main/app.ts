@@ -85,7 +85,7 @@ export function createApp(opts: AppOptions): App {
     streams,
     exec,
     hostkeys: createHostKeysService({ inventory, vault, audit, store: hostKeys }),
-    sshconfig: createSshConfigService({ inventory, vault, audit }),
+    sshconfig: createSshConfigService({ inventory, vault, audit, atomically: (write) => db.transaction(write)() }),
     jobs,
     templates,
     files: createFilesService({ inventory, vault, audit, hostKeys, pool: filesPool }),

@@ -6,7 +6,8 @@
 // Carried over: HostName (with %h, %%), Port, User (default: the local user, as ssh does),
 // IdentityFile (the first one that exists; ~, %d, %u, %h, %n, %r expanded) and ProxyJump. Keys go to
 // the vault as `ssh_key` credentials, encrypted keys stay encrypted with their passphrase stored
-// beside them (a missing or wrong passphrase is reported and nothing is imported). `Match` blocks
+// beside them (a missing or wrong passphrase is reported and nothing is imported). Keys and nodes are
+// written in one transaction: an import stores everything or nothing. `Match` blocks
 // are never evaluated (no `exec`), and options ClusterDeck cannot honour are listed as warnings.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -26,6 +27,8 @@ export interface SshConfigDeps {
   inventory: InventoryService;
   vault: Pick<Vault, 'add' | 'list' | 'reveal'>;
   audit: AuditLog;
+  /** Runs `write` in one database transaction: keys and nodes are stored all together or not at all. */
+  atomically: <T>(write: () => T) => T;
   /** Defaults: the process's home folder and user (tests pass their own). */
   home?: string;
   localUser?: string;
@@ -230,7 +233,7 @@ export function createSshConfigService(deps: SshConfigDeps): SshConfigService {
         name: h.alias, hostname: h.hostname,
         ssh: { host: h.hostname, port: h.port, user: h.user, credential: h.credential, jumpHost: h.jumpHost },
       }));
-      return deps.audit.record(actor, { module: 'inventory', action: 'import-ssh-config', targets: toWrite.map((h) => h.alias).join(','), params: { source, nodes: toWrite.length, keys: keyList.filter((k) => k.status === 'new').length } }, () => {
+      return deps.audit.record(actor, { module: 'inventory', action: 'import-ssh-config', targets: toWrite.map((h) => h.alias).join(','), params: { source, nodes: toWrite.length, keys: keyList.filter((k) => k.status === 'new').length } }, () => deps.atomically(() => {
         for (const k of keys.values()) {
           if (k.status !== 'new' || !hosts.some((h) => h.identityFile === k.file && (h.status === 'new' || h.status === 'update'))) continue;
           deps.vault.add(actor, { name: k.credential, kind: 'ssh_key', username: null, secret: k.text!, passphrase: k.passphrase ?? null, replace: false });
@@ -240,7 +243,7 @@ export function createSshConfigService(deps: SshConfigDeps): SshConfigService {
           else deps.inventory.updateNode(actor, h.alias, { hostname: fields[i].hostname, ssh: fields[i].ssh });
         }
         return { ...result, imported: toWrite.length };
-      }, (r) => ({ detail: `${r.imported} node(s) from ${source}` }));
+      }), (r) => ({ detail: `${r.imported} node(s) from ${source}` }));
     },
   };
 }

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSshd, type SshServer } from '../../../main/lab';
 import { createApp, type App } from '../../../main/app';
+import { createSshConfigService } from '../../../main/services/consoles/sshConfigImport';
 import { appRouter } from '../../../shared/contract/router';
 import type { StreamEvent } from '../../../shared/contract/schemas/streams';
 import { AppError } from '../../../shared/errors';
@@ -110,6 +111,23 @@ describe('nodes import-ssh-config', () => {
     expect(wrong.imported).toBe(0);
     expect((await api.inventory.listNodes({ offset: 0, limit: 100 })).total).toBe(0);
     expect(await api.vault.list()).toEqual([]);
+  });
+
+  it('stores nothing when a write fails part-way: keys and nodes go in together or not at all', async () => {
+    // The real inventory, failing on the third node as a full disk or a concurrent edit would.
+    let added = 0;
+    const inventory = { ...app.services.inventory, addNode: (...args: Parameters<typeof app.services.inventory.addNode>) => {
+      if (++added === 3) throw new AppError('INVENTORY_CONFLICT', 'simulated failure on the third node');
+      return app.services.inventory.addNode(...args);
+    } };
+    const importer = createSshConfigService({ inventory, vault: app.vault, audit: app.audit, atomically: (write) => app.db.transaction(write)(), home });
+    await expect(Promise.resolve().then(() => importer.import(actor, { path: configPath, dryRun: false, update: false, passphrases: { '~/.ssh/id_locked': 'secret phrase' } }))).rejects.toThrow(/third node/);
+    expect(added).toBe(3);
+    expect((await api.inventory.listNodes({ offset: 0, limit: 100 })).items).toEqual([]);
+    expect(await api.vault.list()).toEqual([]);
+    const [entry] = (await api.audit.list({ module: 'inventory', offset: 0, limit: 10 })).items;
+    expect(entry).toMatchObject({ action: 'import-ssh-config', result: 'failed' });
+    expect(entry.detail).toMatch(/third node/);
   });
 
   it('imports the nodes and keys (the encrypted key kept encrypted with its passphrase), and the imported node logs in', async () => {
