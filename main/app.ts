@@ -76,6 +76,7 @@ export function createApp(opts: AppOptions): App {
     slurmRunner: (b) => slurmRunnerFor(b, vault, { pool: jobsPool, hostKeys }),
     kube: (b) => kubeClientForBackend(b, vault),
   });
+  const files = createFilesService({ inventory, vault, audit, hostKeys, pool: filesPool });
   const services: Services = {
     inventory,
     vault,
@@ -88,9 +89,9 @@ export function createApp(opts: AppOptions): App {
     sshconfig: createSshConfigService({ inventory, vault, audit, atomically: (write) => db.transaction(write)() }),
     jobs,
     templates,
-    files: createFilesService({ inventory, vault, audit, hostKeys, pool: filesPool }),
+    files,
     forwards,
-    datasets: createDatasetsService({ db, audit, dataDir: opts.dataDir }),
+    datasets: createDatasetsService({ db, audit, dataDir: opts.dataDir, upload: (actor, input, signal) => files.upload(actor, input, signal) }),
     queues,
   };
   let streamsClosed = false;

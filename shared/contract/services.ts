@@ -172,6 +172,7 @@ export interface DatasetsService {
   versions(name: string): datasets.Version[];
   createVersion(actor: Actor, input: In<typeof datasets.VersionCreateInput>): datasets.Version;
   publish(actor: Actor, input: In<typeof datasets.PublishInput>): Promise<z.output<typeof datasets.PublishResult>>;
+  publishUpload(actor: Actor, input: In<typeof datasets.PublishUploadInput>, signal?: CancelSignal): AsyncIterable<files.TransferEvent>;
   queries(name: string): z.output<typeof datasets.SavedQuery>[];
   saveQuery(actor: Actor, input: In<typeof datasets.SaveQueryInput>): z.output<typeof datasets.SavedQuery>;
   annotations(input: In<typeof datasets.ImageRef>): datasets.AnnotatedImage;

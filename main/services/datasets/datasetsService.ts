@@ -1,8 +1,9 @@
 // Datasets: folders of images recorded where they are, annotations in SQLite, formats in and
 // out, immutable versions. Every change goes through the audit log and one transaction.
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { DatasetsService } from '../../../shared/contract/services';
+import type { DatasetsService, FilesService } from '../../../shared/contract/services';
 import type { Actor } from '../../../shared/contract/trpc';
 import type { DatasetSummary, ImageRow, Version } from '../../../shared/contract/schemas/datasets';
 import { AppError } from '../../../shared/errors';
@@ -21,7 +22,11 @@ import { writeZip } from './zip';
 import { canvasMethods } from './canvas';
 import type { DsData } from './formats';
 
-export interface DatasetsDeps { db: Db; audit: AuditLog; dataDir: string }
+export interface DatasetsDeps {
+  db: Db; audit: AuditLog; dataDir: string;
+  /** SFTP upload (the files service) for publishing to a node. */
+  upload: FilesService['upload'];
+}
 
 interface VersionRow { id: number; number: number; parent: number | null; message: string; created_at: string; created_by: string; counts: string; diff: string; snapshot: Buffer }
 
@@ -39,6 +44,22 @@ export function createDatasetsService(deps: DatasetsDeps): DatasetsService & { r
 
   function versionRows(datasetId: number): VersionRow[] {
     return db.prepare('SELECT * FROM dataset_versions WHERE dataset_id = ? ORDER BY number').all(datasetId) as VersionRow[];
+  }
+
+  /** A version as a zip in `format` at `out`: checked now, written by `write()`. */
+  function zipVersion(name: string, version: number, format: Parameters<typeof exportEntries>[1], out: string) {
+    const { data, root, datasetId } = dataOf(name, version);
+    const { entries, warnings } = exportEntries(data, format, root, true);
+    const v = db.prepare('SELECT id FROM dataset_versions WHERE dataset_id = ? AND number = ?').get(datasetId, version) as { id: number };
+    const zip = { versionId: v.id, bytes: 0, files: entries.length, warnings, write: () => {
+      fs.mkdirSync(path.dirname(out), { recursive: true });
+      zip.bytes = writeZip(out, entries.map((e) => ({ name: e.name, data: e.text !== undefined ? Buffer.from(e.text) : fs.readFileSync(e.from!) })));
+    } };
+    return zip;
+  }
+
+  function recordPublication(versionId: number, format: string, where: string, bytes: number): void {
+    db.prepare('INSERT INTO dataset_publications (version_id, format, path, bytes, created_at) VALUES (?, ?, ?, ?, ?)').run(versionId, format, where, bytes, nowIso());
   }
 
   function toVersion(r: VersionRow): Version {
@@ -190,18 +211,42 @@ export function createDatasetsService(deps: DatasetsDeps): DatasetsService & { r
     },
 
     async publish(actor, input) {
-      const { data, root, datasetId } = dataOf(input.name, input.version);
       const out = path.resolve(input.out.endsWith('.zip') ? input.out : `${input.out}.zip`);
       if (fs.existsSync(out)) throw new AppError('DATASET_EXPORT_NOT_EMPTY', `${out} exists already.`, { path: out });
-      const { entries, warnings } = exportEntries(data, input.format, root, true);
-      const bytes = audit.record(actor, { module: 'datasets', action: 'publish', targets: input.name, params: { version: input.version, format: input.format, out } }, () => {
-        fs.mkdirSync(path.dirname(out), { recursive: true });
-        const size = writeZip(out, entries.map((e) => ({ name: e.name, data: e.text !== undefined ? Buffer.from(e.text) : fs.readFileSync(e.from!) })));
-        const v = db.prepare('SELECT id FROM dataset_versions WHERE dataset_id = ? AND number = ?').get(datasetId, input.version) as { id: number };
-        db.prepare('INSERT INTO dataset_publications (version_id, format, path, bytes, created_at) VALUES (?, ?, ?, ?, ?)').run(v.id, input.format, out, size, nowIso());
-        return size;
+      const zip = zipVersion(input.name, input.version, input.format, out);
+      audit.record(actor, { module: 'datasets', action: 'publish', targets: input.name, params: { version: input.version, format: input.format, out } }, () => {
+        zip.write();
+        recordPublication(zip.versionId, input.format, out, zip.bytes);
       });
-      return { path: out, bytes, files: entries.length, warnings };
+      return { path: out, bytes: zip.bytes, files: zip.files, warnings: zip.warnings };
+    },
+
+    // The zip is built in the data folder's cache, uploaded with the file manager's SFTP transfer
+    // (progress, cancel, the node's host key and credential as everywhere), recorded as
+    // "node:path", and the local copy removed whatever happens.
+    async *publishUpload(actor, input, signal) {
+      const dir = path.join(deps.dataDir, 'cache', 'publish', randomUUID());
+      const file = path.join(dir, `${input.name}-v${input.version}-${input.format}.zip`);
+      const zip = zipVersion(input.name, input.version, input.format, file);
+      const id = audit.begin(actor, { module: 'datasets', action: 'publish', targets: input.name, params: { version: input.version, format: input.format, node: input.node, remoteDir: input.remoteDir } });
+      let outcome: { result: 'ok' | 'failed' | 'cancelled'; detail: string } = { result: 'cancelled', detail: 'stopped before the upload ended' };
+      try {
+        fs.mkdirSync(dir, { recursive: true });
+        zip.write();
+        for await (const ev of deps.upload(actor, { node: input.node, localPath: file, remoteDir: input.remoteDir, overwrite: input.overwrite }, signal)) {
+          if (ev.type === 'done') {
+            recordPublication(zip.versionId, input.format, `${input.node}:${ev.target}`, zip.bytes);
+            outcome = { result: 'ok', detail: `${input.node}:${ev.target} (${zip.bytes} bytes)` };
+          }
+          yield ev;
+        }
+      } catch (error) {
+        outcome = { result: signal?.aborted ? 'cancelled' : 'failed', detail: AppError.is(error) ? `${error.code}: ${error.message}` : String((error as Error).message) };
+        throw error;
+      } finally {
+        audit.complete(id, outcome.result, outcome.detail);
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
     },
 
     queries(name) {

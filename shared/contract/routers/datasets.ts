@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { procedure, router } from '../trpc';
 import * as ds from '../schemas/datasets';
+import { TransferEvent } from '../schemas/files';
 
 export const datasetsRouter = router({
   list: procedure.output(z.array(ds.DatasetSummary)).query(({ ctx }) => ctx.services.datasets.list()),
@@ -18,6 +19,10 @@ export const datasetsRouter = router({
   versions: procedure.input(ds.DatasetRef).output(z.array(ds.Version)).query(({ ctx, input }) => ctx.services.datasets.versions(input.name)),
   createVersion: procedure.input(ds.VersionCreateInput).output(ds.Version).mutation(({ ctx, input }) => ctx.services.datasets.createVersion(ctx.actor, input)),
   publish: procedure.input(ds.PublishInput).output(ds.PublishResult).mutation(({ ctx, input }) => ctx.services.datasets.publish(ctx.actor, input)),
+  /** Publish to a folder on a node: the upload's progress events; unsubscribing cancels it. */
+  publishUpload: procedure.input(ds.PublishUploadInput).subscription(async function* ({ ctx, input, signal }) {
+    for await (const ev of ctx.services.datasets.publishUpload(ctx.actor, input, signal)) yield TransferEvent.parse(ev);
+  }),
   queries: procedure.input(ds.DatasetRef).output(z.array(ds.SavedQuery)).query(({ ctx, input }) => ctx.services.datasets.queries(input.name)),
   saveQuery: procedure.input(ds.SaveQueryInput).output(ds.SavedQuery).mutation(({ ctx, input }) => ctx.services.datasets.saveQuery(ctx.actor, input)),
   /** One image's annotations for the canvas. */

@@ -3,6 +3,7 @@ import { z } from 'zod';
 /** Colours given to new labels in turn (UI, CLI and imports alike). */
 export const LABEL_PALETTE = ['#1677ff', '#f5222d', '#52c41a', '#fa8c16', '#722ed1', '#13c2c2', '#eb2f96', '#faad14', '#2f54eb', '#a0d911'] as const;
 import { Name } from './common';
+import { UploadInput } from './files';
 
 // Image datasets: folders of images that stay where they are, labels, annotations in one model
 // (box, polygons or RLE), import/export as COCO, Pascal VOC, YOLO (Ultralytics) and folder-per-class,
@@ -109,6 +110,10 @@ export const Version = z.object({
 export type Version = z.infer<typeof Version>;
 export const VersionCreateInput = z.object({ name: Name, message: z.string().max(2000).default('') });
 export const PublishInput = z.object({ name: Name, version: z.number().int().min(1), format: DatasetFormat, out: LocalPath });
+/** Publish a version straight to a folder on a cluster node over SFTP (the zip is built locally first). */
+export const PublishUploadInput = z.object({ name: Name, version: z.number().int().min(1), format: DatasetFormat })
+  .extend(UploadInput.pick({ node: true, remoteDir: true, overwrite: true }).shape);
+export type PublishUploadInput = z.input<typeof PublishUploadInput>;
 export const PublishResult = z.object({ path: z.string(), bytes: z.number(), files: z.number().int(), warnings: z.array(ItemError) });
 
 export const StatsInput = z.object({ name: Name, version: z.number().int().min(1).optional() });

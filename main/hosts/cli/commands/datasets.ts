@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import type { CliSession } from '../session';
 import { CliExit, EXIT_SOME_FAILED, EXIT_USAGE } from '../exitCodes';
 import { printJson, printLines, printTable } from '../output';
+import { callerWithSignal, runTransfer } from '../transfer';
 import { AppError } from '../../../../shared/errors';
 import { DATASET_FORMATS, DATASET_KINDS, type ItemError } from '../../../../shared/contract/schemas/datasets';
 import { LABEL_PALETTE } from '../../../../shared/contract/schemas/datasets';
@@ -157,11 +158,21 @@ export function registerDatasets(program: Command, session: () => CliSession): v
       process.stdout.write(`version ${v.number} of ${name}: ${v.counts.images} images, ${v.counts.annotations} annotations (+${v.diff.annotationsAdded} -${v.diff.annotationsRemoved})\n`);
     });
 
-  ds.command('publish <name>').description('write a version as a zip in a format')
-    .requiredOption('--version <n>', 'the version', version).requiredOption('--format <format>', DATASET_FORMATS.join(' | ')).requiredOption('--out <file.zip>', 'the zip to write')
-    .option('--json', 'JSON output')
-    .action(async (name: string, o: { version: number; format: string; out: string; json?: boolean }) => {
-      const r = await (await session().caller()).datasets.publish({ name, version: o.version, format: oneOf<Format>(o.format, DATASET_FORMATS, 'format'), out: path.resolve(o.out) });
+  ds.command('publish <name>').description('write a version as a zip in a format, to a local file or a folder on a node (SFTP)')
+    .requiredOption('--version <n>', 'the version', version).requiredOption('--format <format>', DATASET_FORMATS.join(' | '))
+    .option('--out <file.zip>', 'the zip to write').option('--upload <node:folder>', 'upload the zip into this folder on the node, e.g. login01:/shared/datasets')
+    .option('--overwrite', 'with --upload: replace a zip of the same name there').option('--json', 'JSON output')
+    .action(async (name: string, o: { version: number; format: string; out?: string; upload?: string; overwrite?: boolean; json?: boolean }) => {
+      const format = oneOf<Format>(o.format, DATASET_FORMATS, 'format');
+      if (!o.out === !o.upload) throw new AppError('INVALID_INPUT', 'Give either --out FILE.zip (a local file) or --upload NODE:/folder (a folder on a node).');
+      if (o.upload) {
+        const at = o.upload.indexOf(':');
+        if (at < 1 || !o.upload.slice(at + 1).startsWith('/')) throw new AppError('INVALID_INPUT', `--upload takes NODE:/absolute/folder, not "${o.upload}".`);
+        const app = await session().open(true);
+        await runTransfer((signal) => callerWithSignal(app, signal).datasets.publishUpload({ name, version: o.version, format, node: o.upload!.slice(0, at), remoteDir: o.upload!.slice(at + 1), overwrite: !!o.overwrite }), 'publish');
+        return;
+      }
+      const r = await (await session().caller()).datasets.publish({ name, version: o.version, format, out: path.resolve(o.out!) });
       if (o.json) printJson(r);
       else process.stdout.write(`published version ${o.version} of ${name} as ${r.path} (${sizeText(r.bytes)}, ${r.files} files)\n`);
       for (const w of r.warnings) process.stderr.write(`warning: ${itemErrorLine(w)}\n`);

@@ -2,44 +2,13 @@ import os from 'node:os';
 import type { Command } from 'commander';
 import type { CliSession } from '../session';
 import { printJson, printTable } from '../output';
-import { appRouter } from '../../../../shared/contract/router';
-import type { TransferEvent } from '../../../../shared/contract/schemas/files';
 import { toAppErrorData } from '../../../../shared/contract/trpc';
 import { CliExit, EXIT_SOME_FAILED } from '../exitCodes';
+import { callerWithSignal, runTransfer } from '../transfer';
 
 // `clusterdeck files ls|get|put|mkdir|rm|mv NODE ...`: the same Files service as the Consoles page.
 // Paths on the node are absolute; names that are not UTF-8 can be given as --b64 (raw bytes).
 
-function callerWithSignal(app: Awaited<ReturnType<CliSession['open']>>, signal: AbortSignal) {
-  return appRouter.createCaller({ services: app.services, actor: { user: os.userInfo().username, via: 'cli' } }, { signal });
-}
-
-/** Runs a transfer, printing progress on stderr (when it is a terminal) and the result; Ctrl-C cancels. */
-async function runTransfer(start: (signal: AbortSignal) => Promise<AsyncIterable<TransferEvent>>, verb: string): Promise<void> {
-  const ctrl = new AbortController();
-  const onSigint = (): void => {
-    if (ctrl.signal.aborted) process.exit(130);
-    process.stderr.write(`\nclusterdeck: cancelling the ${verb} (Ctrl-C again to quit at once)\n`);
-    ctrl.abort();
-  };
-  process.on('SIGINT', onSigint);
-  const tty = process.stderr.isTTY;
-  try {
-    for await (const ev of await start(ctrl.signal)) {
-      if (ev.type === 'progress' && tty) {
-        const p = ev.progress;
-        const pct = p.bytesTotal ? Math.floor((100 * p.bytesDone) / p.bytesTotal) : 100;
-        process.stderr.write(`\r${pct}% ${p.filesDone}/${p.filesTotal} files ${mb(p.bytesDone)}/${mb(p.bytesTotal)} MB`);
-      } else if (ev.type === 'done') {
-        if (tty) process.stderr.write('\n');
-        process.stdout.write(`${ev.target}\n`);
-        process.stderr.write(`clusterdeck: ${verb}: ${ev.progress.filesDone} file(s), ${ev.progress.bytesDone} bytes\n`);
-      }
-    }
-  } finally {
-    process.off('SIGINT', onSigint);
-  }
-}
 
 /** A failure on the node (missing path, permission, full disk) exits 1; bad usage keeps exit 2. */
 function onNode<A extends unknown[]>(action: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
@@ -55,7 +24,6 @@ function onNode<A extends unknown[]>(action: (...args: A) => Promise<void>): (..
   };
 }
 
-const mb = (n: number): string => (n / 1048576).toFixed(1);
 
 export function registerFiles(program: Command, session: () => CliSession): void {
   const files = program.command('files').description('browse and change files on a node over SFTP, copy files and folders to and from it');
