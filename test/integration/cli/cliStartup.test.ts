@@ -116,6 +116,28 @@ describe('clusterdeck startup (built CLI)', { timeout: 90_000 }, () => {
     }
   });
 
+  it('keeps a V8 code cache of the bundle per user (0700 folder, 0600 entries) and runs the same from it', () => {
+    const cache = path.join(t.dir, 'xdg-cache');
+    const env = { XDG_CACHE_HOME: cache };
+    const first = cli(data, ['power', 'status', 'n[1-2]'], { env });
+    expect(first.stdout).toBe('n[1-2]: on\n');
+    const [version] = fs.readdirSync(path.join(cache, 'clusterdeck'));
+    const [install] = fs.readdirSync(path.join(cache, 'clusterdeck', version));
+    const dir = path.join(cache, 'clusterdeck', version, install);
+    expect(fs.statSync(dir).mode & 0o777).toBe(0o700);
+    const entries = fs.readdirSync(dir);
+    expect(entries.some((e) => e.startsWith('cli.js-'))).toBe(true);
+    for (const e of entries) expect(fs.statSync(path.join(dir, e)).mode & 0o777, e).toBe(0o600);
+    expect(cli(data, ['power', 'status', 'n[1-2]'], { env }).stdout).toBe('n[1-2]: on\n');
+    expect(fs.readdirSync(dir).sort()).toEqual(entries.sort()); // read, not rewritten
+    // A folder others may write to is not trusted: no cache, same answer.
+    fs.rmSync(dir, { recursive: true });
+    fs.mkdirSync(dir, { mode: 0o777 });
+    fs.chmodSync(dir, 0o777);
+    expect(cli(data, ['power', 'status', 'n[1-2]'], { env }).stdout).toBe('n[1-2]: on\n');
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+
   it('sensors and sel use the BMC services too; a command that needs more opens the full app', () => {
     const sensors = traced(['sensors', 'n1', '--json']);
     expect(sensors.code, sensors.stderr).toBe(0);
