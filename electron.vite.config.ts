@@ -23,6 +23,13 @@ export const LAZY_PACKAGES = [
   '@kubernetes/client-node',
   'csv-parse/sync',
   'csv-stringify/sync',
+  // Node built-ins not in Node's start-up snapshot, used by few commands: HTTP(S) and TLS (Redfish,
+  // Kubernetes), child processes (commander's executable subcommands, exec), readline (prompts).
+  // Measured: power status loaded http, _http_* and tls for nothing (~8 ms).
+  'node:http',
+  'node:tls',
+  'node:child_process',
+  'node:readline',
 ];
 
 /** Pure-JS packages every command needs at load: bundled into the main chunks (see below). */

@@ -8,4 +8,5 @@ if (!fs.existsSync(cli)) {
   process.stderr.write('clusterdeck: not built yet. Run `npm run build` in ' + path.resolve(__dirname, '..', '..') + '\n');
   process.exit(2);
 }
+require('./compile-cache.cjs').install(path.dirname(cli));
 require(cli).run();

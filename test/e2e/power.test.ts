@@ -103,6 +103,14 @@ describe('Power page in Chromium', () => {
     await expect.poll(() => page.locator('[data-power="off"]').count()).toBeGreaterThan(5);
     await page.waitForTimeout(300);
     await shot(page, 'power-inventory-column-en');
+    // The rack view: each node's box carries its last state as a coloured dot (off: grey, on: green).
+    await page.getByRole('tab', { name: 'Racks and rooms' }).click();
+    await page.getByRole('cell', { name: 'r01', exact: true }).click();
+    await expect.poll(() => page.getByTestId('rack-view').locator('[data-power="off"]').count()).toBeGreaterThan(5);
+    expect(await page.getByTestId('rack-view').locator('[data-power="on"]').count()).toBe(0);
+    await page.waitForTimeout(300);
+    await shot(page, 'power-rack-view-en');
+    await page.getByRole('tab', { name: 'Nodes' }).click();
     await page.getByTestId('nav-power').click();
   });
 

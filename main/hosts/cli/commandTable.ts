@@ -23,6 +23,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   entry(['groups'], () => import('./commands/groups').then((m) => m.registerGroups)),
   entry(['rooms', 'racks'], () => import('./commands/places').then((m) => m.registerPlaces)),
   entry(['creds'], () => import('./commands/creds').then((m) => m.registerCreds)),
+  entry(['agent'], () => import('./commands/agent').then((m) => m.registerAgent)),
   entry(['audit'], () => import('./commands/audit').then((m) => m.registerAudit)),
   entry(['db'], () => import('./commands/db').then((m) => m.registerDb)),
   entry(['nodeset'], () => import('./commands/nodeset').then((m) => m.registerNodeset)),

@@ -5,6 +5,7 @@ import type { PrederivedKey } from '../../services/vault/vaultService';
 import { resolveDataDir } from '../../store/dataDir';
 import type { appRouter } from '../../../shared/contract/router';
 import { readPassphrase } from './prompt';
+import { keyFromAgent } from '../../services/vault/agentClient';
 
 export type Caller = ReturnType<typeof appRouter.createCaller>;
 
@@ -26,20 +27,30 @@ export type Composition = 'full' | 'bmc';
 
 interface Composed { services: Services; close(): void }
 
-export interface EarlyUnlock { passphrase: string; dataDir: string; derivation: Promise<PrederivedKey | undefined> }
+export interface EarlyUnlock {
+  passphrase?: string;
+  dataDir: string;
+  /** The vault agent's key (clusterdeck agent start), asked for first: no scrypt when it answers. */
+  agent: Promise<PrederivedKey | undefined>;
+  /** The passphrase's key, derived only when no agent answered. */
+  derivation: Promise<PrederivedKey | undefined>;
+}
 
 /**
- * Starts deriving the vault key at once when the passphrase is in the environment: the BMC
- * commands call this before their modules load (`dataDir`: --data-dir read ahead from argv). A
- * session uses it only if the passphrase and the data folder are the ones it was started for.
+ * Starts unlocking the vault at once: asks the data folder's vault agent for the key and, when
+ * none answers and the passphrase is in the environment, starts deriving it. The BMC commands
+ * call this before their modules load (`dataDir`: --data-dir read ahead from argv). A session
+ * uses it only if the data folder is the one it was started for.
  */
-export async function startEarlyUnlock(dataDir: string | undefined): Promise<EarlyUnlock | undefined> {
+export async function startEarlyUnlock(dataDir: string | undefined): Promise<EarlyUnlock> {
   const passphrase = process.env.CLUSTERDECK_PASSPHRASE;
-  if (!passphrase) return undefined;
   const dir = resolveDataDir(dataDir);
-  // Awaited by the caller: scrypt is under way before the next module loads.
+  const agent = keyFromAgent(dir);
+  if (!passphrase) return { dataDir: dir, agent, derivation: Promise.resolve(undefined) };
+  // Awaited by the caller: the agent was asked and, without one, scrypt is under way before the next module loads.
   const { prederiveVaultKey } = await loadPrederive();
-  return { passphrase, dataDir: dir, derivation: prederiveVaultKey(dir, passphrase) };
+  const derivation = agent.then((k) => (k ? undefined : prederiveVaultKey(dir, passphrase)));
+  return { passphrase, dataDir: dir, agent, derivation };
 }
 
 /**
@@ -74,18 +85,31 @@ export class CliSession {
   }
 
   /**
-   * The passphrase, and its vault key being derived on libuv's thread pool (scrypt, ~0.1 s) while
-   * the caller goes on loading the services' modules on the main thread.
+   * The passphrase, and the vault key: from the vault agent when one runs for this data folder,
+   * else being derived on libuv's thread pool (scrypt, ~0.1 s) while the caller goes on loading
+   * the services' modules on the main thread. No prompt when the agent answered.
    */
   private async startUnlock(needVault: boolean): Promise<{ passphrase?: string; derivation?: Promise<PrederivedKey | undefined> }> {
-    const passphrase = needVault ? await readPassphrase() : process.env.CLUSTERDECK_PASSPHRASE;
-    if (!passphrase) return { passphrase };
-    const early = this.early;
+    let early = this.early;
     this.early = undefined;
-    if (early && early.passphrase === passphrase && early.dataDir === this.dataDir) return { passphrase, derivation: early.derivation };
-    void early?.derivation.then((k) => k?.key.fill(0)); // started for another folder: not kept in memory
+    if (early && early.dataDir !== this.dataDir) {
+      // started for another folder: not kept in memory
+      void early.agent.then((k) => k?.key.fill(0));
+      void early.derivation.then((k) => k?.key.fill(0));
+      early = undefined;
+    }
+    const envPassphrase = process.env.CLUSTERDECK_PASSPHRASE;
+    const agent = early?.agent ?? keyFromAgent(this.dataDir);
+    if (needVault && !envPassphrase) {
+      const fromAgent = await agent; // asked before prompting
+      if (fromAgent) return { derivation: Promise.resolve(fromAgent) };
+    }
+    const passphrase = needVault ? await readPassphrase() : envPassphrase;
+    if (!passphrase) return { passphrase, derivation: agent };
+    if (early && early.passphrase === passphrase) return { passphrase, derivation: early.agent.then(async (k) => k ?? (await early.derivation)) };
+    void early?.derivation.then((k) => k?.key.fill(0));
     const { prederiveVaultKey } = await loadPrederive();
-    return { passphrase, derivation: prederiveVaultKey(this.dataDir, passphrase) };
+    return { passphrase, derivation: agent.then((k) => k ?? prederiveVaultKey(this.dataDir, passphrase)) };
   }
 
   private async services(needVault: boolean): Promise<Services> {

@@ -9,7 +9,7 @@
 // Errors are AppError with codes IPMI_* (see errors.ts); messages and params never hold a password.
 // Serial over LAN on a session: see ./sol (openSol, SolConsole; errors SOL_*).
 export { IpmiEndpointPool, type IpmiPoolOptions, type PoolStats, type ProbeResult } from './transport';
-export { IpmiSession, normalizePrivilege } from './session';
+export { IpmiSession, normalizePrivilege, channelAuthAnswer, channelAuthRequest } from './session';
 export { openIpmiSession, withIpmiSession, ipmiBatch, type BatchOptions } from './api';
 export type { IpmiEndpoint, IpmiRequestOptions, IpmiSessionOptions, IpmiRequester, RawResponse } from './types';
 export { type IpmiErrorCode, isIpmiError } from './errors';

@@ -26,6 +26,11 @@ export interface IpmiRequestOptions {
 export interface IpmiSessionOptions extends IpmiRequestOptions {
   /** Time allowed for the polite Close Session when the session ends. Default min(timeoutMs, 3000) ms. */
   closeTimeoutMs?: number;
+  /**
+   * The BMC's answer to Get Channel Authentication Capabilities, when the caller already has it
+   * (a batch's reachability probe sends that request): the session then starts at Open Session.
+   */
+  channelAuth?: RawResponse;
 }
 
 export interface RawResponse {

@@ -98,31 +98,8 @@ async function drive<T, Tg extends BatchTarget>(
   let indices: number[] = Array.from({ length: targets.length }, (_, i) => i);
 
   const precheck = opts.precheck;
-  if (precheck && indices.length > 0) {
-    const alive = new Uint8Array(targets.length);
-    await runPhase({
-      indices,
-      fanout: precheck.fanout ?? opts.fanout,
-      timeoutMs: precheck.timeoutMs,
-      staggerMs: 0,
-      signal,
-      run: async (i, ctx) => {
-        if ((await precheck.probe(targets[i], { signal: ctx.signal })) === false) {
-          throw new AppError(BATCH_UNREACHABLE, 'The target did not answer the reachability check.');
-        }
-      },
-      onSettle: (i, outcome) => {
-        if (outcome.status === 'ok') alive[i] = 1;
-        else if (outcome.status === 'cancelled') report(i, { ...outcome, attempts: 0 });
-        else report(i, { status: 'unreachable', error: unreachable(outcome, precheck.timeoutMs), elapsedMs: outcome.elapsedMs, attempts: 0 });
-      },
-    });
-    // Keep the caller's order for the operation (power-on sequence), not the probes' finishing order.
-    indices = indices.filter((i) => alive[i] === 1);
-  }
-
-  await runPhase({
-    indices,
+  const operate = (source: readonly number[] | Feed): Promise<void> => runPhase({
+    source,
     fanout: opts.fanout,
     timeoutMs: opts.perTargetTimeoutMs,
     staggerMs: opts.staggerMs ?? 0,
@@ -136,6 +113,50 @@ async function drive<T, Tg extends BatchTarget>(
     onStart: (i, attempt) => emit({ type: 'started', name: targets[i].name, attempt }),
     onSettle: report,
   });
+
+  if (precheck && indices.length > 0) {
+    // With a stagger the operations keep the caller's order (a power-on sequence): every probe
+    // first. Otherwise each target's operation starts as soon as its probe answered, while other
+    // probes still run: no barrier between the two passes.
+    const inOrder = (opts.staggerMs ?? 0) > 0;
+    const alive = new Uint8Array(targets.length);
+    const feed: Feed = { items: [], closed: false };
+    const probes = runPhase({
+      source: indices,
+      fanout: precheck.fanout ?? opts.fanout,
+      timeoutMs: precheck.timeoutMs,
+      staggerMs: 0,
+      signal,
+      run: async (i, ctx) => {
+        if ((await precheck.probe(targets[i], { signal: ctx.signal })) === false) {
+          throw new AppError(BATCH_UNREACHABLE, 'The target did not answer the reachability check.');
+        }
+      },
+      onSettle: (i, outcome) => {
+        if (outcome.status === 'ok' && signal.aborted) {
+          report(i, { status: 'cancelled', error: new AppError(BATCH_CANCELLED, 'Cancelled before it started.').toData(), elapsedMs: 0, attempts: 0 });
+        } else if (outcome.status === 'ok') {
+          alive[i] = 1;
+          if (inOrder) return;
+          if (feed.push) feed.push(i);
+          else feed.items.push(i);
+        } else if (outcome.status === 'cancelled') report(i, { ...outcome, attempts: 0 });
+        else report(i, { status: 'unreachable', error: unreachable(outcome, precheck.timeoutMs), elapsedMs: outcome.elapsedMs, attempts: 0 });
+      },
+    }).finally(() => {
+      feed.closed = true;
+      feed.onClose?.();
+    });
+    if (inOrder) {
+      await probes;
+      // Keep the caller's order for the operation (power-on sequence), not the probes' finishing order.
+      await operate(indices.filter((i) => alive[i] === 1));
+    } else {
+      await Promise.all([probes, operate(feed)]);
+    }
+  } else {
+    await operate(indices);
+  }
 
   emit({
     type: 'done',
@@ -156,8 +177,19 @@ function unreachable(outcome: BatchOutcome<unknown>, timeoutMs: number): AppErro
 // One pass of the sliding window over a list of target indices (used for the precheck and for the
 // operation itself).
 
+/**
+ * Indices that arrive while a phase runs (targets whose probe answered). The phase sets `push`
+ * and `onClose` to hear of them; it ends once the feed is closed and everything it got is done.
+ */
+interface Feed {
+  items: number[];
+  closed: boolean;
+  push?: (index: number) => void;
+  onClose?: () => void;
+}
+
 interface Phase {
-  indices: readonly number[];
+  source: readonly number[] | Feed;
   fanout: number;
   timeoutMs: number;
   staggerMs: number;
@@ -186,7 +218,9 @@ interface Queued {
 }
 
 async function runPhase(p: Phase): Promise<void> {
-  const { indices, fanout, timeoutMs, staggerMs, retry, signal } = p;
+  const { fanout, timeoutMs, staggerMs, retry, signal } = p;
+  const feed: Feed | undefined = Array.isArray(p.source) ? undefined : (p.source as Feed);
+  const indices: readonly number[] = feed ? feed.items : (p.source as readonly number[]);
   let next = 0; // indices[next..] have not started yet
   const again: Queued[] = []; // retries ready to start; they go before fresh targets
   let againHead = 0;
@@ -201,6 +235,13 @@ async function runPhase(p: Phase): Promise<void> {
     w?.();
   };
   const nextWake = (): Promise<void> => new Promise<void>((resolve) => (wake = resolve));
+  if (feed) {
+    feed.push = (index) => {
+      feed.items.push(index);
+      poke();
+    };
+    feed.onClose = poke;
+  }
 
   const settle = (run: Run, outcome: BatchOutcome<unknown>): void => {
     // A late answer after a timeout or cancel lands here and is dropped: the target already has
@@ -267,7 +308,7 @@ async function runPhase(p: Phase): Promise<void> {
         continue;
       }
       if (againHead >= again.length && next >= indices.length) {
-        if (running.size === 0 && delayed.size === 0) break;
+        if (running.size === 0 && delayed.size === 0 && (!feed || feed.closed)) break;
         await nextWake();
         continue;
       }

@@ -6,7 +6,7 @@ import type { Actor } from '../../../shared/contract/trpc';
 import type { CancelSignal } from '../../../shared/contract/signal';
 import type { BatchSummary as SummaryData } from '../../../shared/contract/schemas/power';
 import { foldNodeSet } from '../../../shared/nodeset';
-import { withIpmiSession, type IpmiEndpointPool } from '../../protocols/ipmi';
+import { normalizePrivilege, withIpmiSession, type IpmiEndpointPool, type RawResponse } from '../../protocols/ipmi';
 import { RedfishClient } from '../../protocols/redfish';
 import { BATCH_UNREACHABLE, runBatch, summarize, type BatchOutcome, type BatchResult } from '../batch';
 import type { AuditLog, AuditOutcome } from '../audit/auditLog';
@@ -86,6 +86,8 @@ export async function* runOnBmcs<V>(deps: RunnerDeps, spec: BatchSpec<V>): Async
   };
 
   const results: BatchResult<V>[] = [];
+  // The IPMI probes' answers to Get Channel Authentication Capabilities, for the sessions that follow.
+  const channelAuths = new Map<string, RawResponse>();
   let finished = false;
   try {
     yield {
@@ -104,12 +106,16 @@ export async function* runOnBmcs<V>(deps: RunnerDeps, spec: BatchSpec<V>): Async
       retry: o.retries > 0 ? { codes: RETRY_CODES, retries: o.retries, delayMs: o.retransmitMs } : undefined,
       precheck: o.precheck
         ? {
-            probe: (t, ctx) => track(probe(t, o, ctx.signal)),
+            probe: (t, ctx) => track(probe(t, o, ctx.signal, action.privilege, channelAuths)),
             timeoutMs: Math.min(o.timeoutMs, PRECHECK_MAX_MS),
             fanout: Math.max(o.fanout, PRECHECK_FANOUT),
           }
         : undefined,
-      operation: (t, ctx) => track(operate(deps, action, t, o, ctx.signal)),
+      operation: (t, ctx) => {
+        const known = channelAuths.get(t.name); // the probe's answer serves the first attempt only
+        channelAuths.delete(t.name);
+        return track(operate(deps, action, t, o, ctx.signal, known));
+      },
     });
     for await (const event of batch) {
       if (event.type === 'done') {
@@ -140,9 +146,14 @@ export async function* runOnBmcs<V>(deps: RunnerDeps, spec: BatchSpec<V>): Async
   }
 }
 
-function probe(t: BmcTarget, o: EffectiveOptions, signal: AbortSignal): Promise<boolean> {
+function probe(t: BmcTarget, o: EffectiveOptions, signal: AbortSignal, privilege: BmcAction<unknown>['privilege'], answers: Map<string, RawResponse>): Promise<boolean> {
   if (t.problem) return Promise.resolve(true); // its problem is its result; the operation reports it
-  const check = t.protocol === 'redfish' ? tcpConnect(t.host, t.port, signal) : pingRmcp(t.host, t.port, pingIntervalOf(o), signal);
+  const check = t.protocol === 'redfish'
+    ? tcpConnect(t.host, t.port, signal)
+    : pingRmcp(t.host, t.port, pingIntervalOf(o), signal, normalizePrivilege(privilege)).then((a) => {
+        if (a && a.channelAuth) answers.set(t.name, a.channelAuth);
+        return a !== false;
+      });
   return check.then((alive) => {
     if (!alive && !signal.aborted) {
       throw new AppError(
@@ -155,7 +166,7 @@ function probe(t: BmcTarget, o: EffectiveOptions, signal: AbortSignal): Promise<
   });
 }
 
-async function operate<V>(deps: RunnerDeps, action: BmcAction<V>, t: BmcTarget, o: EffectiveOptions, signal: AbortSignal): Promise<V> {
+async function operate<V>(deps: RunnerDeps, action: BmcAction<V>, t: BmcTarget, o: EffectiveOptions, signal: AbortSignal, channelAuth?: RawResponse): Promise<V> {
   if (t.problem) throw t.problem;
   if (t.protocol === 'redfish') {
     const pin = deps.pins.get(t.host, t.port);
@@ -170,7 +181,7 @@ async function operate<V>(deps: RunnerDeps, action: BmcAction<V>, t: BmcTarget, 
     deps.pool,
     { host: t.host, port: t.port, user: t.username, password: t.password, privilege: action.privilege },
     (s) => action.ipmi(s),
-    { timeoutMs: o.timeoutMs, retransmitMs: o.retransmitMs, closeTimeoutMs: closeTimeoutOf(o), signal },
+    { timeoutMs: o.timeoutMs, retransmitMs: o.retransmitMs, closeTimeoutMs: closeTimeoutOf(o), signal, channelAuth },
   );
 }
 

@@ -4,6 +4,9 @@ import crypto from 'node:crypto';
 // loudly instead of decrypting to garbage. Layout: version(1) | iv(12) | tag(16) | ciphertext.
 const VERSION = 1;
 
+/** Associated data of the wrapped data key (vault_keys.wrapped_key). */
+export const VAULT_KEY_AAD = 'clusterdeck-vault-key';
+
 export function seal(key: Buffer, plaintext: Buffer, aad: string): Buffer {
   const iv = crypto.randomBytes(12);
   const cipher = crypto.createCipheriv('aes-256-gcm', key, iv);

@@ -5,7 +5,7 @@ import { AppError } from '../../../shared/errors';
 import type { VaultService } from '../../../shared/contract/services';
 import type { CredentialSummary, VaultStatus } from '../../../shared/contract/schemas/vault';
 import type { AuditLog } from '../audit/auditLog';
-import { deriveKey, DEFAULT_SCRYPT, seal, unseal, type ScryptParams } from './crypto';
+import { deriveKey, DEFAULT_SCRYPT, seal, unseal, VAULT_KEY_AAD, type ScryptParams } from './crypto';
 import type { OsKeychain } from './osKeychain';
 
 export interface RevealedCredential {
@@ -28,14 +28,20 @@ interface CredRow {
   passphrase: Buffer | null; created_at: string; updated_at: string; used_by: number;
 }
 
-const KEY_AAD = 'clusterdeck-vault-key';
+const KEY_AAD = VAULT_KEY_AAD;
 
 /**
  * The passphrase's scrypt key, derived ahead (./prederive.ts) for the salt and parameters stored
  * in vault_keys: the CLI starts the derivation before it loads the services, and the vault uses
  * the result instead of deriving again (only when salt and parameters still match).
  */
-export interface PrederivedKey { salt: Buffer; params: ScryptParams; key: Buffer }
+export interface PrederivedKey {
+  salt: Buffer;
+  params: ScryptParams;
+  key: Buffer;
+  /** Handed over by the vault agent (./agent.ts): it opens the vault without the passphrase. */
+  fromAgent?: boolean;
+}
 
 /**
  * Credentials encrypted with one random data key. The data key is stored only wrapped: by a key
@@ -50,7 +56,7 @@ export function createVault(db: Db, audit: AuditLog, opts: { passphrase?: string
   function passphraseKey(passphrase: string, salt: Buffer, params: ScryptParams): Buffer {
     const pre = prederived;
     prederived = undefined;
-    const matches = pre && passphrase === opts.passphrase && pre.salt.equals(salt)
+    const matches = pre && !pre.fromAgent && passphrase === opts.passphrase && pre.salt.equals(salt)
       && pre.params.N === params.N && pre.params.r === params.r && pre.params.p === params.p;
     if (matches) return pre.key; // wiped by the caller once it unwrapped
     pre?.key.fill(0);
@@ -107,18 +113,37 @@ export function createVault(db: Db, audit: AuditLog, opts: { passphrase?: string
     dataKey = key;
   }
 
+  /** The agent's key, if it still fits this vault (same salt and parameters) and unwraps it. */
+  function unlockWithAgentKey(): boolean {
+    const pre = prederived;
+    if (!pre?.fromAgent) return false;
+    prederived = undefined;
+    const row = keyRow('passphrase');
+    try {
+      const p = row ? (JSON.parse(row.params) as ScryptParams) : undefined;
+      if (!row?.salt || !p || !pre.salt.equals(row.salt) || pre.params.N !== p.N || pre.params.r !== p.r || pre.params.p !== p.p) return false;
+      dataKey = unseal(pre.key, row.wrapped_key, KEY_AAD);
+      return true;
+    } catch {
+      return false; // the passphrase changed since the agent started: fall back to it
+    } finally {
+      pre.key.fill(0);
+    }
+  }
+
   function tryAutoUnlock(): void {
     const os = keyRow('os');
     if (os && opts.osKeychain?.isAvailable()) {
       try { dataKey = opts.osKeychain.decrypt(os.wrapped_key); return; } catch { /* fall back to the passphrase */ }
     }
+    if (unlockWithAgentKey()) return;
     if (opts.passphrase) unlockWithPassphrase(opts.passphrase);
   }
 
   function requireKey(): Buffer {
     if (!dataKey) {
       if (!status().initialized && (opts.passphrase || opts.osKeychain?.isAvailable())) initialize(opts.passphrase);
-      else throw new AppError('VAULT_LOCKED', 'The vault is locked. Unlock it in Settings, or set CLUSTERDECK_PASSPHRASE for the CLI and serve.');
+      else throw new AppError('VAULT_LOCKED', 'The vault is locked. Unlock it in Settings, or set CLUSTERDECK_PASSPHRASE (or start `clusterdeck agent start`) for the CLI and serve.');
     }
     return dataKey!;
   }

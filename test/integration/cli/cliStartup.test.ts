@@ -1,15 +1,16 @@
 // What a `clusterdeck` run loads: only the command it runs, and never the packages of features it
 // does not use (electron.vite.config.ts LAZY_PACKAGES, main/hosts/cli/commandTable.ts). Checked on
 // the built CLI through a --require hook that lists the loaded modules when the process exits.
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBmcs, type BmcGroup } from '../../../main/lab';
 import { COMMANDS } from '../../../main/hosts/cli/commandTable';
 import { LAZY_PACKAGES } from '../../../electron.vite.config';
-import { cli, csv } from '../../support/cli';
+import { BIN, cli, csv } from '../../support/cli';
 import { tempDir } from '../../support/tmp';
-import { removeDir, tempStateDir } from '../ipmi/helpers';
+import { removeDir, tempStateDir, until } from '../ipmi/helpers';
 
 describe('clusterdeck startup (built CLI)', { timeout: 90_000 }, () => {
   const t = tempDir('clusterdeck-cli-startup-');
@@ -85,6 +86,56 @@ describe('clusterdeck startup (built CLI)', { timeout: 90_000 }, () => {
     const wrong = cli(data, ['power', 'status', 'n[1-2]'], { env: { CLUSTERDECK_PASSPHRASE: 'not-the-passphrase' } });
     expect(wrong.code).not.toBe(0);
     expect(wrong.stderr).toMatch(/Wrong vault passphrase/);
+  });
+
+  it('with `clusterdeck agent start` running, power status derives no key and needs no passphrase', async () => {
+    const calls = path.join(t.dir, 'scrypt-hook-agent.cjs');
+    fs.writeFileSync(calls, [
+      "const crypto = require('node:crypto'); const seen = [];",
+      "for (const k of ['scrypt', 'scryptSync']) { const f = crypto[k]; crypto[k] = function (...a) { seen.push(k); return f.apply(this, a); }; }",
+      "process.on('exit', () => require('node:fs').writeFileSync(process.env.SCRYPT_OUT, JSON.stringify(seen)));",
+    ].join('\n'));
+    const agent = spawn(process.execPath, [BIN, '--data-dir', data, 'agent', 'start'], { env: { ...process.env, CLUSTERDECK_PASSPHRASE: 'test-passphrase' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      await until(async () => cli(data, ['agent', 'status']).code === 0, 20_000, 100);
+      expect(fs.statSync(path.join(data, 'agent.sock')).mode & 0o777).toBe(0o600);
+      const out = path.join(t.dir, 'scrypt-calls-agent.json');
+      const r = cli(data, ['power', 'status', 'n[1-2]'], { env: { CLUSTERDECK_PASSPHRASE: '', NODE_OPTIONS: `--require ${calls}`, SCRYPT_OUT: out } });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toBe('n[1-2]: on\n');
+      expect(JSON.parse(fs.readFileSync(out, 'utf8'))).toEqual([]);
+      expect(cli(data, ['agent', 'stop']).stdout).toBe('vault agent stopped\n');
+      expect(await new Promise((res) => agent.once('exit', res))).toBe(0);
+      expect(fs.existsSync(path.join(data, 'agent.sock'))).toBe(false);
+      // Without the agent and without a passphrase there is nothing to unlock with: a clear message.
+      const locked = cli(data, ['power', 'status', 'n[1-2]'], { env: { CLUSTERDECK_PASSPHRASE: '' } });
+      expect(locked.code).not.toBe(0);
+      expect(locked.stderr).toMatch(/CLUSTERDECK_PASSPHRASE/);
+    } finally {
+      agent.kill();
+    }
+  });
+
+  it('keeps a V8 code cache of the bundle per user (0700 folder, 0600 entries) and runs the same from it', () => {
+    const cache = path.join(t.dir, 'xdg-cache');
+    const env = { XDG_CACHE_HOME: cache };
+    const first = cli(data, ['power', 'status', 'n[1-2]'], { env });
+    expect(first.stdout).toBe('n[1-2]: on\n');
+    const [version] = fs.readdirSync(path.join(cache, 'clusterdeck'));
+    const [install] = fs.readdirSync(path.join(cache, 'clusterdeck', version));
+    const dir = path.join(cache, 'clusterdeck', version, install);
+    expect(fs.statSync(dir).mode & 0o777).toBe(0o700);
+    const entries = fs.readdirSync(dir);
+    expect(entries.some((e) => e.startsWith('cli.js-'))).toBe(true);
+    for (const e of entries) expect(fs.statSync(path.join(dir, e)).mode & 0o777, e).toBe(0o600);
+    expect(cli(data, ['power', 'status', 'n[1-2]'], { env }).stdout).toBe('n[1-2]: on\n');
+    expect(fs.readdirSync(dir).sort()).toEqual(entries.sort()); // read, not rewritten
+    // A folder others may write to is not trusted: no cache, same answer.
+    fs.rmSync(dir, { recursive: true });
+    fs.mkdirSync(dir, { mode: 0o777 });
+    fs.chmodSync(dir, 0o777);
+    expect(cli(data, ['power', 'status', 'n[1-2]'], { env }).stdout).toBe('n[1-2]: on\n');
+    expect(fs.readdirSync(dir)).toEqual([]);
   });
 
   it('sensors and sel use the BMC services too; a command that needs more opens the full app', () => {

@@ -12,7 +12,9 @@ function client(server: RedfishTestServer, extra: Partial<RedfishClientOptions> 
 }
 
 beforeAll(async () => {
-  server = await RedfishTestServer.start();
+  // PoweringOff must outlast one HTTPS request (a fresh TLS handshake) on a loaded machine: at the
+  // default 150 ms the read after a graceful reset sometimes came too late and saw the end state.
+  server = await RedfishTestServer.start({ gracefulMs: 1500 });
 });
 
 afterAll(async () => {
@@ -85,13 +87,13 @@ describe('power', () => {
     const result = await c.reset('GracefulShutdown');
     expect(result).toEqual({ type: 'GracefulShutdown', status: 204, taskPath: null });
     expect(await c.getPowerState()).toBe('PoweringOff');
-    await waitFor(() => server.state.powerState === 'Off');
+    await waitFor(() => server.state.powerState === 'Off', 10_000);
     expect(await c.getPowerState()).toBe('Off');
 
     await c.reset('On');
     await c.reset('GracefulRestart');
     expect(await c.getPowerState()).toBe('PoweringOff');
-    await waitFor(() => server.state.powerState === 'On');
+    await waitFor(() => server.state.powerState === 'On', 10_000);
 
     await c.reset('ForceRestart');
     await c.reset('PowerCycle');

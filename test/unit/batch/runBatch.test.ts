@@ -207,8 +207,61 @@ describe('runBatch: precheck', () => {
     const one = c.results.get('node002');
     expect(one).toMatchObject({ status: 'unreachable', attempts: 0, error: { code: BATCH_UNREACHABLE, params: { timeoutMs: probeTimeoutMs } } });
     expect(elapsed).toBeLessThan(probeTimeoutMs * 3);
-    // The operation still runs in the caller's order.
+    // Each operation starts when its probe answered; here the probes answered in the caller's order.
     expect(ran).toEqual(targets.filter((t) => !dead.has(t.name)).map((t) => t.name));
+  });
+
+  it('starts a target\'s operation as soon as its probe answered, while slower probes still run', async () => {
+    const targets = names(3);
+    const events: string[] = [];
+    const c = await collect(
+      runBatch({
+        targets,
+        fanout: 8,
+        perTargetTimeoutMs: 1_000,
+        precheck: {
+          timeoutMs: 1_000,
+          probe: async (t) => {
+            await delay(t.name === 'node1' ? 80 : 1);
+            events.push(`probed ${t.name}`);
+            return true;
+          },
+        },
+        operation: async (t) => {
+          events.push(`ran ${t.name}`);
+          return 'on';
+        },
+      }),
+    );
+    expectOneResultEach(c, targets);
+    expect(c.summary.counts.ok).toBe(3);
+    expect(events.indexOf('ran node2')).toBeLessThan(events.indexOf('probed node1'));
+  });
+
+  it('with a stagger, probes every target first and keeps the caller\'s order (a power-on sequence)', async () => {
+    const targets = names(3);
+    const events: string[] = [];
+    await collect(
+      runBatch({
+        targets,
+        fanout: 8,
+        staggerMs: 5,
+        perTargetTimeoutMs: 1_000,
+        precheck: {
+          timeoutMs: 1_000,
+          probe: async (t) => {
+            await delay(t.name === 'node1' ? 40 : 1);
+            events.push(`probed ${t.name}`);
+            return true;
+          },
+        },
+        operation: async (t) => {
+          events.push(`ran ${t.name}`);
+          return 'on';
+        },
+      }),
+    );
+    expect(events).toEqual(['probed node2', 'probed node3', 'probed node1', 'ran node1', 'ran node2', 'ran node3']);
   });
 
   it('treats a probe answering false or failing as unreachable', async () => {
@@ -262,8 +315,10 @@ describe('runBatch: precheck', () => {
     );
     expectOneResultEach(c, targets);
     expect(c.summary.cancelled).toBe(true);
-    expect(c.summary.counts.cancelled).toBe(50);
-    expect(operations).toBe(0);
+    // The five quick probes' operations ran at once (no barrier between probe and operation);
+    // everything else was cancelled, probe or not.
+    expect(c.summary.counts).toMatchObject({ ok: 5, cancelled: 45 });
+    expect(operations).toBe(5);
     expect(probeSignals.every((s) => s.aborted)).toBe(false); // the five quick probes were never aborted
     expect(probeSignals.filter((s) => !s.aborted)).toHaveLength(5);
   });

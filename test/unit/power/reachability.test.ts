@@ -23,19 +23,20 @@ describe('reachability pre-check', () => {
   it('alive on any answer, refused at once on a closed port', async () => {
     const echo = await udp((s, b, r) => s.send(b, r.port, r.address));
     sockets.push(echo);
-    expect(await pingRmcp('127.0.0.1', echo.address().port, 50, AbortSignal.timeout(2000))).toBe(true);
+    // An echo is an answer, though not to Get Channel Authentication Capabilities (the session then asks itself).
+    expect(await pingRmcp('127.0.0.1', echo.address().port, 50, AbortSignal.timeout(2000))).toEqual({ channelAuth: undefined });
     const t0 = Date.now();
     expect(await pingRmcp('127.0.0.1', closedPort, 50, AbortSignal.timeout(2000))).toBe(false);
     expect(Date.now() - t0).toBeLessThan(1000);
   });
 
-  it('keeps asking: the ping alone first, Get Channel Auth Capabilities with it from the second round', async () => {
+  it('keeps asking: Get Channel Auth Capabilities (the session\'s first request) alone first, an ASF ping with it from the second round', async () => {
     const seen: number[] = [];
     // Answers only the third datagram: a lossy link, or a BMC that ignores pings.
     const picky = await udp((s, b, r) => { seen.push(b[3]); if (seen.length === 3) s.send(Buffer.from([1]), r.port, r.address); });
     sockets.push(picky);
-    expect(await pingRmcp('127.0.0.1', picky.address().port, 30, AbortSignal.timeout(2000))).toBe(true);
-    expect(seen.slice(0, 3)).toEqual([0x06, 0x06, 0x07]); // RMCP class: ASF ping, ping, then IPMI
+    expect(await pingRmcp('127.0.0.1', picky.address().port, 30, AbortSignal.timeout(2000))).toEqual({ channelAuth: undefined });
+    expect(seen.slice(0, 3)).toEqual([0x07, 0x07, 0x06]); // RMCP class: IPMI, IPMI, then the ASF ping
   });
 
   it('gives up when its signal aborts on a silent port', async () => {

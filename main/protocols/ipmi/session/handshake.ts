@@ -6,7 +6,7 @@ import type { AppError } from '../../../../shared/errors';
 import { NetFn, PayloadType, RMCPP_STATUS, privilegeName } from '../constants';
 import { constantTimeEqual, deriveSessionKeys, rakp2AuthCode, rakp3AuthCode, rakp4Icv, type CipherSuite, type RakpValues } from '../crypto';
 import { completionCodeError, ipmiError } from '../errors';
-import { encodeIpmiRequest, encodeV15, encodeV20 } from '../framing';
+import { decodeIpmiResponse, decodeV15, encodeIpmiRequest, encodeV15, encodeV20 } from '../framing';
 import {
   NAME_ONLY_LOOKUP,
   decodeOpenSessionResponse,
@@ -54,13 +54,35 @@ export interface Credentials {
   kg?: Buffer;
 }
 
-/** Section 22.13. Sent as an unauthenticated IPMI v1.5 packet; bit 7 of the channel byte asks for v2.0 data. */
-export async function getChannelAuthCapabilities(h: HandshakeHost): Promise<ChannelAuth | undefined> {
-  const rqSeq = h.nextRqSeq();
-  const pkt = encodeV15(encodeIpmiRequest({ netFn: NetFn.app, cmd: 0x38, data: Buffer.from([0x8e, h.privilege]), rqSeq }));
-  const res = await h.exchanges.exchange('Get Channel Authentication Capabilities', () => pkt, (i) =>
-    i.kind === 'ipmi' && i.v === 15 && isAnswerTo(i.res, NetFn.app, 0x38, rqSeq) ? i.res : undefined,
-  );
+/** Section 22.13, sent as an unauthenticated IPMI v1.5 packet; bit 7 of the channel byte asks for v2.0 data. */
+export function channelAuthRequest(privilege: number, rqSeq: number): Buffer {
+  return encodeV15(encodeIpmiRequest({ netFn: NetFn.app, cmd: 0x38, data: Buffer.from([0x8e, privilege]), rqSeq }));
+}
+
+/** The answer to channelAuthRequest(_, rqSeq) in a raw packet, or undefined when the packet is something else. */
+export function channelAuthAnswer(buf: Buffer, rqSeq: number): RawResponse | undefined {
+  try {
+    const v = decodeV15(buf);
+    if (v.sessionId !== 0) return undefined;
+    const res = decodeIpmiResponse(v.message);
+    return isAnswerTo(res, NetFn.app, 0x38, rqSeq) ? res : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Section 22.13: asks, unless `known` holds the answer already (a batch's reachability probe asked it). */
+export async function getChannelAuthCapabilities(h: HandshakeHost, known?: RawResponse): Promise<ChannelAuth | undefined> {
+  let res = known;
+  if (!res) {
+    const rqSeq = h.nextRqSeq();
+    const pkt = channelAuthRequest(h.privilege, rqSeq);
+    res = await h.exchanges.exchange('Get Channel Authentication Capabilities', () => pkt, (i) =>
+      i.kind === 'ipmi' && i.v === 15 && isAnswerTo(i.res, NetFn.app, 0x38, rqSeq) ? i.res : undefined,
+    );
+  } else {
+    h.exchanges.heardFrom(); // the BMC answered the probe: no reachability probe on a retransmission
+  }
   if (res.completionCode !== 0 || res.data.length < 8) {
     h.trace(`channel auth capabilities: completion code 0x${res.completionCode.toString(16)}; trying RMCP+ anyway`);
     return undefined;

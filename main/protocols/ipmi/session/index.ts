@@ -2,4 +2,4 @@
 // handshake.ts, retransmit.ts, secureChannel.ts (+ replayWindow.ts), incoming.ts, commands.ts.
 export { IpmiSession } from './session';
 export { normalizePrivilege } from './privilege';
-export type { ChannelAuth } from './handshake';
+export { channelAuthAnswer, channelAuthRequest, type ChannelAuth } from './handshake';

@@ -62,6 +62,7 @@ export class IpmiSession extends SessionCommands implements PacketListener {
   private readonly payloadHandlers = new Map<number, (payload: Buffer) => void>();
   private readonly closeTimeoutMs: number;
   private readonly signal?: AbortSignal;
+  private knownChannelAuth?: RawResponse;
 
   private constructor(
     private readonly pool: IpmiEndpointPool,
@@ -98,6 +99,7 @@ export class IpmiSession extends SessionCommands implements PacketListener {
     const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.closeTimeoutMs = opts.closeTimeoutMs ?? Math.min(timeoutMs, 3000);
     this.signal = opts.signal;
+    this.knownChannelAuth = opts.channelAuth;
     this.channel = new SecureChannel(suite);
     this.exchanges = new Retransmitter(
       {
@@ -168,7 +170,8 @@ export class IpmiSession extends SessionCommands implements PacketListener {
     this.untrack = this.pool.trackCloser(() => this.close());
     this.state = 'opening';
     try {
-      this.channelAuth = await getChannelAuthCapabilities(this.host);
+      this.channelAuth = await getChannelAuthCapabilities(this.host, this.knownChannelAuth);
+      this.knownChannelAuth = undefined;
       await openSession(this.host);
       await rakp(this.host, this.credentials);
       this.state = 'active';

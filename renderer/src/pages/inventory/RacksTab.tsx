@@ -6,7 +6,24 @@ import { api } from '../../api/client';
 import { useCall } from '../../state/useCall';
 import { useErrorNotice } from '../../components/errors';
 import type { Rack, Room, Node } from '../../../../shared/contract/schemas/inventory';
-import { LastPower } from '../power/LastPower';
+import { LastPower, useLastPower } from '../power/LastPower';
+
+/** One node's box in the rack view; its left edge shows the last known power state (green on, grey off). */
+function RackNode({ node, height }: { node: Node; height: number }) {
+  const { token } = theme.useToken();
+  const power = useLastPower(node.name);
+  const edge = power?.state === 'on' ? token.colorSuccess : power?.state === 'off' ? token.colorTextQuaternary : token.colorPrimaryBorder;
+  return (
+    <Tooltip title={`${node.name} · ${node.hostname}${node.gpuCount ? ` · ${node.gpuCount}× ${node.gpuModel ?? 'GPU'}` : ''}`}>
+      <div data-node={node.name} style={{
+        flex: 1, background: node.type === 'gpu' || node.gpuCount ? token.colorPrimaryBg : token.colorFillSecondary, border: `1px solid ${token.colorPrimaryBorder}`,
+        borderLeft: `4px solid ${edge}`, paddingLeft: 6, overflow: 'hidden', lineHeight: `${height - 2}px`, whiteSpace: 'nowrap',
+      }}>
+        {node.name} <LastPower name={node.name} compact />
+      </div>
+    </Tooltip>
+  );
+}
 
 /** A rack elevation: units from the top (highest U) down, each node drawn across its height. */
 function RackView({ rack }: { rack: Rack }) {
@@ -25,9 +42,7 @@ function RackView({ rack }: { rack: Rack }) {
         <div key={r.u} style={{ display: 'flex', height: 16 * r.span, borderBottom: `1px solid ${token.colorBorderSecondary}` }}>
           <div style={{ width: 32, textAlign: 'right', paddingRight: 4, color: token.colorTextSecondary }}>{r.u}</div>
           {r.node ? (
-            <Tooltip title={`${r.node.name} · ${r.node.hostname}${r.node.gpuCount ? ` · ${r.node.gpuCount}× ${r.node.gpuModel ?? 'GPU'}` : ''}`}>
-              <div style={{ flex: 1, background: r.node.type === 'gpu' || r.node.gpuCount ? token.colorPrimaryBg : token.colorFillSecondary, border: `1px solid ${token.colorPrimaryBorder}`, paddingLeft: 6, overflow: 'hidden' }}>{r.node.name} <LastPower name={r.node.name} compact /></div>
-            </Tooltip>
+            <RackNode node={r.node} height={16 * r.span} />
           ) : <div style={{ flex: 1 }} />}
         </div>
       ))}

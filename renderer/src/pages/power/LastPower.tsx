@@ -46,10 +46,15 @@ export function useLastPowerStates(): ReadonlyMap<string, LastState> {
   return states;
 }
 
+/** The node's last known power state (undefined until a batch reported it); re-renders when it changes. */
+export function useLastPower(name: string): LastState | undefined {
+  return useLastPowerStates().get(name);
+}
+
 /** `on` / `off` with a coloured dot; `compact` shows the dot only (rack view). */
 export function LastPower({ name, compact }: { name: string; compact?: boolean }) {
   const { t, i18n } = useTranslation('power');
-  const s = useLastPowerStates().get(name);
+  const s = useLastPower(name);
   if (!s) return null;
   const when = new Date(s.checkedAt).toLocaleString(i18n.language);
   return (
