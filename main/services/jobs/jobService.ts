@@ -23,6 +23,8 @@ import { KubeJobs, isKubeUnreachable, manifestOf } from './kubeJobs';
 import { contextsOf, kubeconfigCredentialName } from './kubeBackend';
 import { KubeClient } from '../../protocols/kubernetes';
 import type { ResolvedTemplate } from './templateService';
+import { JobEndpoints, listenLocal } from './endpoints';
+import type { EndpointEvent } from '../../../shared/contract/schemas/jobs';
 
 export interface JobsDeps {
   store: JobStore;
@@ -41,6 +43,19 @@ export interface JobsDeps {
 }
 
 const abortOf = (s?: CancelSignal) => s as AbortSignal | undefined;
+/** Waits `ms`; true when `signal` aborted first (or already had). */
+function pauseOrAbort(ms: number, signal?: AbortSignal): Promise<boolean> {
+  if (signal?.aborted) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve(!!signal?.aborted);
+    };
+    const t = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
 /** Refreshes without a caller (show, logs, cancel) list once and start no watch. */
 const SYSTEM: Actor = { user: 'clusterdeck', via: 'cli' };
 const strip = (j: JobDetail): Job => {
@@ -66,6 +81,7 @@ export function createJobsService(deps: JobsDeps): JobsServiceMain {
   const { store, audit } = deps;
   const hooks = new CompletionHooks({ store, audit });
   const kube = new KubeJobs({ store, audit, vault: deps.vault, timeoutMs: deps.timeoutMs, onStateChange: (actor, job) => hooks.notify(actor, job) });
+  const endpointFinder = new JobEndpoints({ kube, vault: deps.vault, ssh: deps.ssh, timeoutMs: deps.timeoutMs });
   // The poll acts for the front door that started it (audit entries say serve or electron).
   const pollActors = new Map<string, Actor>();
   const slurmPolls = new SlurmPoller(async (name) => {
@@ -247,6 +263,69 @@ export function createJobsService(deps: JobsDeps): JobsServiceMain {
     if (!s) {
       applyState(job, null);
       throw new AppError('JOB_VANISHED', `job ${job.id} (${job.backend} job ${job.backendJobId}) is no longer known to its backend; it may have finished and been purged`, { id: job.id });
+    }
+  }
+
+  /** A submitted job that runs now (endpoints exist only then). */
+  async function requireRunning(id: number, signal?: CancelSignal): Promise<{ job: JobDetail; backend: Backend }> {
+    requireSubmitted(id);
+    await refresh([store.requireJob(id)], signal).catch(() => undefined);
+    const { job, backend } = requireSubmitted(id);
+    if (job.state !== 'running') {
+      throw new AppError('JOB_NOT_RUNNING', `job ${id} is ${job.state ?? 'not known yet'}${job.vanished ? ' (vanished)' : ''}; its endpoints can be opened only while it runs`, { id, state: job.state ?? '' });
+    }
+    return { job, backend };
+  }
+
+  async function* openEndpoint(actor: Actor, input: { id: number; name?: string; port?: number; localPort: number }, signal?: CancelSignal): AsyncGenerator<EndpointEvent> {
+    const abort = abortOf(signal);
+    const { job, backend } = await requireRunning(input.id, signal);
+    const found = await endpointFinder.find(backend, job, input.port, abort);
+    const endpoint = input.port ? found.find((e) => e.port === input.port)! : input.name ? found.find((e) => e.name === input.name) : found[0];
+    if (!endpoint) {
+      throw new AppError('JOB_NO_ENDPOINT', input.name
+        ? `job ${input.id} has no endpoint named ${input.name} (it has: ${found.map((e) => e.name).join(', ') || 'none'})`
+        : `job ${input.id} reports no endpoint (its template declares none and its output has no "clusterdeck-endpoint NAME HOST PORT" line); give the port with --port N`, { id: input.id, name: input.name ?? '' });
+    }
+    const auditId = audit.begin(actor, { module: 'jobs', action: 'endpoint-open', targets: `${backend.name}:${job.backendJobId}`, params: { job: job.id, endpoint: endpoint.name, target: `${endpoint.host}:${endpoint.port}`, localPort: input.localPort } });
+    let tunnel: Awaited<ReturnType<JobEndpoints['tunnel']>>;
+    let listener: Awaited<ReturnType<typeof listenLocal>>;
+    let lastError: string | null = null;
+    try {
+      tunnel = await endpointFinder.tunnel(backend, job, endpoint, abort);
+      try {
+        listener = await listenLocal(() => tunnel.connect(endpoint.host, endpoint.port), input.localPort, (m) => (lastError = m));
+      } catch (err) {
+        tunnel.close();
+        throw err;
+      }
+      audit.complete(auditId, 'ok', `${listener.url} → ${endpoint.host}:${endpoint.port} via ${tunnel.via}`);
+    } catch (err) {
+      audit.complete(auditId, 'failed', (err as Error).message);
+      throw err;
+    }
+    let reason = 'closed';
+    try {
+      yield { type: 'open', endpoint, url: listener.url, localPort: listener.port, via: tunnel.via };
+      // Until the caller leaves (tab closed, Ctrl-C) or the job stops running. A long-lived front door's
+      // poller or watch keeps the row current; a CLI caller asks the backend itself every few seconds.
+      for (let tick = 1; ; tick++) {
+        if (await pauseOrAbort(1000, abort)) {
+          reason = 'closed by the caller';
+          break;
+        }
+        if (!watches(actor) && tick % 5 === 0) await refresh([store.requireJob(job.id)], signal).catch(() => undefined);
+        const now = store.job(job.id);
+        if (!now || now.state !== 'running') {
+          reason = now ? `job ${job.id} is ${now.state ?? 'gone'}` : `job ${job.id} was deleted`;
+          break;
+        }
+      }
+      if (!abort?.aborted) yield { type: 'closed', reason: lastError && reason === 'closed' ? lastError : reason };
+    } finally {
+      await listener.close();
+      tunnel.close();
+      audit.record(actor, { module: 'jobs', action: 'endpoint-close', targets: `${backend.name}:${job.backendJobId}`, params: { job: job.id, endpoint: endpoint.name, url: listener.url, reason } }, () => undefined);
     }
   }
 
@@ -478,6 +557,11 @@ export function createJobsService(deps: JobsDeps): JobsServiceMain {
       if (!isKube(backend)) throw new AppError('JOB_UNSUPPORTED', `job ${id} runs on Slurm; follow its output file with \`clusterdeck jobs logs ${id} -f\``, { id });
       yield* kube.follow(backend, job, tailLines, abort);
     },
+    async endpoints(id, signal) {
+      const { job, backend } = await requireRunning(id, signal);
+      return endpointFinder.find(backend, job, undefined, abortOf(signal));
+    },
+    openEndpoint,
     kubeContexts(input) {
       if (input.kubeconfig) return contextsOf(input.kubeconfig);
       if (!input.backend) throw new AppError('INVALID_INPUT', 'give the kubeconfig text or a kubernetes backend name');
