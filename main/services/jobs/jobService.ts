@@ -5,6 +5,7 @@
 // is created as is, watches keep the rows current, cancel deletes with Background propagation.
 import { existsSync, openSync, readSync, closeSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
+import { userInfo } from 'node:os';
 import type { JobsService } from '../../../shared/contract/services';
 import type { Actor } from '../../../shared/contract/trpc';
 import type { CancelSignal } from '../../../shared/contract/signal';
@@ -147,7 +148,7 @@ export function createJobsService(deps: JobsDeps): JobsServiceMain {
       if (isKube(b)) {
         if (r.kind !== 'manifest') throw new AppError('JOB_TARGET_MISMATCH', `job ${job.id} is a Slurm script and backend ${b.name} is Kubernetes`, { template: r.template, backend: b.name });
         const k = await kube.submit(b, r.text, abortOf(signal));
-        const updated = store.patchJob(job.id, { phase: 'submitted', backend_job_id: k.id, state: k.state, raw_state: k.rawState, last_error: null, attempts: job.attempts + 1, submitted_at: new Date().toISOString(), output: null });
+        const updated = store.patchJob(job.id, { phase: 'submitted', backend_job_id: k.id, state: k.state, raw_state: k.rawState, last_error: null, attempts: job.attempts + 1, submitted_at: new Date().toISOString(), output: null, submit_user: k.user, queue: k.queue });
         audit.complete(auditId, 'ok', `${b.name} ${k.id}`);
         if (watches(actor)) kube.ensureWatches(actor, b);
         return updated;
@@ -165,6 +166,8 @@ export function createJobsService(deps: JobsDeps): JobsServiceMain {
       const updated = store.patchJob(job.id, {
         phase: 'submitted', backend_job_id: id, state: 'queued', raw_state: 'PENDING', last_error: null, attempts: job.attempts + 1,
         submitted_at: new Date().toISOString(), output: isAbsolute(out) ? out : join(spec.workDir ?? '/tmp', out),
+        // squeue's user and partition replace these on the first look (the default partition when none was named).
+        submit_user: slurmUserOf(b), queue: spec.partition || null,
       });
       audit.complete(auditId, 'ok', `${b.name} job ${id}`);
       if (watches(actor)) pollSlurm(actor, b.name);
@@ -191,9 +194,10 @@ export function createJobsService(deps: JobsDeps): JobsServiceMain {
     const patch: JobPatch = {
       state: mapSlurmState(s.state, s.reason), raw_state: s.state, reason: s.reason || null, exit_code: s.exitCode,
       nodes: s.nodes || null, vanished: 0, ...(s.output ? { output: absoluteOutput(s.output, job) } : {}),
+      ...(s.user ? { submit_user: s.user } : {}), ...(s.partition ? { queue: s.partition } : {}),
     };
     // squeue repeats every job on every look: write (and touch updated_at) only when something changed.
-    const now: JobPatch = { state: job.state, raw_state: job.rawState, reason: job.reason, exit_code: job.exitCode, nodes: job.nodes, vanished: job.vanished ? 1 : 0, output: job.output };
+    const now: JobPatch = { state: job.state, raw_state: job.rawState, reason: job.reason, exit_code: job.exitCode, nodes: job.nodes, vanished: job.vanished ? 1 : 0, output: job.output, submit_user: job.user, queue: job.queue };
     if ((Object.keys(patch) as (keyof JobPatch)[]).every((k) => patch[k] === now[k])) return job;
     return store.patchJob(job.id, patch);
   }
@@ -326,6 +330,18 @@ export function createJobsService(deps: JobsDeps): JobsServiceMain {
       await listener.close();
       tunnel.close();
       audit.record(actor, { module: 'jobs', action: 'endpoint-close', targets: `${backend.name}:${job.backendJobId}`, params: { job: job.id, endpoint: endpoint.name, url: listener.url, reason } }, () => undefined);
+    }
+  }
+
+  /** The cluster user a Slurm backend's jobs run as, as far as ClusterDeck knows before squeue says. */
+  function slurmUserOf(b: Backend): string | null {
+    if (b.kind === 'slurm-cli' && b.url === 'local') return userInfo().username;
+    const fromUrl = b.kind === 'slurm-cli' ? parseSshUrl(b.url)?.user : null;
+    if (fromUrl || b.user) return fromUrl || b.user;
+    try {
+      return b.credential ? deps.vault.reveal(b.credential).username : null;
+    } catch {
+      return null;
     }
   }
 

@@ -31,6 +31,13 @@ export function manifestOf(text: string): K8sObject {
   return m;
 }
 
+/** Where a Kubernetes job queues: its Volcano queue (Volcano Job spec.queue, Kubeflow runPolicy.schedulingPolicy.queue), else its namespace. */
+export function kubeQueueOf(manifest: K8sObject, namespace: string): string {
+  const spec = (manifest.spec ?? {}) as { queue?: unknown; runPolicy?: { schedulingPolicy?: { queue?: unknown } } };
+  const queue = spec.queue ?? spec.runPolicy?.schedulingPolicy?.queue;
+  return typeof queue === 'string' && queue ? queue : namespace;
+}
+
 /** How often a follow asks again for the log of a container that has not started. */
 const FOLLOW_RETRY_MS = 2000;
 
@@ -102,7 +109,7 @@ export class KubeJobs {
   }
 
   /** Creates the manifest's object; returns the backend job id and the object's namespace. */
-  async submit(b: Backend, manifestText: string, signal?: AbortSignal): Promise<{ id: string; state: JobState; rawState: string }> {
+  async submit(b: Backend, manifestText: string, signal?: AbortSignal): Promise<{ id: string; state: JobState; rawState: string; user: string; queue: string }> {
     const c = this.client(b);
     const manifest = manifestOf(manifestText);
     const found = kindOfManifest(manifest);
@@ -110,7 +117,7 @@ export class KubeJobs {
     const created = await c.createJob(manifest, { signal });
     const ns = created.metadata.namespace ?? manifest.metadata.namespace ?? namespaceOf(b, c);
     const s = toJobState(found.kind, created as never);
-    return { id: kubeJobId(found.kind, ns, created.metadata.name), state: s.state, rawState: s.rawState };
+    return { id: kubeJobId(found.kind, ns, created.metadata.name), state: s.state, rawState: s.rawState, user: c.context.user, queue: kubeQueueOf(manifest, ns) };
   }
 
   private unfinished(backend: string): JobDetail[] {

@@ -126,6 +126,10 @@ export const Job = z.object({
   /** Completion hook: called once with the final state; hookResult says how that went ('HTTP 200', the error). */
   hookUrl: z.string().nullable().default(null),
   hookResult: z.string().nullable().default(null),
+  /** Who the job runs as on its cluster (Slurm's job user, the kubeconfig context's user). */
+  user: z.string().nullable().default(null),
+  /** Where it queues: the Slurm partition, the Volcano queue, else the Kubernetes namespace. */
+  queue: z.string().nullable().default(null),
 });
 export type Job = z.infer<typeof Job>;
 
@@ -154,6 +158,9 @@ export const PreviewInput = SubmitInput.pick({ template: true, version: true, pa
 export const ListInput = z.object({
   backend: z.string().max(128).optional(),
   phase: z.enum(JOB_PHASES).optional(),
+  /** Only jobs of this cluster user / in this queue (partition, Volcano queue or namespace). */
+  user: z.string().max(128).optional(),
+  queue: z.string().max(253).optional(),
   /** Ask each backend for the current state first (otherwise the last known state). */
   refresh: z.boolean().default(true),
 });

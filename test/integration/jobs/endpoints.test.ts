@@ -79,6 +79,11 @@ describe('Job endpoints on Slurm', { timeout: 180_000 }, () => {
     const port = await freePort();
     const id = await startServerJob('login', port);
     expect(await api.jobs.endpoints({ id })).toEqual([{ name: 'web', host: 'localhost', port, source: 'output', pod: null }]);
+    // squeue's user and partition are recorded, and the list filters by them.
+    expect(await api.jobs.show({ id })).toMatchObject({ user: lab.user, queue: 'debug' });
+    expect((await api.jobs.list({ user: lab.user, queue: 'debug', refresh: false })).map((j) => j.id)).toContain(id);
+    expect(await api.jobs.list({ queue: 'gpu', refresh: false })).toEqual([]);
+    expect(await api.jobs.list({ user: 'nobody-else', refresh: false })).toEqual([]);
 
     const stop = new AbortController();
     const caller = appRouter.createCaller({ services: app.services, actor: { user: 'tester', via: 'cli' } }, { signal: stop.signal });

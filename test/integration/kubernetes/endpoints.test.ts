@@ -36,6 +36,12 @@ describe('Kubernetes job endpoints', { timeout: 60_000 }, () => {
 
   it('forwards a port of the running pod and closes when the job finishes', async () => {
     const j = await caller().jobs.submit({ template: 'k8s-job', backend: 'k8s', params: { name: 'nb', image: 'jupyter/base-notebook' } });
+    // The kubeconfig context's user; a plain Job queues in its namespace, a Volcano Job in its Volcano queue.
+    expect(j).toMatchObject({ user: 'alice', queue: 'team-a' });
+    const v = await caller().jobs.submit({ template: 'volcano-job', backend: 'k8s', params: { name: 'vj', queue: 'research' } });
+    expect(v).toMatchObject({ user: 'alice', queue: 'research' });
+    expect((await caller().jobs.list({ queue: 'research', refresh: false })).map((x) => x.name)).toEqual(['vj']);
+    expect((await caller().jobs.list({ user: 'alice', refresh: false })).map((x) => x.name)).toEqual(['nb', 'vj']);
     await expect(caller().jobs.endpoints({ id: j.id })).rejects.toThrow(/is scheduling; its endpoints can be opened only while it runs/);
     server.controllers.advance('batch', 'jobs', 'team-a', 'nb', 'Running');
     const stop = new AbortController();

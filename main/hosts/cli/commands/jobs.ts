@@ -45,8 +45,8 @@ export function parseParams(template: Template, pairs: string[], jsonPairs: stri
   return out;
 }
 
-const row = (j: Job) => [j.id, j.name, j.phase, j.state ?? '', j.rawState ?? '', j.backend ?? '', j.backendJobId ?? '', j.nodes ?? '', j.template, j.lastError ?? (j.vanished ? 'vanished' : '')];
-const HEAD = ['ID', 'NAME', 'PHASE', 'STATE', 'RAW STATE', 'BACKEND', 'BACKEND ID', 'NODES', 'TEMPLATE', 'NOTE'];
+const row = (j: Job) => [j.id, j.name, j.phase, j.state ?? '', j.rawState ?? '', j.backend ?? '', j.backendJobId ?? '', j.user ?? '', j.queue ?? '', j.nodes ?? '', j.template, j.lastError ?? (j.vanished ? 'vanished' : '')];
+const HEAD = ['ID', 'NAME', 'PHASE', 'STATE', 'RAW STATE', 'BACKEND', 'BACKEND ID', 'USER', 'QUEUE', 'NODES', 'TEMPLATE', 'NOTE'];
 
 function reportSubmit(j: JobDetail): void {
   if (j.phase === 'submitted') process.stdout.write(`job ${j.id} submitted to ${j.backend} as job ${j.backendJobId}\n`);
@@ -103,9 +103,11 @@ export function registerJobs(program: Command, session: () => CliSession): void 
 
   jobs.command('list').description('jobs ClusterDeck knows (refreshes their state and retries the outbox)')
     .option('--backend <name>', 'only this backend').option('--phase <phase>', 'draft, outbox or submitted')
+    .option('--user <user>', 'only jobs of this cluster user (Slurm job user, kubeconfig user)')
+    .option('--queue <queue>', 'only jobs in this queue (Slurm partition, Volcano queue, else Kubernetes namespace)')
     .option('--no-refresh', 'show the last known state without asking the backends').option('--json', 'JSON output')
-    .action(async (o: { backend?: string; phase?: 'draft' | 'outbox' | 'submitted'; refresh: boolean; json?: boolean }) => {
-      const rows = await (await session().caller()).jobs.list({ backend: o.backend, phase: o.phase, refresh: o.refresh });
+    .action(async (o: { backend?: string; phase?: 'draft' | 'outbox' | 'submitted'; user?: string; queue?: string; refresh: boolean; json?: boolean }) => {
+      const rows = await (await session().caller()).jobs.list({ backend: o.backend, phase: o.phase, user: o.user, queue: o.queue, refresh: o.refresh });
       if (o.json) return printJson(rows);
       printTable(HEAD, rows.map(row));
     });
@@ -116,7 +118,7 @@ export function registerJobs(program: Command, session: () => CliSession): void 
       if (o.json) return printJson(j);
       const lines = [
         `id: ${j.id}`, `name: ${j.name}`, `phase: ${j.phase}`, `state: ${j.state ?? '-'} (${j.rawState ?? '-'}${j.reason ? `, ${j.reason}` : ''})`,
-        `backend: ${j.backend ?? '-'} job ${j.backendJobId ?? '-'}`, `nodes: ${j.nodes ?? '-'}`, `exit code: ${j.exitCode ?? '-'}`, `output: ${j.output ?? '-'}`,
+        `backend: ${j.backend ?? '-'} job ${j.backendJobId ?? '-'}`, `user: ${j.user ?? '-'}`, `queue: ${j.queue ?? '-'}`, `nodes: ${j.nodes ?? '-'}`, `exit code: ${j.exitCode ?? '-'}`, `output: ${j.output ?? '-'}`,
         `template: ${j.template} v${j.templateVersion}`, ...(j.lastError ? [`last error: ${j.lastError}`] : []), ...(j.vanished ? ['vanished: the backend no longer knows this job'] : []),
         ...(j.hookUrl ? [`completion hook: ${j.hookUrl} (${j.hookResult ?? 'not sent yet'})`] : []),
         ...(j.rendered?.spec.endpoints.length ? [`endpoints: ${j.rendered.spec.endpoints.map((e) => `${e.name} ${j.nodes ?? '?'}:${e.port}`).join(', ')} (open one with \`clusterdeck jobs open ${j.id}\`)`] : []),
