@@ -67,13 +67,13 @@ cd(['backends', 'add', 'bench', '--kind', 'slurm-cli', '--url', 'local', '--env'
 const Database = createRequire(import.meta.url)(path.join(ROOT, 'node_modules', 'better-sqlite3'));
 const db = new Database(path.join(data, 'clusterdeck.db'));
 const now = new Date().toISOString();
-const insert = db.prepare(`INSERT INTO jobs (name, phase, backend, template, template_version, params, backend_job_id, state, raw_state, created_at, updated_at, submitted_at)
-  VALUES (?, 'submitted', 'bench', 'slurm-single-gpu', 1, '{}', ?, ?, ?, ?, ?, ?)`);
+const insert = db.prepare(`INSERT INTO jobs (name, phase, backend, template, template_version, params, backend_job_id, state, raw_state, created_at, updated_at, submitted_at, submit_user, queue)
+  VALUES (?, 'submitted', 'bench', 'slurm-single-gpu', 1, '{}', ?, ?, ?, ?, ?, ?, ?, ?)`);
 const FINISHED = [['succeeded', 'COMPLETED'], ['failed', 'FAILED'], ['cancelled', 'CANCELLED']];
 db.transaction(() => {
   for (let i = 0; i < TOTAL; i++) {
     const [state, raw] = i < RUNNING ? ['queued', 'PENDING'] : FINISHED[i % 3];
-    insert.run(`train-${i}`, String(100_000 + i), state, raw, now, now, now);
+    insert.run(`train-${i}`, String(100_000 + i), state, raw, now, now, now, `user${i % 40}`, i % 4 ? 'gpu' : 'debug');
   }
 })();
 db.close();

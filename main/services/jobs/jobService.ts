@@ -366,6 +366,7 @@ export function createJobsService(deps: JobsDeps): JobsServiceMain {
         deps.vault.add(actor, { name: credential, kind: 'kubeconfig', username: c.context.user, secret: text, passphrase: null, replace: true });
       }
       // The namespace is kept explicitly (the context's unless given), so forms can show it.
+      kube.closeBackend(name); // a re-imported kubeconfig: watches and cached clients of the old one go
       return store.putBackend({ name, kind: 'kubernetes', url: c.context.server ?? '', user: null, credential, workDir: null, env: {}, context: c.context.name, namespace: input.namespace ?? c.context.namespace }, !!input.replace);
     });
   }

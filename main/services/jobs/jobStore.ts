@@ -90,7 +90,7 @@ export class JobStore {
   }
   /** The job a backend knows by this id (Kubernetes: Kind/namespace/name). */
   jobByBackendId(backend: string, backendJobId: string): JobDetail | null {
-    const r = this.db.prepare('SELECT * FROM jobs WHERE backend = ? AND backend_job_id = ?').get(backend, backendJobId) as JobRow | undefined;
+    const r = this.statement('SELECT * FROM jobs WHERE backend = ? AND backend_job_id = ?').get(backend, backendJobId) as JobRow | undefined;
     return r ? toJob(r) : null;
   }
   /**
