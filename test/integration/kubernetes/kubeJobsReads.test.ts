@@ -28,7 +28,8 @@ describe('Kubernetes jobs: reads per watch event', { timeout: 60_000 }, () => {
   });
 
   it('reuses one client and reads brief rows while a watch carries a job through its states', async () => {
-    const reveal = vi.spyOn(app.services.vault, 'reveal');
+    // The jobs service reads kubeconfigs through the vault the app gave it (the same object as services.vault).
+    const reveal = vi.spyOn(app.services.vault as unknown as { reveal(name: string): unknown }, 'reveal');
     const listings = vi.spyOn(JobStore.prototype, 'jobs');
     const rows = vi.spyOn(JobStore.prototype, 'jobByBackendId');
     const j = await api().jobs.submit({ template: 'k8s-job', backend: 'k8s', params: { name: 'cached' } });
