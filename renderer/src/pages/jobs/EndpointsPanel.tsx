@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { Button, InputNumber, Space, Table, Typography } from 'antd';
-import { ExportOutlined, LinkOutlined } from '@ant-design/icons';
+import { ExportOutlined, LinkOutlined, ReloadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { useCall } from '../../state/useCall';
@@ -69,7 +69,11 @@ export function EndpointsPanel({ id }: { id: number }) {
 
   return (
     <Space direction="vertical" style={{ width: '100%' }} data-testid="job-endpoints">
-      <Typography.Text strong>{t('endpoints.title')}</Typography.Text>
+      <Space>
+        <Typography.Text strong>{t('endpoints.title')}</Typography.Text>
+        {/* A server that starts later reports its endpoint later: look again on demand. */}
+        <Button size="small" type="text" icon={<ReloadOutlined />} onClick={list.reload} loading={list.loading} aria-label={t('common:actions.refresh')} data-testid="endpoints-reload" />
+      </Space>
       {list.error && <Typography.Text type="danger">{list.error.message}</Typography.Text>}
       {rows.length > 0 && (
         <Table size="small" rowKey="key" pagination={false} dataSource={rows}
