@@ -67,13 +67,13 @@ cd(['backends', 'add', 'bench', '--kind', 'slurm-cli', '--url', 'local', '--env'
 const Database = createRequire(import.meta.url)(path.join(ROOT, 'node_modules', 'better-sqlite3'));
 const db = new Database(path.join(data, 'clusterdeck.db'));
 const now = new Date().toISOString();
-const insert = db.prepare(`INSERT INTO jobs (name, phase, backend, template, template_version, params, backend_job_id, state, raw_state, created_at, updated_at, submitted_at)
-  VALUES (?, 'submitted', 'bench', 'slurm-single-gpu', 1, '{}', ?, ?, ?, ?, ?, ?)`);
+const insert = db.prepare(`INSERT INTO jobs (name, phase, backend, template, template_version, params, backend_job_id, state, raw_state, created_at, updated_at, submitted_at, submit_user, queue)
+  VALUES (?, 'submitted', 'bench', 'slurm-single-gpu', 1, '{}', ?, ?, ?, ?, ?, ?, ?, ?)`);
 const FINISHED = [['succeeded', 'COMPLETED'], ['failed', 'FAILED'], ['cancelled', 'CANCELLED']];
 db.transaction(() => {
   for (let i = 0; i < TOTAL; i++) {
     const [state, raw] = i < RUNNING ? ['queued', 'PENDING'] : FINISHED[i % 3];
-    insert.run(`train-${i}`, String(100_000 + i), state, raw, now, now, now);
+    insert.run(`train-${i}`, String(100_000 + i), state, raw, now, now, now, `user${i % 40}`, i % 4 ? 'gpu' : 'debug');
   }
 })();
 db.close();
@@ -105,6 +105,29 @@ for (let run = 0; run < 3; run++) {
 }
 const render = stats(renders);
 const frames = await measureScroll(page);
+// Frame intervals swing with the machine's load (other work shares its 2 cores); two figures that depend far less on it:
+// elements per drawn row, and the renderer main thread's script + style + layout time per wheel step (CDP).
+const domPerRow = await page.evaluate(() => {
+  const rows = [...document.querySelectorAll('[data-testid=jobs-table] .ant-table-tbody-virtual .ant-table-row')];
+  return rows.reduce((n, r) => n + r.querySelectorAll('*').length + 1, 0) / rows.length;
+});
+const cdp = await page.context().newCDPSession(page);
+await cdp.send('Performance.enable');
+const metrics = async () => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
+const WHEEL_STEPS = 300;
+const before = await metrics();
+await page.evaluate(async (steps) => {
+  const holder = document.querySelector('.ant-table-tbody-virtual-holder');
+  holder.scrollTop = 0;
+  for (let i = 1; i <= steps; i++) {
+    await new Promise((r) => requestAnimationFrame(r));
+    holder.scrollTop = i * 120;
+    holder.dispatchEvent(new Event('scroll'));
+  }
+}, WHEEL_STEPS);
+const after = await metrics();
+const perStep = (k) => ((after[k] - before[k]) * 1000) / WHEEL_STEPS;
+const mainThread = { script: perStep('ScriptDuration'), style: perStep('RecalcStyleDuration'), layout: perStep('LayoutDuration') };
 await page.screenshot({ path: path.join(work, 'jobs-50k.png') });
 await browser.close();
 serve.kill('SIGTERM');
@@ -121,8 +144,10 @@ Machine: ${machine()}. Command: \`${cmd}\`. The squeue answer is the lab Slurm's
 | \`clusterdeck jobs list --json\`: squeue → parse ${RUNNING.toLocaleString('en')} jobs → update their rows → print ${listed.toLocaleString('en')} (whole CLI process, median of ${list.n}) | ${ms(list.p50)} (min ${ms(list.min)}, max ${ms(list.max)}) | — |
 | Jobs page: navigate → the same refresh → ${TOTAL.toLocaleString('en')} rows loaded and drawn (median of ${render.n}) | ${ms(render.p50)} (max ${ms(render.max)}) | — |
 ${scrollRows(frames, TOTAL.toLocaleString('en'))}
+| elements per drawn row | ${domPerRow.toFixed(1)} | — |
+| renderer main thread per wheel step (${WHEEL_STEPS} steps of 120 px, CDP Performance metrics): script + style + layout | ${ms(mainThread.script + mainThread.style + mainThread.layout)} (script ${ms(mainThread.script)}, style ${ms(mainThread.style)}, layout ${ms(mainThread.layout)}) | — |
 
 Headless Chromium with \`--disable-gpu\`; there is no anchor program for this page. Load average during the run: ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')}.
 `);
-console.log({ list, listed, render, ...frames, load: os.loadavg() });
+console.log({ list, listed, render, ...frames, domPerRow, mainThread, load: os.loadavg() });
 fs.rmSync(work, { recursive: true, force: true });

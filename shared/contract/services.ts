@@ -124,6 +124,13 @@ export interface JobsService {
   events(id: number, signal?: CancelSignal): Promise<z.infer<typeof jobs.JobEvent>[]>;
   followLogs(id: number, tailLines: number, signal?: CancelSignal): AsyncGenerator<z.infer<typeof jobs.LogLine>>;
   /** Kubernetes: a kubeconfig's contexts (no secrets); switch a backend to another. */
+  /** A running job's interactive endpoints (Jupyter, TensorBoard), as the job reported them or its template declares. */
+  endpoints(id: number, signal?: CancelSignal): Promise<jobs.JobEndpoint[]>;
+  /**
+   * Forwards 127.0.0.1:localPort to one endpoint (SSH local forward through the login node, or a Kubernetes
+   * port-forward) while the caller stays subscribed and the job runs; yields the URL, then `closed` when the job ends.
+   */
+  openEndpoint(actor: Actor, input: In<typeof jobs.OpenEndpointInput>, signal?: CancelSignal): AsyncGenerator<jobs.EndpointEvent>;
   kubeContexts(input: In<typeof jobs.KubeContextsInput>): z.infer<typeof jobs.KubeContext>[];
   switchContext(actor: Actor, input: In<typeof jobs.SwitchContextInput>): jobs.Backend;
 }

@@ -1,4 +1,7 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { setLanguage, shot } from '../support/browser';
@@ -53,7 +56,7 @@ describe('Jobs and Templates pages in Chromium against the lab Slurm', () => {
   it('shows the output in the log tail, cancels a second job and reruns the first', async () => {
     const table = ui.page.getByTestId('jobs-table');
     const row = (text: string) => table.locator('.ant-table-row', { hasText: text });
-    await row('shell').first().locator('a', { hasText: 'shell' }).click();
+    await row('shell').first().click(); // a row opens its detail
     await expect.poll(() => ui.page.getByTestId('job-log').innerText(), { timeout: 30_000 }).toBe('hello $(id)\n');
     await shot(ui.page, 'jobs-detail-log-en');
     await ui.page.keyboard.press('Escape');
@@ -74,18 +77,22 @@ describe('Jobs and Templates pages in Chromium against the lab Slurm', () => {
     await ui.page.getByTestId('job-hook').fill(`${hookUrl}/sleeper`); // completion hook: told when it ends
     await ui.page.getByTestId('job-submit').click();
     await expect.poll(() => row('sleeper').innerText(), { timeout: 30_000 }).toMatch(/Running/);
-    await row('sleeper').getByText('Cancel', { exact: true }).click();
+    // Actions live in the job's detail (the table's rows are plain text).
+    await row('sleeper').click();
+    await ui.page.getByTestId('job-action-cancel').click();
     await ui.page.locator('.ant-popconfirm').getByRole('button', { name: 'OK' }).click();
-    await expect.poll(() => row('sleeper').innerText(), { timeout: 30_000 }).toMatch(/Cancelled/);
+    await expect.poll(() => ui.page.getByTestId('job-detail-state').innerText(), { timeout: 30_000 }).toBe('Cancelled');
     await expect.poll(() => hooks.map((h) => `${h.url} ${h.state}`), { timeout: 30_000 }).toEqual(['/sleeper cancelled']);
-    await row('sleeper').locator('a', { hasText: 'sleeper' }).click();
     await expect.poll(() => ui.page.getByTestId('job-hook-result').innerText()).toMatch(/\/sleeper — HTTP 204$/);
     await ui.page.keyboard.press('Escape');
+    await expect.poll(() => row('sleeper').innerText(), { timeout: 30_000 }).toMatch(/Cancelled/);
 
     // Rerun the first: a new job with the same parameters, which succeeds too.
     const before = (JSON.parse(cli(ui.data, ['jobs', 'list', '--json']).stdout) as unknown[]).length;
-    await row('shell').last().getByText('Rerun', { exact: true }).click();
+    await row('shell').last().click();
+    await ui.page.getByTestId('job-action-rerun').click();
     await expect.poll(() => (JSON.parse(cli(ui.data, ['jobs', 'list', '--json']).stdout) as unknown[]).length, { timeout: 30_000 }).toBe(before + 1);
+    await ui.page.keyboard.press('Escape');
     const jobs = () => JSON.parse(cli(ui.data, ['jobs', 'list', '--json']).stdout) as { id: number; name: string; state: string; params: Record<string, unknown> }[];
     await expect.poll(() => jobs().filter((j) => j.name === 'shell' && j.state === 'succeeded').length, { timeout: 60_000 }).toBe(2);
     const [first, again] = jobs().filter((j) => j.name === 'shell');
@@ -95,6 +102,54 @@ describe('Jobs and Templates pages in Chromium against the lab Slurm', () => {
     await ui.page.keyboard.press('Escape');
     await expect.poll(() => ui.page.getByTestId('jobs-total').innerText()).toMatch(/^1 of 3 jobs$/);
     await shot(ui.page, 'jobs-cancelled-rerun-en');
+  });
+
+  it('opens a running job\'s endpoint through a forward, shows the local URL, and closes it with the detail', async () => {
+    // A "Jupyter": reports its endpoint as the jupyter template does, then serves a folder.
+    mkdirSync(join(lab.workDir, 'nb'), { recursive: true });
+    writeFileSync(join(lab.workDir, 'nb', 'notebook.txt'), 'hello from the compute node\n');
+    const probe = net.createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise<void>((r) => probe.close(() => r()));
+    const script = `echo clusterdeck-endpoint jupyter "$SLURMD_NODENAME" ${port}; cd nb && exec python3 -m http.server ${port}`;
+    const sub = cli(ui.data, ['jobs', 'submit', '--json', '--template', 'shell', '--param', 'name=notebook', '--param', 'program=sh', '--param', 'args=-c', '--param', `args=${script}`]);
+    expect(sub.code, sub.stderr).toBe(0);
+    const id = (JSON.parse(sub.stdout) as { id: number }).id;
+    await expect.poll(() => cli(ui.data, ['jobs', 'endpoints', String(id)]).stdout, { timeout: 60_000 }).toMatch(new RegExp(`jupyter\\s+localhost\\s+${port}\\s+output`));
+
+    await ui.page.reload(); // the state filter of the last test goes
+    await ui.page.getByTestId('nav-jobs').click();
+    const table = ui.page.getByTestId('jobs-table');
+    await table.locator('.ant-table-row', { hasText: 'notebook' }).click();
+    await ui.page.getByTestId('endpoint-open-jupyter').click();
+    const link = ui.page.getByTestId('endpoint-url-jupyter');
+    await expect.poll(() => link.innerText(), { timeout: 30_000 }).toMatch(/^\s*http:\/\/127\.0\.0\.1:\d+\/$/);
+    const url = (await link.getAttribute('href'))!;
+    expect(await ui.page.getByTestId('job-endpoints').innerText()).toContain(`localhost:${port}`);
+    await shot(ui.page, 'jobs-endpoint-open-en');
+    // The link opens the forwarded server in a tab of its own; the page itself fetched nothing from it.
+    const [tab] = await Promise.all([ui.page.waitForEvent('popup'), link.click()]);
+    await expect.poll(async () => { await tab.reload().catch(() => undefined); return tab.content(); }, { timeout: 30_000 }).toContain('notebook.txt');
+    await tab.close();
+    expect(await (await fetch(`${url}notebook.txt`)).text()).toBe('hello from the compute node\n');
+    await ui.page.keyboard.press('Escape'); // the detail closes: so does the forward
+    await expect.poll(() => fetch(url).then(() => 'open', () => 'closed'), { timeout: 15_000 }).toBe('closed');
+
+    // Who ran it and where it queued: columns and filters.
+    const user = (JSON.parse(cli(ui.data, ['jobs', 'show', String(id), '--json']).stdout) as { user: string }).user;
+    expect(user).toBe(lab.user);
+    expect(await table.locator('.ant-table-row', { hasText: 'notebook' }).innerText()).toMatch(new RegExp(`${lab.user}\\s+debug`));
+    await ui.page.getByTestId('jobs-filter-queue').click();
+    await ui.page.locator('.ant-select-item-option', { hasText: 'debug' }).click();
+    await ui.page.getByTestId('jobs-filter-user').click();
+    await ui.page.locator('.ant-select-item-option', { hasText: lab.user }).last().click();
+    await ui.page.keyboard.press('Escape');
+    await expect.poll(() => ui.page.getByTestId('jobs-total').innerText()).toMatch(/^4 of 4 jobs$/);
+    await shot(ui.page, 'jobs-filter-user-queue-en');
+    expect(cli(ui.data, ['jobs', 'list', '--no-refresh', '--queue', 'gpu']).stdout).not.toContain('notebook');
+    expect(cli(ui.data, ['jobs', 'list', '--no-refresh', '--user', lab.user, '--queue', 'debug']).stdout).toContain('notebook');
+    expect(cli(ui.data, ['jobs', 'cancel', String(id)]).code).toBe(0);
   });
 
   it('lists the built-in templates and shows them in Chinese too', async () => {

@@ -3,6 +3,8 @@
 // add the backend from a kubeconfig and pick its context in the UI, submit the pytorch-ddp
 // template, compare what the server received with the preview, see a watch event change the
 // table without a refresh, and follow the pods' logs in the job detail.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { setLanguage, shot } from '../support/browser';
@@ -12,10 +14,18 @@ import { FakeKubeApiServer, kubeconfigText } from '../support/k8s';
 describe('Kubernetes jobs in Chromium against the test API server', { timeout: 120_000 }, () => {
   let server: FakeKubeApiServer;
   let previewText = '';
+  let web: http.Server;
+  let webPort = 0;
   const ui = useUiSession({
     tempPrefix: 'clusterdeck-e2e-kube-',
-    prepare: async () => { server = await FakeKubeApiServer.start(); },
-    teardown: async () => { await server?.close(); },
+    prepare: async () => {
+      server = await FakeKubeApiServer.start();
+      // The pod's "Jupyter": the test API server forwards the pod's port to this machine's loopback.
+      web = http.createServer((req, res) => res.end(`jupyter in ddp-e2e-master-0: ${req.url}`));
+      await new Promise<void>((r) => web.listen(0, '127.0.0.1', r));
+      webPort = (web.address() as AddressInfo).port;
+    },
+    teardown: async () => { await server?.close(); web?.close(); },
   });
 
   it('adds a kubernetes backend from a kubeconfig and chooses its context', async () => {
@@ -62,18 +72,21 @@ describe('Kubernetes jobs in Chromium against the test API server', { timeout: 1
     // No list request was needed: the watch carried the change.
     expect(server.requests.filter((r) => r.path.endsWith('/pytorchjobs') && r.method === 'GET' && r.query.watch !== '1').length).toBe(lists);
     await shot(ui.page, 'jobs-kube-table-en');
-    // Suspend and resume from the table: the watch brings Paused, then Running, with no reload.
-    await ui.page.getByTestId('job-suspend-1').click();
-    await expect.poll(() => ui.page.getByTestId('jobs-table').innerText(), { timeout: 15_000 }).toMatch(/ddp-e2e\s+Submitted\s+Paused\s+Suspended/);
+    // Suspend and resume from the job's detail: the watch brings Paused, then Running, with no reload.
+    await ui.page.getByTestId('jobs-table').locator('.ant-table-row', { hasText: 'ddp-e2e' }).click();
+    await ui.page.getByTestId('job-action-suspend').click();
+    await expect.poll(() => ui.page.getByTestId('job-detail-state').innerText(), { timeout: 15_000 }).toBe('Paused');
     expect(server.object('kubeflow.org', 'pytorchjobs', 'team-a', 'ddp-e2e')?.spec).toMatchObject({ runPolicy: { suspend: true } });
-    await ui.page.getByTestId('job-resume-1').click();
+    await ui.page.getByTestId('job-action-resume').click();
+    await expect.poll(() => ui.page.getByTestId('job-detail-state').innerText(), { timeout: 15_000 }).toBe('Running');
+    await ui.page.keyboard.press('Escape');
     await expect.poll(() => ui.page.getByTestId('jobs-table').innerText(), { timeout: 15_000 }).toMatch(/ddp-e2e\s+Submitted\s+Running\s+Running/);
     // The controller made the pods again; their containers start (as a kubelet would report).
     for (const p of server.objects('', 'pods', 'team-a')) server.update('', 'pods', 'team-a', p.metadata.name, (x) => (x.status = { phase: 'Running' }));
   });
 
   it('shows pods and events and follows the pods\' logs in the detail', async () => {
-    await ui.page.getByTestId('jobs-table').locator('a', { hasText: 'ddp-e2e' }).click();
+    await ui.page.getByTestId('jobs-table').locator('.ant-table-row', { hasText: 'ddp-e2e' }).click();
     await expect.poll(() => ui.page.getByTestId('kube-pods').innerText()).toMatch(/ddp-e2e-master-0[\s\S]*ddp-e2e-worker-0/);
     await expect.poll(() => ui.page.getByTestId('kube-events').innerText()).toContain('SuccessfulCreatePod');
     await expect.poll(() => server.openStreams.logs, { timeout: 15_000 }).toBe(2);
@@ -82,11 +95,21 @@ describe('Kubernetes jobs in Chromium against the test API server', { timeout: 1
     await expect.poll(() => ui.page.getByTestId('kube-log').innerText(), { timeout: 15_000 }).toMatch(/\[ddp-e2e-master-0\] epoch 2 loss 0\.5/);
     expect(await ui.page.getByTestId('kube-log').innerText()).toContain('[ddp-e2e-worker-0] worker ready');
     await shot(ui.page, 'jobs-kube-detail-en');
+    // A port of the master pod through pods/portforward: the template declares none, so the port is typed in.
+    await ui.page.getByTestId('endpoint-port').fill(String(webPort));
+    await ui.page.getByTestId('endpoint-open-port').click();
+    const link = ui.page.getByTestId(`endpoint-url-port-${webPort}`);
+    await expect.poll(() => link.getAttribute('href').catch(() => null), { timeout: 15_000 }).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    const url = (await link.getAttribute('href'))!;
+    expect(await (await fetch(`${url}lab`)).text()).toBe('jupyter in ddp-e2e-master-0: /lab');
+    expect(server.requests.some((r) => r.path === '/api/v1/namespaces/team-a/pods/ddp-e2e-master-0/portforward')).toBe(true);
+    await shot(ui.page, 'jobs-kube-endpoint-en');
     await setLanguage(ui.page, 'zh-CN');
     // The reload closed the page's subscription: serve cancels the follow and the API server's log streams close.
     await expect.poll(() => server.openStreams.logs, { timeout: 15_000 }).toBe(0);
     await ui.page.getByTestId('nav-jobs').click();
-    await ui.page.getByTestId('jobs-table').locator('a', { hasText: 'ddp-e2e' }).click();
+    await expect.poll(() => fetch(url).then(() => 'open', () => 'closed'), { timeout: 15_000 }).toBe('closed'); // the forward went with the page
+    await ui.page.getByTestId('jobs-table').locator('.ant-table-row', { hasText: 'ddp-e2e' }).click();
     await expect.poll(() => ui.page.getByTestId('kube-log').innerText(), { timeout: 15_000 }).toContain('epoch 2 loss 0.5');
     await shot(ui.page, 'jobs-kube-detail-zh-CN');
   });

@@ -8,6 +8,8 @@ import { resourceName } from './errors';
 import { KINDS, apiVersionOf, kindOfManifest, resourcePath, type JobKind, type KindInfo } from './kinds';
 import { listContexts, loadKubeconfig, useContext, type ContextInfo } from './kubeconfig';
 import { podLogLines, type LogOptions } from './logs';
+import { openPortForward, type PortForwardOptions } from './portForward';
+import type { Duplex } from 'node:stream';
 import { Transport, type CallOptions } from './transport';
 import type { K8sObject, KubeEvent, ListOptions, Page, PodInfo, Queue, QueueChanges, QueueSpec, WatchEvent } from './types';
 import { runWatch, type WatchOptions } from './watch';
@@ -197,6 +199,11 @@ export class KubeClient {
     const label = KINDS[kind].podLabel!;
     const pods = await this.listAll<K8sObject>({ group: '', version: 'v1', plural: 'pods', kind: 'Pod', namespaced: true }, namespace, { ...o, labelSelector: `${label}=${jobName}` });
     return pods.items.map(toPodInfo);
+  }
+
+  /** One TCP connection to a pod's port (pods/portforward over a WebSocket), as a Duplex. */
+  portForward(namespace: string, pod: string, port: number, o: PortForwardOptions = {}): Promise<Duplex> {
+    return openPortForward(this.transport, namespace, pod, port, o);
   }
 
   /** Log lines of a pod; follows by default. Abort o.signal to stop (the loop then just ends). */

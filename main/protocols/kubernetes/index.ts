@@ -11,6 +11,7 @@ export { KubeClient, toQueue, type KubeClientOptions, type DeleteOptions } from 
 export { KINDS, JOB_KINDS, kindOfManifest, type JobKind, type KindInfo } from './kinds';
 export type { ContextInfo } from './kubeconfig';
 export type { LogOptions } from './logs';
+export type { PortForwardOptions } from './portForward';
 export type { WatchOptions } from './watch';
 export type { CallOptions } from './transport';
 export { toJobState, isFinished, type MappedState } from './states';

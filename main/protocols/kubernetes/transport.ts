@@ -56,6 +56,23 @@ export class Transport {
     return (await this.open(spec, true)).message;
   }
 
+  /** What an upgraded connection (port-forward WebSocket) needs: the URL, the auth headers, the TLS agent. */
+  async upgrade(spec: Pick<RequestSpec, 'path' | 'query' | 'facts'>): Promise<{ url: URL; headers: Record<string, string>; agent: http.Agent | undefined; facts: RequestFacts }> {
+    const facts = this.facts({ ...spec, method: 'GET' });
+    let init: Awaited<ReturnType<KubeConfig['applyToFetchOptions']>>;
+    try {
+      init = await this.kc.applyToFetchOptions({});
+    } catch (err) {
+      throw new AppError('K8S_KUBECONFIG', `the credentials of context "${facts.context}" cannot be used: ${(err as Error).message.split('\n')[0]}`, { context: facts.context });
+    }
+    const headers: Record<string, string> = {};
+    (init.headers as unknown as { forEach(cb: (v: string, k: string) => void): void }).forEach((v, k) => (headers[k] = v));
+    const url = new URL(this.server.replace(/\/+$/, '') + spec.path);
+    for (const [k, v] of Object.entries(spec.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    return { url, headers, agent: init.agent as http.Agent | undefined, facts };
+  }
+
   private async open(spec: RequestSpec, streaming: boolean): Promise<{ message: http.IncomingMessage; state: { cancelled: boolean; timedOut: boolean } }> {
     const facts = this.facts(spec);
     const timeoutMs = spec.timeoutMs ?? this.defaultTimeoutMs;

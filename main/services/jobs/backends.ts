@@ -4,7 +4,7 @@
 import type { Backend } from '../../../shared/contract/schemas/jobs';
 import { AppError } from '../../../shared/errors';
 import { SlurmCli, SlurmRest, localRunner, sshRunner, type CommandRunner, type SlurmClient } from '../../protocols/slurm';
-import { prepareAuth, type HostKeyStore, type SshPool } from '../../protocols/ssh';
+import { prepareAuth, type HostKeyStore, type PreparedAuth, type SshPool } from '../../protocols/ssh';
 
 export interface SecretSource {
   reveal(name: string): { secret: string; username: string | null; passphrase?: string | null };
@@ -42,6 +42,12 @@ export function clientFor(b: Backend, vault: SecretSource, timeoutMs = 15_000, s
  */
 export function slurmCliRunner(b: Backend, vault: SecretSource, ssh?: SshDeps, timeoutMs = 15_000): CommandRunner {
   if (b.url === 'local') return localRunner(b.env);
+  const login = loginNode(b, vault, ssh);
+  return sshRunner({ pool: login.ssh.pool, host: login.host, port: login.port, auth: login.auth, authId: login.authId, hostKeys: login.ssh.hostKeys, policy: 'accept-new', env: b.env, connectTimeoutMs: timeoutMs });
+}
+
+/** The SSH login node of a slurm-cli backend with an ssh:// url: address and prepared auth (also for endpoint forwards). */
+export function loginNode(b: Backend, vault: SecretSource, ssh?: SshDeps): { host: string; port: number; auth: PreparedAuth; authId: string; ssh: SshDeps } {
   const u = parseSshUrl(b.url);
   if (!u) throw new AppError('JOB_BACKEND_INVALID', `backend ${b.name}: a slurm-cli url is "local" or ssh://user@login-node:22, not ${b.url}`, { name: b.name });
   if (!b.credential) throw new AppError('JOB_BACKEND_INVALID', `backend ${b.name}: an SSH login node needs --credential naming a vault SSH key or password`, { name: b.name });
@@ -51,7 +57,7 @@ export function slurmCliRunner(b: Backend, vault: SecretSource, ssh?: SshDeps, t
   if (!username) throw new AppError('JOB_BACKEND_INVALID', `backend ${b.name}: no SSH user (put it in the url, --user or the credential)`, { name: b.name });
   const isKey = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/.test(cred.secret);
   const auth = prepareAuth({ username, privateKey: isKey ? cred.secret : null, passphrase: isKey ? cred.passphrase ?? null : null, password: isKey ? null : cred.secret }, `credential ${b.credential}`);
-  return sshRunner({ pool: ssh.pool, host: u.host, port: u.port, auth, authId: b.credential, hostKeys: ssh.hostKeys, policy: 'accept-new', env: b.env, connectTimeoutMs: timeoutMs });
+  return { host: u.host, port: u.port, auth, authId: b.credential, ssh };
 }
 
 /** Errors after which the job waits in the outbox: the backend did not answer at all. */

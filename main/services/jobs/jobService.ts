@@ -5,6 +5,7 @@
 // is created as is, watches keep the rows current, cancel deletes with Background propagation.
 import { existsSync, openSync, readSync, closeSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
+import { userInfo } from 'node:os';
 import type { JobsService } from '../../../shared/contract/services';
 import type { Actor } from '../../../shared/contract/trpc';
 import type { CancelSignal } from '../../../shared/contract/signal';
@@ -23,6 +24,8 @@ import { KubeJobs, isKubeUnreachable, manifestOf } from './kubeJobs';
 import { contextsOf, kubeconfigCredentialName } from './kubeBackend';
 import { KubeClient } from '../../protocols/kubernetes';
 import type { ResolvedTemplate } from './templateService';
+import { JobEndpoints, listenLocal } from './endpoints';
+import type { EndpointEvent } from '../../../shared/contract/schemas/jobs';
 
 export interface JobsDeps {
   store: JobStore;
@@ -41,6 +44,19 @@ export interface JobsDeps {
 }
 
 const abortOf = (s?: CancelSignal) => s as AbortSignal | undefined;
+/** Waits `ms`; true when `signal` aborted first (or already had). */
+function pauseOrAbort(ms: number, signal?: AbortSignal): Promise<boolean> {
+  if (signal?.aborted) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve(!!signal?.aborted);
+    };
+    const t = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
 /** Refreshes without a caller (show, logs, cancel) list once and start no watch. */
 const SYSTEM: Actor = { user: 'clusterdeck', via: 'cli' };
 const strip = (j: JobDetail): Job => {
@@ -66,6 +82,7 @@ export function createJobsService(deps: JobsDeps): JobsServiceMain {
   const { store, audit } = deps;
   const hooks = new CompletionHooks({ store, audit });
   const kube = new KubeJobs({ store, audit, vault: deps.vault, timeoutMs: deps.timeoutMs, onStateChange: (actor, job) => hooks.notify(actor, job) });
+  const endpointFinder = new JobEndpoints({ kube, vault: deps.vault, ssh: deps.ssh, timeoutMs: deps.timeoutMs });
   // The poll acts for the front door that started it (audit entries say serve or electron).
   const pollActors = new Map<string, Actor>();
   const slurmPolls = new SlurmPoller(async (name) => {
@@ -131,7 +148,7 @@ export function createJobsService(deps: JobsDeps): JobsServiceMain {
       if (isKube(b)) {
         if (r.kind !== 'manifest') throw new AppError('JOB_TARGET_MISMATCH', `job ${job.id} is a Slurm script and backend ${b.name} is Kubernetes`, { template: r.template, backend: b.name });
         const k = await kube.submit(b, r.text, abortOf(signal));
-        const updated = store.patchJob(job.id, { phase: 'submitted', backend_job_id: k.id, state: k.state, raw_state: k.rawState, last_error: null, attempts: job.attempts + 1, submitted_at: new Date().toISOString(), output: null });
+        const updated = store.patchJob(job.id, { phase: 'submitted', backend_job_id: k.id, state: k.state, raw_state: k.rawState, last_error: null, attempts: job.attempts + 1, submitted_at: new Date().toISOString(), output: null, submit_user: k.user, queue: k.queue });
         audit.complete(auditId, 'ok', `${b.name} ${k.id}`);
         if (watches(actor)) kube.ensureWatches(actor, b);
         return updated;
@@ -149,6 +166,8 @@ export function createJobsService(deps: JobsDeps): JobsServiceMain {
       const updated = store.patchJob(job.id, {
         phase: 'submitted', backend_job_id: id, state: 'queued', raw_state: 'PENDING', last_error: null, attempts: job.attempts + 1,
         submitted_at: new Date().toISOString(), output: isAbsolute(out) ? out : join(spec.workDir ?? '/tmp', out),
+        // squeue's user and partition replace these on the first look (the default partition when none was named).
+        submit_user: slurmUserOf(b), queue: spec.partition || null,
       });
       audit.complete(auditId, 'ok', `${b.name} job ${id}`);
       if (watches(actor)) pollSlurm(actor, b.name);
@@ -175,9 +194,10 @@ export function createJobsService(deps: JobsDeps): JobsServiceMain {
     const patch: JobPatch = {
       state: mapSlurmState(s.state, s.reason), raw_state: s.state, reason: s.reason || null, exit_code: s.exitCode,
       nodes: s.nodes || null, vanished: 0, ...(s.output ? { output: absoluteOutput(s.output, job) } : {}),
+      ...(s.user ? { submit_user: s.user } : {}), ...(s.partition ? { queue: s.partition } : {}),
     };
     // squeue repeats every job on every look: write (and touch updated_at) only when something changed.
-    const now: JobPatch = { state: job.state, raw_state: job.rawState, reason: job.reason, exit_code: job.exitCode, nodes: job.nodes, vanished: job.vanished ? 1 : 0, output: job.output };
+    const now: JobPatch = { state: job.state, raw_state: job.rawState, reason: job.reason, exit_code: job.exitCode, nodes: job.nodes, vanished: job.vanished ? 1 : 0, output: job.output, submit_user: job.user, queue: job.queue };
     if ((Object.keys(patch) as (keyof JobPatch)[]).every((k) => patch[k] === now[k])) return job;
     return store.patchJob(job.id, patch);
   }
@@ -250,6 +270,81 @@ export function createJobsService(deps: JobsDeps): JobsServiceMain {
     }
   }
 
+  /** A submitted job that runs now (endpoints exist only then). */
+  async function requireRunning(id: number, signal?: CancelSignal): Promise<{ job: JobDetail; backend: Backend }> {
+    requireSubmitted(id);
+    await refresh([store.requireJob(id)], signal).catch(() => undefined);
+    const { job, backend } = requireSubmitted(id);
+    if (job.state !== 'running') {
+      throw new AppError('JOB_NOT_RUNNING', `job ${id} is ${job.state ?? 'not known yet'}${job.vanished ? ' (vanished)' : ''}; its endpoints can be opened only while it runs`, { id, state: job.state ?? '' });
+    }
+    return { job, backend };
+  }
+
+  async function* openEndpoint(actor: Actor, input: { id: number; name?: string; port?: number; localPort: number }, signal?: CancelSignal): AsyncGenerator<EndpointEvent> {
+    const abort = abortOf(signal);
+    const { job, backend } = await requireRunning(input.id, signal);
+    const found = await endpointFinder.find(backend, job, input.port, abort);
+    const endpoint = input.port ? found.find((e) => e.port === input.port)! : input.name ? found.find((e) => e.name === input.name) : found[0];
+    if (!endpoint) {
+      throw new AppError('JOB_NO_ENDPOINT', input.name
+        ? `job ${input.id} has no endpoint named ${input.name} (it has: ${found.map((e) => e.name).join(', ') || 'none'})`
+        : `job ${input.id} reports no endpoint (its template declares none and its output has no "clusterdeck-endpoint NAME HOST PORT" line); give the port with --port N`, { id: input.id, name: input.name ?? '' });
+    }
+    const auditId = audit.begin(actor, { module: 'jobs', action: 'endpoint-open', targets: `${backend.name}:${job.backendJobId}`, params: { job: job.id, endpoint: endpoint.name, target: `${endpoint.host}:${endpoint.port}`, localPort: input.localPort } });
+    let tunnel: Awaited<ReturnType<JobEndpoints['tunnel']>>;
+    let listener: Awaited<ReturnType<typeof listenLocal>>;
+    let lastError: string | null = null;
+    try {
+      tunnel = await endpointFinder.tunnel(backend, job, endpoint, abort);
+      try {
+        listener = await listenLocal(() => tunnel.connect(endpoint.host, endpoint.port), input.localPort, (m) => (lastError = m));
+      } catch (err) {
+        tunnel.close();
+        throw err;
+      }
+      audit.complete(auditId, 'ok', `${listener.url} → ${endpoint.host}:${endpoint.port} via ${tunnel.via}`);
+    } catch (err) {
+      audit.complete(auditId, 'failed', (err as Error).message);
+      throw err;
+    }
+    let reason = 'closed';
+    try {
+      yield { type: 'open', endpoint, url: listener.url, localPort: listener.port, via: tunnel.via };
+      // Until the caller leaves (tab closed, Ctrl-C) or the job stops running. A long-lived front door's
+      // poller or watch keeps the row current; a CLI caller asks the backend itself every few seconds.
+      for (let tick = 1; ; tick++) {
+        if (await pauseOrAbort(1000, abort)) {
+          reason = 'closed by the caller';
+          break;
+        }
+        if (!watches(actor) && tick % 5 === 0) await refresh([store.requireJob(job.id)], signal).catch(() => undefined);
+        const now = store.job(job.id);
+        if (!now || now.state !== 'running') {
+          reason = now ? `job ${job.id} is ${now.state ?? 'gone'}` : `job ${job.id} was deleted`;
+          break;
+        }
+      }
+      if (!abort?.aborted) yield { type: 'closed', reason: lastError && reason === 'closed' ? lastError : reason };
+    } finally {
+      await listener.close();
+      tunnel.close();
+      audit.record(actor, { module: 'jobs', action: 'endpoint-close', targets: `${backend.name}:${job.backendJobId}`, params: { job: job.id, endpoint: endpoint.name, url: listener.url, reason } }, () => undefined);
+    }
+  }
+
+  /** The cluster user a Slurm backend's jobs run as, as far as ClusterDeck knows before squeue says. */
+  function slurmUserOf(b: Backend): string | null {
+    if (b.kind === 'slurm-cli' && b.url === 'local') return userInfo().username;
+    const fromUrl = b.kind === 'slurm-cli' ? parseSshUrl(b.url)?.user : null;
+    if (fromUrl || b.user) return fromUrl || b.user;
+    try {
+      return b.credential ? deps.vault.reveal(b.credential).username : null;
+    } catch {
+      return null;
+    }
+  }
+
   function addKubeBackend(actor: Actor, input: Parameters<JobsService['addBackend']>[1]): Backend {
     const name = input.name;
     return audit.record(actor, { module: 'jobs', action: 'backend-add', targets: name, params: { kind: input.kind, context: input.context ?? null, namespace: input.namespace ?? null, credential: input.credential ?? null } }, () => {
@@ -271,6 +366,7 @@ export function createJobsService(deps: JobsDeps): JobsServiceMain {
         deps.vault.add(actor, { name: credential, kind: 'kubeconfig', username: c.context.user, secret: text, passphrase: null, replace: true });
       }
       // The namespace is kept explicitly (the context's unless given), so forms can show it.
+      kube.closeBackend(name); // a re-imported kubeconfig: watches and cached clients of the old one go
       return store.putBackend({ name, kind: 'kubernetes', url: c.context.server ?? '', user: null, credential, workDir: null, env: {}, context: c.context.name, namespace: input.namespace ?? c.context.namespace }, !!input.replace);
     });
   }
@@ -478,6 +574,11 @@ export function createJobsService(deps: JobsDeps): JobsServiceMain {
       if (!isKube(backend)) throw new AppError('JOB_UNSUPPORTED', `job ${id} runs on Slurm; follow its output file with \`clusterdeck jobs logs ${id} -f\``, { id });
       yield* kube.follow(backend, job, tailLines, abort);
     },
+    async endpoints(id, signal) {
+      const { job, backend } = await requireRunning(id, signal);
+      return endpointFinder.find(backend, job, undefined, abortOf(signal));
+    },
+    openEndpoint,
     kubeContexts(input) {
       if (input.kubeconfig) return contextsOf(input.kubeconfig);
       if (!input.backend) throw new AppError('INVALID_INPUT', 'give the kubeconfig text or a kubernetes backend name');

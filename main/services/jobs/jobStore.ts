@@ -11,7 +11,7 @@ interface JobRow {
   id: number; name: string; phase: Job['phase']; backend: string | null; template: string; template_version: number; params: string; rendered: string | null;
   backend_job_id: string | null; state: Job['state']; raw_state: string | null; reason: string | null; exit_code: number | null; nodes: string | null; output: string | null;
   last_error: string | null; attempts: number; vanished: number; created_at: string; updated_at: string; submitted_at: string | null;
-  hook_url: string | null; hook_result: string | null;
+  hook_url: string | null; hook_result: string | null; submit_user: string | null; queue: string | null;
 }
 
 const toBackend = (r: BackendRow): Backend => ({ name: r.name, kind: r.kind, url: r.url, user: r.username, credential: r.credential, workDir: r.work_dir, env: JSON.parse(r.env), context: r.context ?? null, namespace: r.namespace ?? null, createdAt: r.created_at });
@@ -21,12 +21,12 @@ function toJob(r: JobRow): JobDetail {
     id: r.id, name: r.name, phase: r.phase, backend: r.backend, template: r.template, templateVersion: r.template_version, params: JSON.parse(r.params),
     backendJobId: r.backend_job_id, state: r.state, rawState: r.raw_state, reason: r.reason, exitCode: r.exit_code, nodes: r.nodes, output: r.output,
     lastError: r.last_error, attempts: r.attempts, createdAt: r.created_at, updatedAt: r.updated_at, submittedAt: r.submitted_at, vanished: r.vanished === 1,
-    hookUrl: r.hook_url, hookResult: r.hook_result,
+    hookUrl: r.hook_url, hookResult: r.hook_result, user: r.submit_user ?? null, queue: r.queue ?? null,
     rendered: r.rendered ? (JSON.parse(r.rendered) as Rendered) : null,
   };
 }
 
-export type JobPatch = Partial<Pick<JobRow, 'phase' | 'backend' | 'backend_job_id' | 'state' | 'raw_state' | 'reason' | 'exit_code' | 'nodes' | 'output' | 'last_error' | 'attempts' | 'vanished' | 'submitted_at' | 'hook_result'>>;
+export type JobPatch = Partial<Pick<JobRow, 'phase' | 'backend' | 'backend_job_id' | 'state' | 'raw_state' | 'reason' | 'exit_code' | 'nodes' | 'output' | 'last_error' | 'attempts' | 'vanished' | 'submitted_at' | 'hook_result' | 'submit_user' | 'queue'>>;
 
 export class JobStore {
   private readonly statements = new Map<string, Statement>();
@@ -90,20 +90,22 @@ export class JobStore {
   }
   /** The job a backend knows by this id (Kubernetes: Kind/namespace/name). */
   jobByBackendId(backend: string, backendJobId: string): JobDetail | null {
-    const r = this.db.prepare('SELECT * FROM jobs WHERE backend = ? AND backend_job_id = ?').get(backend, backendJobId) as JobRow | undefined;
+    const r = this.statement('SELECT * FROM jobs WHERE backend = ? AND backend_job_id = ?').get(backend, backendJobId) as JobRow | undefined;
     return r ? toJob(r) : null;
   }
   /**
    * Jobs in id order. `unfinished`: only those a backend may still change (not succeeded/failed/cancelled, or
    * vanished). `brief`: without the rendered script/manifest (a listing of 50,000 jobs does not need them).
    */
-  jobs(filter: { backend?: string; phase?: Job['phase']; unfinished?: boolean; brief?: boolean } = {}): JobDetail[] {
+  jobs(filter: { backend?: string; phase?: Job['phase']; user?: string; queue?: string; unfinished?: boolean; brief?: boolean } = {}): JobDetail[] {
     const where: string[] = [];
     const args: unknown[] = [];
     if (filter.backend) (where.push('backend = ?'), args.push(filter.backend));
+    if (filter.user) (where.push('submit_user = ?'), args.push(filter.user));
+    if (filter.queue) (where.push('queue = ?'), args.push(filter.queue));
     if (filter.phase) (where.push('phase = ?'), args.push(filter.phase));
     if (filter.unfinished) where.push(`(state IS NULL OR state NOT IN (${FINISHED_STATES.map((x) => `'${x}'`).join(', ')}) OR vanished = 1)`);
-    const sql = `SELECT ${filter.brief ? 'id, name, phase, backend, template, template_version, params, NULL AS rendered, backend_job_id, state, raw_state, reason, exit_code, nodes, output, last_error, attempts, vanished, created_at, updated_at, submitted_at, hook_url, hook_result' : '*'}
+    const sql = `SELECT ${filter.brief ? 'id, name, phase, backend, template, template_version, params, NULL AS rendered, backend_job_id, state, raw_state, reason, exit_code, nodes, output, last_error, attempts, vanished, created_at, updated_at, submitted_at, hook_url, hook_result, submit_user, queue' : '*'}
       FROM jobs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id`;
     return (this.statement(sql).all(...args) as JobRow[]).map(toJob);
   }

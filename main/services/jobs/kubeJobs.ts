@@ -31,6 +31,13 @@ export function manifestOf(text: string): K8sObject {
   return m;
 }
 
+/** Where a Kubernetes job queues: its Volcano queue (Volcano Job spec.queue, Kubeflow runPolicy.schedulingPolicy.queue), else its namespace. */
+export function kubeQueueOf(manifest: K8sObject, namespace: string): string {
+  const spec = (manifest.spec ?? {}) as { queue?: unknown; runPolicy?: { schedulingPolicy?: { queue?: unknown } } };
+  const queue = spec.queue ?? spec.runPolicy?.schedulingPolicy?.queue;
+  return typeof queue === 'string' && queue ? queue : namespace;
+}
+
 /** How often a follow asks again for the log of a container that has not started. */
 const FOLLOW_RETRY_MS = 2000;
 
@@ -78,7 +85,9 @@ export class KubeJobs {
     if (!this.versions.has(job.id)) {
       let version: string | null = null;
       try {
-        const api = String(manifestOf(job.rendered?.text ?? '').apiVersion ?? '');
+        // Brief rows (watch events, listings) carry no manifest: read it once for this job, then it is cached.
+        const text = job.rendered?.text ?? this.deps.store.job(job.id)?.rendered?.text ?? '';
+        const api = String(manifestOf(text).apiVersion ?? '');
         version = api.includes('/') ? api.split('/')[1] : null;
       } catch {
         version = null;
@@ -88,12 +97,25 @@ export class KubeJobs {
     return this.versions.get(job.id) ?? null;
   }
 
-  /** A client on the backend's context; with `job`, on the API version that job was created with. */
+  /**
+   * A client on the backend's context; with `job`, on the API version that job was created with. Clients are kept per
+   * backend row (name, credential, context, creation time) and version, so the kubeconfig is read from the vault and
+   * parsed once, not on every watch event or call; closeBackend() (remove, context switch, re-import) forgets them.
+   */
   client(b: Backend, job?: JobDetail): KubeClient {
     const version = job?.backendJobId ? this.versionOf(job) : null;
-    const versions = version ? { [parseKubeJobId(job!.backendJobId!).kind]: version } : undefined;
-    return kubeClientForBackend(b, this.deps.vault, { timeoutMs: this.deps.timeoutMs, versions });
+    const kind = version ? parseKubeJobId(job!.backendJobId!).kind : null;
+    const key = JSON.stringify([b.name, b.credential, b.context, b.url, b.createdAt, kind, version]);
+    let c = this.clients.get(key);
+    if (!c) {
+      c = kubeClientForBackend(b, this.deps.vault, { timeoutMs: this.deps.timeoutMs, versions: kind && version ? { [kind]: version } : undefined });
+      for (const k of this.clients.keys()) if (JSON.parse(k)[0] === b.name && JSON.parse(k)[4] !== b.createdAt) this.clients.delete(k); // a replaced row's
+      this.clients.set(key, c);
+    }
+    return c;
   }
+
+  private readonly clients = new Map<string, KubeClient>();
 
   /** Jobs watched and listed together: same kind, namespace and API version. */
   private groupKey(j: JobDetail): string {
@@ -102,7 +124,7 @@ export class KubeJobs {
   }
 
   /** Creates the manifest's object; returns the backend job id and the object's namespace. */
-  async submit(b: Backend, manifestText: string, signal?: AbortSignal): Promise<{ id: string; state: JobState; rawState: string }> {
+  async submit(b: Backend, manifestText: string, signal?: AbortSignal): Promise<{ id: string; state: JobState; rawState: string; user: string; queue: string }> {
     const c = this.client(b);
     const manifest = manifestOf(manifestText);
     const found = kindOfManifest(manifest);
@@ -110,11 +132,12 @@ export class KubeJobs {
     const created = await c.createJob(manifest, { signal });
     const ns = created.metadata.namespace ?? manifest.metadata.namespace ?? namespaceOf(b, c);
     const s = toJobState(found.kind, created as never);
-    return { id: kubeJobId(found.kind, ns, created.metadata.name), state: s.state, rawState: s.rawState };
+    return { id: kubeJobId(found.kind, ns, created.metadata.name), state: s.state, rawState: s.rawState, user: c.context.user, queue: kubeQueueOf(manifest, ns) };
   }
 
+  /** The backend's jobs a cluster may still change, as brief rows (no manifests: the store filters, not this). */
   private unfinished(backend: string): JobDetail[] {
-    return this.deps.store.jobs({ backend, phase: 'submitted' }).filter((j) => !(j.state && isFinished(j.state) && !j.vanished));
+    return this.deps.store.jobs({ backend, phase: 'submitted', unfinished: true, brief: true });
   }
 
   /** Applies what the cluster says about one job; audits (and so announces) a change of state. */
@@ -140,15 +163,19 @@ export class KubeJobs {
     }
   }
 
-  private onEvent(actor: Actor, b: Backend, kind: JobKind, namespace: string, e: WatchEvent): void {
-    const jobs = this.unfinished(b.name).filter((j) => j.backendJobId?.startsWith(`${kind}/${namespace}/`));
+  /** Applies one watch event; true when a job it concerned may have finished (the watch may then be unneeded). */
+  private onEvent(actor: Actor, b: Backend, kind: JobKind, namespace: string, e: WatchEvent): boolean {
     if (e.type === 'SYNC') {
+      const jobs = this.unfinished(b.name).filter((j) => j.backendJobId?.startsWith(`${kind}/${namespace}/`));
       const byName = new Map(e.items.map((o) => [o.metadata.name, o]));
       for (const j of jobs) this.apply(actor, b, kind, byName.get(parseKubeJobId(j.backendJobId!).name) ?? null, j);
-      return;
+      return true;
     }
-    const j = jobs.find((x) => x.backendJobId === kubeJobId(kind, namespace, e.object.metadata.name));
-    if (j) this.apply(actor, b, kind, e.object, j, e.type === 'DELETED');
+    // One event is about one object: read that job's row only.
+    const j = this.deps.store.jobByBackendId(b.name, kubeJobId(kind, namespace, e.object.metadata.name));
+    if (!j || j.phase !== 'submitted' || (j.state && isFinished(j.state) && !j.vanished)) return false;
+    this.apply(actor, b, kind, e.object, j, e.type === 'DELETED');
+    return true;
   }
 
   /** Starts the watches a backend's unfinished jobs need (idempotent). */
@@ -169,9 +196,9 @@ export class KubeJobs {
       const done = client
         .watch(kind, namespace, (e) => {
           try {
-            this.onEvent(actor, b, kind, namespace, e);
+            const touched = this.onEvent(actor, b, kind, namespace, e);
             // Every job this watch was for has finished: stop watching (a new submit starts it again).
-            if (!this.unfinished(b.name).some((j) => this.groupKey(j) === key)) {
+            if (touched && !this.unfinished(b.name).some((j) => this.groupKey(j) === key)) {
               if (this.watches.get(full)?.abort === abort) this.watches.delete(full);
               abort.abort();
             }
@@ -343,8 +370,9 @@ export class KubeJobs {
     this.watches.clear();
   }
 
-  /** Ends one backend's watches (removed, or switched to another context); other backends keep theirs. */
+  /** Ends one backend's watches and forgets its clients (removed, switched to another context, re-imported). */
   closeBackend(name: string): void {
+    for (const k of this.clients.keys()) if (JSON.parse(k)[0] === name) this.clients.delete(k);
     for (const [key, w] of this.watches) {
       if (!key.startsWith(`${name}/`)) continue;
       w.abort.abort();

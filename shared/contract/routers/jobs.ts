@@ -29,6 +29,11 @@ export const jobsRouter = router({
   followLogs: procedure.input(j.FollowLogsInput).subscription(async function* ({ ctx, input, signal }) {
     yield* ctx.services.jobs.followLogs(input.id, input.tailLines, signal);
   }),
+  /** A running job's Jupyter/TensorBoard endpoints; openEndpoint forwards one to 127.0.0.1 until unsubscribed or the job ends. */
+  endpoints: procedure.input(j.JobRef).output(z.array(j.JobEndpoint)).query(({ ctx, input, signal }) => ctx.services.jobs.endpoints(input.id, signal)),
+  openEndpoint: procedure.input(j.OpenEndpointInput).subscription(async function* ({ ctx, input, signal }) {
+    yield* ctx.services.jobs.openEndpoint(ctx.actor, input, signal);
+  }),
   /** Kubernetes: contexts of kubeconfig text or of a backend's stored kubeconfig (never the secret). */
   kubeContexts: procedure.input(j.KubeContextsInput).output(z.array(j.KubeContext)).query(({ ctx, input }) => ctx.services.jobs.kubeContexts(input)),
   switchContext: procedure.input(j.SwitchContextInput).output(j.Backend).mutation(({ ctx, input }) => ctx.services.jobs.switchContext(ctx.actor, input)),

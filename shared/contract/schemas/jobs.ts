@@ -126,6 +126,10 @@ export const Job = z.object({
   /** Completion hook: called once with the final state; hookResult says how that went ('HTTP 200', the error). */
   hookUrl: z.string().nullable().default(null),
   hookResult: z.string().nullable().default(null),
+  /** Who the job runs as on its cluster (Slurm's job user, the kubeconfig context's user). */
+  user: z.string().nullable().default(null),
+  /** Where it queues: the Slurm partition, the Volcano queue, else the Kubernetes namespace. */
+  queue: z.string().nullable().default(null),
 });
 export type Job = z.infer<typeof Job>;
 
@@ -154,6 +158,9 @@ export const PreviewInput = SubmitInput.pick({ template: true, version: true, pa
 export const ListInput = z.object({
   backend: z.string().max(128).optional(),
   phase: z.enum(JOB_PHASES).optional(),
+  /** Only jobs of this cluster user / in this queue (partition, Volcano queue or namespace). */
+  user: z.string().max(128).optional(),
+  queue: z.string().max(253).optional(),
   /** Ask each backend for the current state first (otherwise the last known state). */
   refresh: z.boolean().default(true),
 });
@@ -236,3 +243,27 @@ export const TemplateRef = z.object({ name: z.string().min(1).max(128), version:
 export const TemplateSaveInput = z.object({ body: TemplateBody });
 export const TemplateCloneInput = z.object({ from: z.string().min(1).max(128), to: Name });
 export const TemplateImportInput = z.object({ text: z.string().min(1).max(2_000_000), replace: z.boolean().default(false) });
+
+/**
+ * An interactive endpoint of a running job (Jupyter, TensorBoard): where it listens as seen from the login node
+ * (Slurm: a compute node's host and port) or the pod (Kubernetes). `source` says how ClusterDeck knows: the job
+ * reported it (a `clusterdeck-endpoint NAME HOST PORT` line in its output), the template declares the port (on the
+ * job's first node / its main pod), or the caller asked for a port.
+ */
+export const JobEndpoint = z.object({ name: z.string(), host: z.string(), port: z.number().int(), source: z.enum(['output', 'template', 'request']), pod: z.string().nullable() });
+export type JobEndpoint = z.infer<typeof JobEndpoint>;
+
+/** Open a forward to one endpoint (by name, or any port of the job with `port`) on 127.0.0.1:localPort (0: any free port). */
+export const OpenEndpointInput = z.object({
+  id: z.number().int().min(1),
+  name: z.string().max(64).optional(),
+  port: z.number().int().min(1).max(65535).optional(),
+  localPort: z.number().int().min(0).max(65535).default(0),
+});
+
+/** What an open endpoint subscription reports: the local URL once listening; closed when the job ends. */
+export const EndpointEvent = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('open'), endpoint: JobEndpoint, url: z.string(), localPort: z.number().int(), via: z.string() }),
+  z.object({ type: z.literal('closed'), reason: z.string() }),
+]);
+export type EndpointEvent = z.infer<typeof EndpointEvent>;

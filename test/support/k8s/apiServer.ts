@@ -7,7 +7,8 @@
  * resourceVersion), pods/<name>/log with follow and tailLines, events by fieldSelector, label
  * selectors, DELETE with cascading to owned pods, 401 for an unknown bearer token, 403 for a
  * forbidden verb, 404 page for a group that is not installed, 404 Status for a missing object,
- * 409 for a name taken or a stale resourceVersion, 422 with causes for an invalid object.
+ * 409 for a name taken or a stale resourceVersion, 422 with causes for an invalid object,
+ * pods/<name>/portforward over a WebSocket (v4.channel.k8s.io; see portForward.ts).
  * Simulated controllers (controller.ts) create pods and move jobs through their conditions.
  */
 
@@ -18,6 +19,8 @@ import type { TLSSocket } from 'node:tls';
 import { testPki, type TestPki } from './pki';
 import { RESOURCES, resourceId, validate, type ServedResource } from './resources';
 import { Controllers } from './controller';
+import { handlePortForward } from './portForward';
+import type { WebSocket } from 'ws';
 
 export type Obj = {
   apiVersion?: string;
@@ -93,6 +96,10 @@ export class FakeKubeApiServer {
   private readonly logs = new Map<string, PodLog>();
   private readonly sockets = new Set<import('node:net').Socket>();
   private uid = 0;
+  /** Where a pod's port listens, by "namespace/pod:port" (default 127.0.0.1:port). */
+  readonly portTargets = new Map<string, { host: string; port: number }>();
+  /** Open port-forward WebSockets. */
+  readonly portForwards = new Set<WebSocket>();
 
   private constructor(o: FakeKubeOptions) {
     this.tokens = new Map(Object.entries(o.tokens ?? { 'token-alice': 'alice' }));
@@ -109,6 +116,18 @@ export class FakeKubeApiServer {
       s.sockets.add(sock);
       sock.on('close', () => s.sockets.delete(sock));
     });
+    s.server.on('upgrade', (req: http.IncomingMessage, socket: import('node:stream').Duplex, head: Buffer) => {
+      const handled = handlePortForward({
+        userOf: (r) => s.userOf(r),
+        pod: (ns, name) => s.object('', 'pods', ns, name),
+        target: (ns, pod, port) => s.portTargets.get(`${ns}/${pod}:${port}`) ?? { host: '127.0.0.1', port },
+        seen: (r, user) => {
+          const url = new URL(r.url ?? '/', 'http://x');
+          s.requests.push({ method: 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), user });
+        },
+      }, req, socket, head, s.portForwards);
+      if (!handled) socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+    });
     await new Promise<void>((resolve) => s.server.listen(0, '127.0.0.1', resolve));
     return s;
   }
@@ -119,6 +138,7 @@ export class FakeKubeApiServer {
 
   async close(): Promise<void> {
     this.controllers.stop();
+    for (const ws of this.portForwards) ws.terminate();
     for (const sock of this.sockets) sock.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
@@ -296,15 +316,19 @@ export class FakeKubeApiServer {
 
   // ---- HTTP ------------------------------------------------------------------------------
 
-  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
-    const url = new URL(req.url ?? '/', 'http://x');
-    const query = Object.fromEntries(url.searchParams);
+  private userOf(req: http.IncomingMessage): string | null {
     const auth = req.headers.authorization ?? '';
     // A client certificate signed by the cluster CA authenticates as its CN, as in kube-apiserver.
     const tls = req.socket as TLSSocket;
     const cn = tls.authorized ? tls.getPeerCertificate().subject?.CN : undefined;
     const certUser = typeof cn === 'string' ? cn : null;
-    const user = auth.startsWith('Bearer ') ? (this.tokens.get(auth.slice(7)) ?? null) : certUser;
+    return auth.startsWith('Bearer ') ? (this.tokens.get(auth.slice(7)) ?? null) : certUser;
+  }
+
+  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const query = Object.fromEntries(url.searchParams);
+    const user = this.userOf(req);
     const seen: SeenRequest = { method: req.method ?? 'GET', path: url.pathname, query, user };
     this.requests.push(seen);
     if (this.hang?.(seen)) return; // never answered; the socket stays open until close()

@@ -45,14 +45,20 @@ export function parseParams(template: Template, pairs: string[], jsonPairs: stri
   return out;
 }
 
-const row = (j: Job) => [j.id, j.name, j.phase, j.state ?? '', j.rawState ?? '', j.backend ?? '', j.backendJobId ?? '', j.nodes ?? '', j.template, j.lastError ?? (j.vanished ? 'vanished' : '')];
-const HEAD = ['ID', 'NAME', 'PHASE', 'STATE', 'RAW STATE', 'BACKEND', 'BACKEND ID', 'NODES', 'TEMPLATE', 'NOTE'];
+const row = (j: Job) => [j.id, j.name, j.phase, j.state ?? '', j.rawState ?? '', j.backend ?? '', j.backendJobId ?? '', j.user ?? '', j.queue ?? '', j.nodes ?? '', j.template, j.lastError ?? (j.vanished ? 'vanished' : '')];
+const HEAD = ['ID', 'NAME', 'PHASE', 'STATE', 'RAW STATE', 'BACKEND', 'BACKEND ID', 'USER', 'QUEUE', 'NODES', 'TEMPLATE', 'NOTE'];
 
 function reportSubmit(j: JobDetail): void {
   if (j.phase === 'submitted') process.stdout.write(`job ${j.id} submitted to ${j.backend} as job ${j.backendJobId}\n`);
   else if (j.phase === 'outbox') process.stdout.write(`job ${j.id} waits in the outbox: ${j.lastError}\n(it is submitted when ${j.backend} answers: \`clusterdeck jobs outbox flush\` or any \`jobs list\`)\n`);
   else process.stdout.write(`job ${j.id} saved as a draft (submit it with \`clusterdeck jobs send ${j.id}\`)\n`);
 }
+
+const portArg = (v: string, flag: string, zero = false) => {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n > 65535 || (n === 0 && !zero)) throw new AppError('INVALID_INPUT', `${flag} "${v}" must be a port number (${zero ? '0' : '1'}-65535)`);
+  return n;
+};
 
 const idArg = (v: string) => {
   if (!/^\d+$/.test(v)) throw new AppError('INVALID_INPUT', `job id "${v}" must be a number (see \`clusterdeck jobs list\`)`);
@@ -97,9 +103,11 @@ export function registerJobs(program: Command, session: () => CliSession): void 
 
   jobs.command('list').description('jobs ClusterDeck knows (refreshes their state and retries the outbox)')
     .option('--backend <name>', 'only this backend').option('--phase <phase>', 'draft, outbox or submitted')
+    .option('--user <user>', 'only jobs of this cluster user (Slurm job user, kubeconfig user)')
+    .option('--queue <queue>', 'only jobs in this queue (Slurm partition, Volcano queue, else Kubernetes namespace)')
     .option('--no-refresh', 'show the last known state without asking the backends').option('--json', 'JSON output')
-    .action(async (o: { backend?: string; phase?: 'draft' | 'outbox' | 'submitted'; refresh: boolean; json?: boolean }) => {
-      const rows = await (await session().caller()).jobs.list({ backend: o.backend, phase: o.phase, refresh: o.refresh });
+    .action(async (o: { backend?: string; phase?: 'draft' | 'outbox' | 'submitted'; user?: string; queue?: string; refresh: boolean; json?: boolean }) => {
+      const rows = await (await session().caller()).jobs.list({ backend: o.backend, phase: o.phase, user: o.user, queue: o.queue, refresh: o.refresh });
       if (o.json) return printJson(rows);
       printTable(HEAD, rows.map(row));
     });
@@ -110,10 +118,10 @@ export function registerJobs(program: Command, session: () => CliSession): void 
       if (o.json) return printJson(j);
       const lines = [
         `id: ${j.id}`, `name: ${j.name}`, `phase: ${j.phase}`, `state: ${j.state ?? '-'} (${j.rawState ?? '-'}${j.reason ? `, ${j.reason}` : ''})`,
-        `backend: ${j.backend ?? '-'} job ${j.backendJobId ?? '-'}`, `nodes: ${j.nodes ?? '-'}`, `exit code: ${j.exitCode ?? '-'}`, `output: ${j.output ?? '-'}`,
+        `backend: ${j.backend ?? '-'} job ${j.backendJobId ?? '-'}`, `user: ${j.user ?? '-'}`, `queue: ${j.queue ?? '-'}`, `nodes: ${j.nodes ?? '-'}`, `exit code: ${j.exitCode ?? '-'}`, `output: ${j.output ?? '-'}`,
         `template: ${j.template} v${j.templateVersion}`, ...(j.lastError ? [`last error: ${j.lastError}`] : []), ...(j.vanished ? ['vanished: the backend no longer knows this job'] : []),
         ...(j.hookUrl ? [`completion hook: ${j.hookUrl} (${j.hookResult ?? 'not sent yet'})`] : []),
-        ...(j.rendered?.spec.endpoints.length ? [`endpoints: ${j.rendered.spec.endpoints.map((e) => `${e.name} ${j.nodes ?? '?'}:${e.port}`).join(', ')}`] : []),
+        ...(j.rendered?.spec.endpoints.length ? [`endpoints: ${j.rendered.spec.endpoints.map((e) => `${e.name} ${j.nodes ?? '?'}:${e.port}`).join(', ')} (open one with \`clusterdeck jobs open ${j.id}\`)`] : []),
         '', '--- script ---', j.rendered?.text ?? '',
       ];
       process.stdout.write(lines.join('\n') + '\n');
@@ -154,6 +162,37 @@ export function registerJobs(program: Command, session: () => CliSession): void 
         printed = Math.max(printed, bytes.length);
         if (!o.follow || r.finished) return;
         await new Promise((res) => setTimeout(res, 1000));
+      }
+    });
+
+  jobs.command('endpoints <id>').description('a running job\'s interactive endpoints (Jupyter, TensorBoard): as it reported them or its template declares')
+    .option('--json', 'JSON output')
+    .action(async (id: string, o: { json?: boolean }) => {
+      const rows = await (await session().caller()).jobs.endpoints({ id: idArg(id) });
+      if (o.json) return printJson(rows);
+      printTable(['NAME', 'HOST', 'PORT', 'POD', 'FROM'], rows.map((e) => [e.name, e.host, e.port, e.pod ?? '', e.source]));
+    });
+  jobs.command('open <id>').description('forward a running job\'s endpoint to 127.0.0.1 (Slurm: SSH through the login node; Kubernetes: port-forward to its pod) until Ctrl-C or the job ends')
+    .option('--name <name>', 'the endpoint (default: the first; see `jobs endpoints ID`)')
+    .option('--port <n>', 'the job\'s port to forward instead of a named endpoint', (v) => portArg(v, '--port'))
+    .option('--local-port <n>', 'local port (default 0: any free port)', (v) => portArg(v, '--local-port', true), 0)
+    .option('--json', 'JSON lines: the open event, then the closed one')
+    .action(async (id: string, o: { name?: string; port?: number; localPort: number; json?: boolean }) => {
+      const ctrl = new AbortController();
+      const onSigint = (): void => {
+        if (ctrl.signal.aborted) process.exit(130);
+        ctrl.abort();
+      };
+      process.on('SIGINT', onSigint);
+      try {
+        const sub = await session().newCaller(false, ctrl.signal);
+        for await (const e of await sub.jobs.openEndpoint({ id: idArg(id), name: o.name, port: o.port, localPort: o.localPort })) {
+          if (o.json) process.stdout.write(`${JSON.stringify(e)}\n`);
+          else if (e.type === 'open') process.stdout.write(`${e.endpoint.name}: ${e.url} → ${e.endpoint.host}:${e.endpoint.port} via ${e.via} (Ctrl-C closes it)\n`);
+          else process.stderr.write(`clusterdeck: the forward closed: ${e.reason}\n`);
+        }
+      } finally {
+        process.off('SIGINT', onSigint);
       }
     });
 
