@@ -7,6 +7,8 @@ import { KubeClient, type ContextInfo, type KubeClientOptions } from '../../prot
 
 export interface KubeconfigSource {
   reveal(name: string): { secret: string };
+  /** The vault tells when it locks, so clients built from its secrets are dropped. */
+  onLock?(listener: () => void): void;
 }
 
 /** The vault credential name a backend's imported kubeconfig is stored under. */

@@ -76,7 +76,10 @@ export class KubeJobs {
   /** Last watch failure per backend (a fatal one: expired token, missing CRD). */
   readonly watchErrors = new Map<string, string>();
 
-  constructor(private readonly deps: KubeJobsDeps) {}
+  constructor(private readonly deps: KubeJobsDeps) {
+    // A locked vault means no secret in use: clients hold a parsed kubeconfig (token, keys), so they go too.
+    deps.vault.onLock?.(() => this.clients.clear());
+  }
 
   private readonly versions = new Map<number, string | null>();
 

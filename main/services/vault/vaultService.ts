@@ -20,6 +20,8 @@ export interface Vault extends VaultService {
   /** main/ only: the decrypted secret for a protocol client. Never crosses a front door. */
   reveal(name: string): RevealedCredential;
   lock(): void;
+  /** Called on lock: whoever keeps something derived from a secret (a parsed kubeconfig) forgets it. */
+  onLock(listener: () => void): void;
 }
 
 interface KeyRow { kind: 'passphrase' | 'os'; salt: Buffer | null; params: string; wrapped_key: Buffer }
@@ -163,6 +165,7 @@ export function createVault(db: Db, audit: AuditLog, opts: { passphrase?: string
   prederived?.key.fill(0); // not needed (the OS keychain opened it, or nothing to unlock yet)
   prederived = undefined;
 
+  const lockListeners = new Set<() => void>();
   return {
     status,
     unlock(passphrase) {
@@ -171,6 +174,10 @@ export function createVault(db: Db, audit: AuditLog, opts: { passphrase?: string
     },
     lock() {
       dataKey = null;
+      for (const l of lockListeners) l();
+    },
+    onLock(listener) {
+      lockListeners.add(listener);
     },
     list: () => summaries().map(toSummary),
     add(actor, input) {

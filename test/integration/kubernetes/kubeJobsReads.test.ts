@@ -58,4 +58,13 @@ describe('Kubernetes jobs: reads per watch event', { timeout: 60_000 }, () => {
     listings.mockRestore();
     rows.mockRestore();
   });
+
+  it('forgets its clients when the vault locks: nothing derived from the kubeconfig stays usable', async () => {
+    const [j] = await api().jobs.list({});
+    await api().jobs.pods({ id: j.id }); // a cached client
+    app.vault.lock();
+    await expect(api().jobs.pods({ id: j.id })).rejects.toThrow(/vault is locked/);
+    await api().vault.unlock({ passphrase: 'test passphrase' });
+    expect(Array.isArray(await api().jobs.pods({ id: j.id }))).toBe(true);
+  });
 });
