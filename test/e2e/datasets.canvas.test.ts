@@ -207,6 +207,30 @@ describe('Annotation canvas in Chromium', () => {
     await page.keyboard.press('Escape');
   });
 
+  it('queues canvas keys pressed faster than their saves return: each acts on the result of the one before', async () => {
+    await open('street', 'one.png');
+    const before = await shapes();
+    expect(before.map((s) => [s.label, s.locked, s.hidden])).toEqual([['car', false, false], ['car', false, false], ['car', false, false]]);
+    // All in one go, without waiting for a save: each step writes three shapes one after the other.
+    // Delete comes after the lock, so it must find them locked and keep them; Shift+H must see them hidden.
+    await page.evaluate(() => {
+      const w = window as unknown as { __busy: number };
+      w.__busy = 0; // keys that arrived while a save was still running
+      window.addEventListener('keydown', () => { if (/^Saving/.test(document.querySelector('[data-testid="annotate-save-state"]')!.textContent ?? '')) w.__busy++; }, true);
+    });
+    for (const key of ['Control+a', '2', 'l', 'Delete', 'l', '1', 'Control+a', 'h', 'Shift+H', 'Control+z', 'Control+z', 'Control+z']) await page.keyboard.press(key);
+    expect(await page.evaluate(() => (window as unknown as { __busy: number }).__busy)).toBeGreaterThan(0); // the keys did outrun the saves
+    await expect.poll(() => canvas.getAttribute('data-keys'), { timeout: 20_000 }).toBe('0');
+    // Three undos: "show all", then "hide", then the relabel to car: back to person, unlocked, shown.
+    expect((await shapes()).map((s) => [s.id, s.label, s.locked, s.hidden])).toEqual(before.map((s) => [s.id, 'person', false, false]));
+    await saved();
+    expect(stored('street', 'one.png').map((r) => [r.id, r.label, r.locked, r.hidden])).toEqual(before.map((s) => [s.id, 'person', 0, 0]));
+    await page.keyboard.press('Control+Shift+z'); // redo is queued too and restores the relabel to car
+    await expect.poll(() => canvas.getAttribute('data-keys')).toBe('0');
+    expect((await shapes()).map((s) => s.label)).toEqual(['car', 'car', 'car']);
+    await saved();
+  });
+
   it('opens a 12,000 × 12,000 image through its tile pyramid and saves a box drawn on it in full-resolution pixels', async () => {
     const ms = await open('aerial', 'huge.jpg');
     console.log(`12k image: dataset create with pyramid ${createSeconds.toFixed(1)} s (CLI process), open for drawing ${ms} ms`);
