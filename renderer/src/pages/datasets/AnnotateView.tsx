@@ -8,6 +8,7 @@ import { useCall } from '../../state/useCall';
 import type { CanvasAnnotation, Label } from '../../../../shared/contract/schemas/datasets';
 import { useAnnotations, type Change } from './useAnnotations';
 import { useTiles } from './useTiles';
+import { SaveStatus } from './SaveStatus';
 
 type Box = [number, number, number, number];
 type View = { scale: number; x: number; y: number };
@@ -284,15 +285,6 @@ export function AnnotateView({ dataset, file, labels, onFile }: { dataset: strin
     else if (!selected.includes(id)) setSelected([id]);
   };
 
-  // A save that gets no answer (the server was stopped, the link dropped) is said to be unconfirmed.
-  const [stalled, setStalled] = useState(false);
-  useEffect(() => {
-    setStalled(false);
-    if (save.kind !== 'saving') return;
-    const timer = window.setTimeout(() => setStalled(true), 5000);
-    return () => window.clearTimeout(timer);
-  }, [save]);
-  const saveText = save.kind === 'saving' ? t(stalled ? 'annotate.noAnswer' : 'annotate.saving') : save.kind === 'saved' ? t('annotate.saved', { at: save.at.slice(11, 19) }) : save.kind === 'error' ? save.message : '';
   const shapes = useMemo(() => JSON.stringify(annotations.map((a) => ({ id: a.id, label: a.label, bbox: a.bbox, polygons: a.polygons, hidden: a.hidden, locked: a.locked }))), [annotations]);
   // The shapes do not change while the view pans or zooms: React leaves their nodes alone then (2,000 boxes stay smooth).
   const shapeNodes = useMemo(() => (
@@ -324,7 +316,7 @@ export function AnnotateView({ dataset, file, labels, onFile }: { dataset: strin
       <Space wrap>
         <Typography.Text strong>{file}</Typography.Text>
         {labels.map((l) => <Tag key={l.name} color={l.name === label ? l.color : undefined} onClick={() => setLabel(l.name)} style={{ cursor: 'pointer' }}>{l.hotkey ? `${l.hotkey} ` : ''}{l.name}</Tag>)}
-        <Typography.Text type={save.kind === 'error' || stalled ? 'danger' : 'secondary'} data-testid="annotate-save-state">{saveText}</Typography.Text>
+        <SaveStatus save={save} testId="annotate-save-state" />
         <Tag color={mode === 'polygon' ? 'purple' : 'blue'} data-testid="annotate-mode">{t(`annotate.mode.${mode}`)}</Tag>
         {/* Counted once the image's size and view are known too: from then on drawing lands where it is aimed. */}
         <Typography.Text type="secondary" data-testid="annotate-count">{image && size ? t('annotate.count', { count: annotations.length }) : ''}</Typography.Text>
