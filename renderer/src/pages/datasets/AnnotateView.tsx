@@ -336,7 +336,8 @@ export function AnnotateView({ dataset, file, labels, onFile }: { dataset: strin
             {bitmap && size && <KImage image={bitmap} x={0} y={0} width={size.width} height={size.height} />}
             {tiles.shown.map((tl) => <KImage key={tl.key} image={tl.image} x={tl.x} y={tl.y} width={tl.width} height={tl.height} />)}
           </Layer>
-          <Layer>
+          {/* Not listening while Space is held: a pan begun over a shape moves the view (the shape would take the press). */}
+          <Layer listening={!panning}>
             {size && <Rect name="background" x={0} y={0} width={size.width} height={size.height} fill="rgba(0,0,0,0)" />}
             <Group ref={motion.nodes}>{shapeNodes}</Group>
             <Shape ref={motion.sketch} visible={false} listening={false} perfectDrawEnabled={false} sceneFunc={paintSketch} />
