@@ -1,23 +1,28 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, recordRequests, setLanguage, shot } from '../support/browser';
-import { startServe, type ServeProcess } from '../support/serveProcess';
-import { tempDir } from '../support/tmp';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { recordRequests, shot } from '../support/browser';
+import { useUiSession } from '../support/uiSession';
 import { cli } from '../support/cli';
 
 describe('Datasets page in Chromium', () => {
-  const t = tempDir();
-  const data = path.join(t.dir, 'data');
+  const ui = useUiSession({ tempPrefix: 'clusterdeck-e2e-datasets-', prepare: () => makeFiles() });
+  const data = ui.data;
+  const t = { dir: ui.dir };
   const imgs = path.join(t.dir, 'photos');
-  let serve: ServeProcess;
-  let browser: Browser;
   let page: Page;
   let requests: string[];
-
   beforeAll(async () => {
+    page = ui.page;
+    requests = recordRequests(page);
+    await page.reload(); // recorded from the page's first request on
+    await page.getByTestId('nav-datasets').click();
+  });
+
+  /** Images (one of them truncated, one with a Chinese name) and a COCO file for them. */
+  async function makeFiles() {
     fs.mkdirSync(path.join(imgs, 'sub'), { recursive: true });
     await sharp({ create: { width: 640, height: 480, channels: 3, background: '#c84' } }).jpeg().toFile(path.join(imgs, 'a.jpg'));
     await sharp({ create: { width: 50, height: 40, channels: 3, background: '#48c' } }).png().toFile(path.join(imgs, 'sub', '猫.png'));
@@ -32,15 +37,7 @@ describe('Datasets page in Chromium', () => {
         { id: 3, image_id: 2, category_id: 1, bbox: [600, 0, 10, 10] },
       ],
     }));
-    serve = await startServe(data);
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    requests = recordRequests(page);
-    await page.goto(serve.url);
-    await setLanguage(page, 'en');
-    await page.getByTestId('nav-datasets').click();
-  });
-  afterAll(async () => { await browser?.close(); await serve?.stop(); t.cleanup(); });
+  }
 
   it('creates a dataset from a typed folder path and reports the unreadable file', async () => {
     await page.getByTestId('datasets-create').click();
@@ -136,7 +133,7 @@ describe('Datasets page in Chromium', () => {
   });
 
   it('asked nothing of the network and nothing by file://', () => {
-    const origin = new URL(serve.url).origin;
+    const origin = new URL(ui.serve.url).origin;
     const wsOrigin = origin.replace(/^http/, 'ws');
     expect(requests.filter((u) => !u.startsWith(origin) && !u.startsWith(wsOrigin) && !u.startsWith('data:'))).toEqual([]);
   });
