@@ -108,6 +108,22 @@ describe('Datasets page in Chromium', () => {
     await page.keyboard.press('Enter');
     await expect.poll(() => page.getByTestId('annotate-count').innerText()).toBe('2 shapes');
     await expect.poll(() => page.getByTestId('annotate-save-state').innerText()).toMatch(/^Saved/);
+    // the new polygon is selected and its vertices have handles: dragging the first moves only that vertex
+    const ring = async () => (JSON.parse((await canvas.getAttribute('data-shapes'))!) as { polygons: number[][] | null }[]).find((sh) => sh.polygons)!.polygons![0];
+    const before = await ring();
+    const v = JSON.parse((await canvas.getAttribute('data-view'))!) as { scale: number; x: number; y: number };
+    const stage = (await canvas.locator('canvas').first().boundingBox())!;
+    const [vx, vy] = [stage.x + v.x + before[0] * v.scale, stage.y + v.y + before[1] * v.scale];
+    await page.mouse.move(vx, vy);
+    await page.mouse.down();
+    await page.mouse.move(vx + 20, vy + 10, { steps: 4 });
+    await page.mouse.up();
+    await expect.poll(async () => (await ring())[0]).not.toBe(before[0]);
+    const after = await ring();
+    expect(Math.abs(after[0] - before[0] - 20 / v.scale)).toBeLessThanOrEqual(1 / v.scale);
+    expect(Math.abs(after[1] - before[1] - 10 / v.scale)).toBeLessThanOrEqual(1 / v.scale);
+    expect(after.slice(2)).toEqual(before.slice(2));
+    await expect.poll(() => page.getByTestId('annotate-save-state').innerText()).toMatch(/^Saved/);
     await shot(page, 'datasets-annotate-en');
 
     await page.reload();
