@@ -201,7 +201,7 @@ describe('Annotation canvas in Chromium', () => {
     await page.keyboard.press('Escape');
   });
 
-  it('queues canvas keys pressed faster than their saves return: each acts on the result of the one before', async () => {
+  it('queues canvas keys pressed faster than their saves return (each acts on the result of the one before); Space+drag pans over a box; a handle resizes', async () => {
     await open('street', 'one.png');
     const before = await shapes();
     expect(before.map((s) => [s.label, s.locked, s.hidden])).toEqual([['car', false, false], ['car', false, false], ['car', false, false]]);
@@ -235,6 +235,20 @@ describe('Annotation canvas in Chromium', () => {
     expect(Math.abs(moved.y - v.y - 60)).toBeLessThanOrEqual(1);
     expect(moved.scale).toBe(v.scale);
     expect((await shapes()).map((s) => s.bbox)).toEqual(still);
+
+    // the transformer's bottom-right handle resizes a selected box by the pointer's distance in image pixels
+    const [box] = await shapes();
+    await page.mouse.click(...(await at(box.bbox![0] + 10, box.bbox![1] + 10)));
+    await expect.poll(selected).toEqual([box.id]);
+    const corner = await at(box.bbox![0] + box.bbox![2], box.bbox![1] + box.bbox![3]);
+    await drag(corner, [corner[0] + 40, corner[1] + 20]);
+    await expect.poll(async () => (await shapes())[0].bbox![2]).not.toBe(box.bbox![2]);
+    const [resized] = await shapes(), s = (await view()).scale;
+    expect(resized.bbox![0]).toBeCloseTo(box.bbox![0], 6);
+    expect(resized.bbox![1]).toBeCloseTo(box.bbox![1], 6);
+    expect(Math.abs(resized.bbox![2] - box.bbox![2] - 40 / s)).toBeLessThanOrEqual(1.5 / s);
+    expect(Math.abs(resized.bbox![3] - box.bbox![3] - 20 / s)).toBeLessThanOrEqual(1.5 / s);
+    await saved();
   });
 
   it('opens a 12,000 × 12,000 image through its tile pyramid and saves a box drawn on it in full-resolution pixels', async () => {
