@@ -169,8 +169,9 @@ export interface DatasetsService {
   list(): datasets.DatasetSummary[];
   get(name: string): datasets.DatasetSummary;
   create(actor: Actor, input: In<typeof datasets.CreateInput>): Promise<datasets.CreateResult>;
+  /** Tile pyramids of large images still being built in the background after a create or import. */
+  pyramids(): datasets.PyramidProgress;
   remove(actor: Actor, name: string): { removed: boolean };
-  setLabels(actor: Actor, name: string, labels: datasets.LabelDef[]): datasets.DatasetSummary;
   importAnnotations(actor: Actor, input: In<typeof datasets.ImportInput>): Promise<datasets.ImportResult>;
   exportAnnotations(actor: Actor, input: In<typeof datasets.ExportInput>): Promise<datasets.ExportResult>;
   images(input: In<typeof datasets.ImagesInput>): datasets.ImageList;
@@ -183,7 +184,6 @@ export interface DatasetsService {
   queries(name: string): z.output<typeof datasets.SavedQuery>[];
   saveQuery(actor: Actor, input: In<typeof datasets.SaveQueryInput>): z.output<typeof datasets.SavedQuery>;
   annotations(input: In<typeof datasets.ImageRef>): datasets.AnnotatedImage;
-  imageData(input: In<typeof datasets.ImageDataInput>): Promise<z.output<typeof datasets.ImageData>>;
   saveAnnotation(actor: Actor, input: In<typeof datasets.SaveAnnotationInput>): z.output<typeof datasets.SavedAnnotation>;
   deleteAnnotations(actor: Actor, input: In<typeof datasets.DeleteAnnotationInput>): { deleted: number };
   setStatus(actor: Actor, input: In<typeof datasets.SetStatusInput>): { status: string };

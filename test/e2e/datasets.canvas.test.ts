@@ -2,11 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { launchBrowser, setLanguage, shot } from '../support/browser';
-import { startServe, type ServeProcess } from '../support/serveProcess';
-import { tempDir } from '../support/tmp';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { shot } from '../support/browser';
+import { useUiSession } from '../support/uiSession';
 import { cli } from '../support/cli';
 
 interface Shape { id: number; label: string; bbox: [number, number, number, number] | null; hidden: boolean; locked: boolean }
@@ -16,13 +15,12 @@ interface View { scale: number; x: number; y: number }
 // lock, copy from the previous image, undo/redo of whole steps, the shortcut sheet, and a
 // 12,000 × 12,000 image shown through tiles with a box saved in full-resolution pixels.
 describe('Annotation canvas in Chromium', () => {
-  const t = tempDir();
-  const data = path.join(t.dir, 'data');
-  let serve: ServeProcess;
-  let browser: Browser;
+  let createSeconds = 0;
+  const ui = useUiSession({ tempPrefix: 'clusterdeck-e2e-canvas-', prepare: ({ dir, data }) => makeDatasets(dir, data) });
+  const data = ui.data;
   let page: Page;
   let canvas: Locator;
-  let createSeconds = 0;
+  beforeAll(() => { page = ui.page; });
 
   const shapes = async (): Promise<Shape[]> => JSON.parse((await canvas.getAttribute('data-shapes')) ?? '[]');
   const selected = async (): Promise<number[]> => JSON.parse((await canvas.getAttribute('data-selected')) ?? '[]');
@@ -67,7 +65,7 @@ describe('Annotation canvas in Chromium', () => {
     }
   };
   const open = async (dataset: string, file: string) => {
-    await page.goto(serve.url);
+    await page.goto(ui.serve.url);
     await page.getByTestId('nav-datasets').click();
     await page.getByTestId('datasets-table').getByText(dataset, { exact: true }).click();
     const started = Date.now();
@@ -79,12 +77,14 @@ describe('Annotation canvas in Chromium', () => {
     return ms;
   };
 
-  beforeAll(async () => {
-    const imgs = path.join(t.dir, 'street');
+
+  /** Two small images and a 12,000 × 12,000 one in two detection datasets. */
+  async function makeDatasets(dir: string, data: string) {
+    const imgs = path.join(dir, 'street');
     fs.mkdirSync(imgs, { recursive: true });
     await sharp({ create: { width: 800, height: 600, channels: 3, background: '#8a9' } }).png().toFile(path.join(imgs, 'one.png'));
     await sharp({ create: { width: 800, height: 600, channels: 3, background: '#a98' } }).png().toFile(path.join(imgs, 'two.png'));
-    const big = path.join(t.dir, 'aerial');
+    const big = path.join(dir, 'aerial');
     fs.mkdirSync(big);
     const svg = Buffer.from(`<svg width="12000" height="12000"><rect x="6000" y="0" width="6000" height="6000" fill="#335"/><rect x="0" y="6000" width="6000" height="6000" fill="#533"/>
       <rect x="9000" y="9000" width="400" height="300" fill="none" stroke="#ff0" stroke-width="8"/></svg>`);
@@ -95,13 +95,7 @@ describe('Annotation canvas in Chromium', () => {
     r = cli(data, ['datasets', 'create', 'aerial', big, '--kind', 'detection', '--labels', 'roof']);
     createSeconds = (Date.now() - started) / 1000;
     expect(r.code, r.stderr).toBe(0);
-    serve = await startServe(data);
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    await page.goto(serve.url);
-    await setLanguage(page, 'en');
-  }, 180_000);
-  afterAll(async () => { await browser?.close(); await serve?.stop(); t.cleanup(); });
+  }
 
   it('selects with Shift+click and a rubber band; locks, hides, moves several; undo and redo whole steps', async () => {
     await open('street', 'one.png');
@@ -205,6 +199,56 @@ describe('Annotation canvas in Chromium', () => {
     await page.waitForTimeout(500);
     await shot(page, 'datasets-canvas-shortcuts-en');
     await page.keyboard.press('Escape');
+  });
+
+  it('queues canvas keys pressed faster than their saves return (each acts on the result of the one before); Space+drag pans over a box; a handle resizes', async () => {
+    await open('street', 'one.png');
+    const before = await shapes();
+    expect(before.map((s) => [s.label, s.locked, s.hidden])).toEqual([['car', false, false], ['car', false, false], ['car', false, false]]);
+    // All in one go, without waiting for a save: each step writes three shapes one after the other.
+    // Delete comes after the lock, so it must find them locked and keep them; Shift+H must see them hidden.
+    await page.evaluate(() => {
+      const w = window as unknown as { __busy: number };
+      w.__busy = 0; // keys that arrived while a save was still running
+      window.addEventListener('keydown', () => { if (/^Saving/.test(document.querySelector('[data-testid="annotate-save-state"]')!.textContent ?? '')) w.__busy++; }, true);
+    });
+    for (const key of ['Control+a', '2', 'l', 'Delete', 'l', '1', 'Control+a', 'h', 'Shift+H', 'Control+z', 'Control+z', 'Control+z']) await page.keyboard.press(key);
+    expect(await page.evaluate(() => (window as unknown as { __busy: number }).__busy)).toBeGreaterThan(0); // the keys did outrun the saves
+    await expect.poll(() => canvas.getAttribute('data-keys'), { timeout: 20_000 }).toBe('0');
+    // Three undos: "show all", then "hide", then the relabel to car: back to person, unlocked, shown.
+    expect((await shapes()).map((s) => [s.id, s.label, s.locked, s.hidden])).toEqual(before.map((s) => [s.id, 'person', false, false]));
+    await saved();
+    expect(stored('street', 'one.png').map((r) => [r.id, r.label, r.locked, r.hidden])).toEqual(before.map((s) => [s.id, 'person', 0, 0]));
+    await page.keyboard.press('Control+Shift+z'); // redo is queued too and restores the relabel to car
+    await expect.poll(() => canvas.getAttribute('data-keys')).toBe('0');
+    expect((await shapes()).map((s) => s.label)).toEqual(['car', 'car', 'car']);
+    await saved();
+
+    // Space+drag begun over a box pans the view and leaves the box where it is
+    const v = await view(), still = (await shapes()).map((s) => s.bbox);
+    await page.keyboard.down(' ');
+    await drag(await at(150, 140), [(await at(150, 140))[0] + 120, (await at(150, 140))[1] + 60]);
+    await page.keyboard.up(' ');
+    await expect.poll(async () => (await view()).x).not.toBe(v.x);
+    const moved = await view();
+    expect(Math.abs(moved.x - v.x - 120)).toBeLessThanOrEqual(1);
+    expect(Math.abs(moved.y - v.y - 60)).toBeLessThanOrEqual(1);
+    expect(moved.scale).toBe(v.scale);
+    expect((await shapes()).map((s) => s.bbox)).toEqual(still);
+
+    // the transformer's bottom-right handle resizes a selected box by the pointer's distance in image pixels
+    const [box] = await shapes();
+    await page.mouse.click(...(await at(box.bbox![0] + 10, box.bbox![1] + 10)));
+    await expect.poll(selected).toEqual([box.id]);
+    const corner = await at(box.bbox![0] + box.bbox![2], box.bbox![1] + box.bbox![3]);
+    await drag(corner, [corner[0] + 40, corner[1] + 20]);
+    await expect.poll(async () => (await shapes())[0].bbox![2]).not.toBe(box.bbox![2]);
+    const [resized] = await shapes(), s = (await view()).scale;
+    expect(resized.bbox![0]).toBeCloseTo(box.bbox![0], 6);
+    expect(resized.bbox![1]).toBeCloseTo(box.bbox![1], 6);
+    expect(Math.abs(resized.bbox![2] - box.bbox![2] - 40 / s)).toBeLessThanOrEqual(1.5 / s);
+    expect(Math.abs(resized.bbox![3] - box.bbox![3] - 20 / s)).toBeLessThanOrEqual(1.5 / s);
+    await saved();
   });
 
   it('opens a 12,000 × 12,000 image through its tile pyramid and saves a box drawn on it in full-resolution pixels', async () => {

@@ -2,21 +2,19 @@ import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, setLanguage, shot } from '../support/browser';
-import { startServe, type ServeProcess } from '../support/serveProcess';
-import { tempDir } from '../support/tmp';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { setLanguage, shot } from '../support/browser';
+import { useUiSession } from '../support/uiSession';
 import { cli } from '../support/cli';
 
 // Classification by keyboard (one key per label) and the label-set editor, in Chromium.
 describe('Classification and labels in Chromium', () => {
-  const t = tempDir();
-  const data = path.join(t.dir, 'data');
-  const imgs = path.join(t.dir, 'pets');
-  let serve: ServeProcess;
-  let browser: Browser;
+  const ui = useUiSession({ tempPrefix: 'clusterdeck-e2e-classify-', prepare: () => makeDatasets() });
+  const data = ui.data;
+  const imgs = path.join(ui.dir, 'pets');
   let page: Page;
+  beforeAll(() => { page = ui.page; });
 
   /** Labels per image as stored, read straight from the database. */
   const stored = (dataset: string): Record<string, string[]> => {
@@ -34,13 +32,14 @@ describe('Classification and labels in Chromium', () => {
 
   const ready = () => page.getByTestId('classify-view').getAttribute('data-ready');
   const openDataset = async (name: string) => {
-    await page.goto(serve.url);
+    await page.goto(ui.serve.url);
     await page.getByTestId('nav-datasets').click();
     await page.getByTestId('datasets-table').getByText(name, { exact: true }).click();
     await expect.poll(() => page.getByTestId('datasets-label-start').isEnabled()).toBe(true);
   };
 
-  beforeAll(async () => {
+  /** Four images in a single-label and a multi-label dataset. */
+  async function makeDatasets() {
     fs.mkdirSync(imgs, { recursive: true });
     const colors = ['#c84', '#48c', '#8c4', '#c48'];
     for (const [i, f] of ['a.png', 'b.png', 'c.png', 'd.png'].entries()) {
@@ -50,13 +49,7 @@ describe('Classification and labels in Chromium', () => {
       const r = cli(data, ['datasets', 'create', name, imgs, '--kind', kind, '--labels', 'cat,dog,bird']);
       expect(r.code, r.stderr).toBe(0);
     }
-    serve = await startServe(data);
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    await page.goto(serve.url);
-    await setLanguage(page, 'en');
-  });
-  afterAll(async () => { await browser?.close(); await serve?.stop(); t.cleanup(); });
+  }
 
   it('single-label: each label key commits the label and opens the next image, keyboard only', async () => {
     await openDataset('pets');
@@ -100,7 +93,7 @@ describe('Classification and labels in Chromium', () => {
     await expect.poll(() => page.getByTestId('classify-current').innerText()).toBe('Labels: cat');
 
     // folder-per-class export has the same answer
-    const out = path.join(t.dir, 'pets-out');
+    const out = path.join(ui.dir, 'pets-out');
     const r = cli(data, ['datasets', 'export', 'pets', '--format', 'folder', '--out', out]);
     expect(r.code, r.stderr).toBe(0);
     expect(fs.readdirSync(path.join(out, 'dog')).sort()).toEqual(['a.png', 'c.png']);

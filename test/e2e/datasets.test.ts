@@ -1,23 +1,28 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, recordRequests, setLanguage, shot } from '../support/browser';
-import { startServe, type ServeProcess } from '../support/serveProcess';
-import { tempDir } from '../support/tmp';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { recordRequests, shot } from '../support/browser';
+import { useUiSession } from '../support/uiSession';
 import { cli } from '../support/cli';
 
 describe('Datasets page in Chromium', () => {
-  const t = tempDir();
-  const data = path.join(t.dir, 'data');
+  const ui = useUiSession({ tempPrefix: 'clusterdeck-e2e-datasets-', prepare: () => makeFiles() });
+  const data = ui.data;
+  const t = { dir: ui.dir };
   const imgs = path.join(t.dir, 'photos');
-  let serve: ServeProcess;
-  let browser: Browser;
   let page: Page;
   let requests: string[];
-
   beforeAll(async () => {
+    page = ui.page;
+    requests = recordRequests(page);
+    await page.reload(); // recorded from the page's first request on
+    await page.getByTestId('nav-datasets').click();
+  });
+
+  /** Images (one of them truncated, one with a Chinese name) and a COCO file for them. */
+  async function makeFiles() {
     fs.mkdirSync(path.join(imgs, 'sub'), { recursive: true });
     await sharp({ create: { width: 640, height: 480, channels: 3, background: '#c84' } }).jpeg().toFile(path.join(imgs, 'a.jpg'));
     await sharp({ create: { width: 50, height: 40, channels: 3, background: '#48c' } }).png().toFile(path.join(imgs, 'sub', '猫.png'));
@@ -32,15 +37,7 @@ describe('Datasets page in Chromium', () => {
         { id: 3, image_id: 2, category_id: 1, bbox: [600, 0, 10, 10] },
       ],
     }));
-    serve = await startServe(data);
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    requests = recordRequests(page);
-    await page.goto(serve.url);
-    await setLanguage(page, 'en');
-    await page.getByTestId('nav-datasets').click();
-  });
-  afterAll(async () => { await browser?.close(); await serve?.stop(); t.cleanup(); });
+  }
 
   it('creates a dataset from a typed folder path and reports the unreadable file', async () => {
     await page.getByTestId('datasets-create').click();
@@ -111,6 +108,22 @@ describe('Datasets page in Chromium', () => {
     await page.keyboard.press('Enter');
     await expect.poll(() => page.getByTestId('annotate-count').innerText()).toBe('2 shapes');
     await expect.poll(() => page.getByTestId('annotate-save-state').innerText()).toMatch(/^Saved/);
+    // the new polygon is selected and its vertices have handles: dragging the first moves only that vertex
+    const ring = async () => (JSON.parse((await canvas.getAttribute('data-shapes'))!) as { polygons: number[][] | null }[]).find((sh) => sh.polygons)!.polygons![0];
+    const before = await ring();
+    const v = JSON.parse((await canvas.getAttribute('data-view'))!) as { scale: number; x: number; y: number };
+    const stage = (await canvas.locator('canvas').first().boundingBox())!;
+    const [vx, vy] = [stage.x + v.x + before[0] * v.scale, stage.y + v.y + before[1] * v.scale];
+    await page.mouse.move(vx, vy);
+    await page.mouse.down();
+    await page.mouse.move(vx + 20, vy + 10, { steps: 4 });
+    await page.mouse.up();
+    await expect.poll(async () => (await ring())[0]).not.toBe(before[0]);
+    const after = await ring();
+    expect(Math.abs(after[0] - before[0] - 20 / v.scale)).toBeLessThanOrEqual(1 / v.scale);
+    expect(Math.abs(after[1] - before[1] - 10 / v.scale)).toBeLessThanOrEqual(1 / v.scale);
+    expect(after.slice(2)).toEqual(before.slice(2));
+    await expect.poll(() => page.getByTestId('annotate-save-state').innerText()).toMatch(/^Saved/);
     await shot(page, 'datasets-annotate-en');
 
     await page.reload();
@@ -136,7 +149,7 @@ describe('Datasets page in Chromium', () => {
   });
 
   it('asked nothing of the network and nothing by file://', () => {
-    const origin = new URL(serve.url).origin;
+    const origin = new URL(ui.serve.url).origin;
     const wsOrigin = origin.replace(/^http/, 'ws');
     expect(requests.filter((u) => !u.startsWith(origin) && !u.startsWith(wsOrigin) && !u.startsWith('data:'))).toEqual([]);
   });

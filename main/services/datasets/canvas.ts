@@ -12,9 +12,9 @@ import type { AuditLog } from '../audit/auditLog';
 import type { DatasetRepo } from './repo';
 import { outsideImage } from './formats/coco';
 import { polygonsBbox, type Bbox } from './formats';
-import { openImage, TILE_ABOVE, TILE_SIZE, type PyramidCache } from './images';
+import { openImage, TILE_ABOVE, TILE_SIZE, type Pyramid, type PyramidCache } from './images';
 
-type CanvasMethods = Pick<DatasetsService, 'annotations' | 'imageData' | 'imageView' | 'imageTile' | 'saveAnnotation' | 'deleteAnnotations' | 'setStatus'>;
+type CanvasMethods = Pick<DatasetsService, 'annotations' | 'imageView' | 'imageTile' | 'saveAnnotation' | 'deleteAnnotations' | 'setStatus'>;
 
 interface ImageRowDb { id: number; file: string; width: number | null; height: number | null; status: AnnotatedImage['status'] }
 
@@ -37,10 +37,21 @@ export function canvasMethods(repo: DatasetRepo, audit: AuditLog, pyramids: Pyra
     return { full, image };
   }
 
-  const refreshStatus = (imageId: number) =>
-    db.prepare(`UPDATE dataset_images SET updated_at = ?, status = CASE
-        WHEN EXISTS (SELECT 1 FROM dataset_annotations a WHERE a.image_id = dataset_images.id) THEN CASE status WHEN 'reviewed' THEN 'reviewed' ELSE 'labeled' END
-        ELSE 'unlabeled' END WHERE id = ?`).run(nowIso(), imageId);
+  // What a tile needs of its image (the file, its size, its pyramid), kept per image for a few seconds:
+  // a view asks for dozens of tiles at once, and each would read the database and stat the file again.
+  const tileSources = new Map<string, { at: number; full: string; pyramid: Promise<Pyramid> }>();
+  const TILE_SOURCE_MS = 10_000;
+  function tileSource(name: string, file: string) {
+    const key = `${name}\0${file}`, now = Date.now();
+    const have = tileSources.get(key);
+    if (have && now - have.at < TILE_SOURCE_MS) return have;
+    const { full, image } = readable(name, file);
+    const source = { at: now, full, pyramid: pyramids.get(full, image.width!, image.height!) };
+    source.pyramid.catch(() => tileSources.delete(key)); // a failed build is tried again next time
+    if (tileSources.size >= 64) tileSources.clear();
+    tileSources.set(key, source);
+    return source;
+  }
 
   return {
     annotations({ name, file }) {
@@ -53,20 +64,6 @@ export function canvasMethods(repo: DatasetRepo, audit: AuditLog, pyramids: Pyra
       });
       const neighbour = (op: '<' | '>') => (db.prepare(`SELECT file FROM dataset_images WHERE dataset_id = ? AND file ${op} ? ORDER BY file ${op === '<' ? 'DESC' : 'ASC'} LIMIT 1`).pluck().get(datasetId, file) as string | undefined) ?? null;
       return { file, width: image.width, height: image.height, status: image.status, annotations, previous: neighbour('<'), next: neighbour('>') };
-    },
-
-    async imageData({ name, file, maxSide }) {
-      const { root, image } = imageOf(name, file);
-      const full = path.join(root, file);
-      if (!fs.existsSync(full)) throw new AppError('DATASET_IMAGE_MISSING', `The image ${full} is gone (moved or deleted?).`, { path: full });
-      if (!image.width || !image.height) throw new AppError('DATASET_IMAGE_UNREADABLE', `Cannot read ${full}.`, { path: full });
-      const scale = Math.min(1, maxSide / Math.max(image.width, image.height));
-      try {
-        const buf = await openImage(full).resize(Math.max(1, Math.round(image.width * scale)), Math.max(1, Math.round(image.height * scale)), { fit: 'fill' }).png().toBuffer();
-        return { dataUrl: `data:image/png;base64,${buf.toString('base64')}`, width: image.width, height: image.height, scale };
-      } catch (e) {
-        throw new AppError('DATASET_IMAGE_UNREADABLE', `Cannot read ${full}: ${(e as Error).message.split('\n')[0]}`, { path: full });
-      }
     },
 
     async imageView({ name, file }) {
@@ -95,8 +92,7 @@ export function canvasMethods(repo: DatasetRepo, audit: AuditLog, pyramids: Pyra
     },
 
     async imageTile({ name, file, level, col, row }) {
-      const { full, image } = readable(name, file);
-      const p = await pyramids.get(full, image.width!, image.height!);
+      const p = await tileSource(name, file).pyramid;
       if (level > p.maxLevel) throw new AppError('DATASET_TILE_NOT_FOUND', `${file} has no tile level ${level} (levels 0–${p.maxLevel}).`, { file, level, col, row });
       const buf = pyramids.tile(p, level, col, row);
       if (!buf) throw new AppError('DATASET_TILE_NOT_FOUND', `${file} has no tile ${col},${row} at level ${level}.`, { file, level, col, row });
@@ -132,7 +128,7 @@ export function canvasMethods(repo: DatasetRepo, audit: AuditLog, pyramids: Pyra
               .run(labelId, reshaped ? geometry : was!.geometry, bbox?.[0] ?? null, bbox?.[1] ?? null, bbox?.[2] ?? null, bbox?.[3] ?? null, input.hidden ? 1 : 0, input.locked ? 1 : 0, now, reshaped ? 1 : 0, id, image.id);
             if (r.changes !== 1) throw new AppError('DATASET_ANNOTATION_NOT_FOUND', `Annotation ${id} is not on ${input.file}.`, { id });
           }
-          refreshStatus(image.id);
+          repo.refreshStatus({ imageId: image.id, at: now });
           repo.touch(datasetId);
           return { id, savedAt: now };
         })(),
@@ -152,7 +148,8 @@ export function canvasMethods(repo: DatasetRepo, audit: AuditLog, pyramids: Pyra
             deleted += db.prepare('DELETE FROM dataset_annotations WHERE id = ?').run(id).changes;
             images.add(imageId);
           }
-          for (const i of images) refreshStatus(i);
+          const at = nowIso();
+          for (const i of images) repo.refreshStatus({ imageId: i, at });
           repo.touch(d.id);
           return { deleted };
         })(),

@@ -42,6 +42,12 @@ export function createDatasetsService(deps: DatasetsDeps): DatasetsService & { r
   const thumbs = new ThumbnailCache(path.join(deps.dataDir, 'cache', 'thumbnails'));
   const pyramids = new PyramidCache(path.join(deps.dataDir, 'cache', 'pyramids'));
 
+  /** Large images get their tile pyramid in the background, so they open for drawing at once later. */
+  function prepareLarge(root: string, images: { file: string; width: number | null; height: number | null }[]): void {
+    pyramids.prepare(images.filter((im) => im.width && im.height && Math.max(im.width, im.height) > TILE_ABOVE)
+      .map((im) => ({ file: path.join(root, im.file), width: im.width!, height: im.height! })));
+  }
+
   function versionRows(datasetId: number): VersionRow[] {
     return db.prepare('SELECT * FROM dataset_versions WHERE dataset_id = ? ORDER BY number').all(datasetId) as VersionRow[];
   }
@@ -81,14 +87,17 @@ export function createDatasetsService(deps: DatasetsDeps): DatasetsService & { r
     ...canvasMethods(repo, audit, pyramids),
     ...labelMethods(repo, audit),
     list: () => repo.summaries(),
+    pyramids: () => pyramids.progress(),
     get: (name) => repo.summary(name),
 
     async create(actor, input) {
       if (repo.find(input.name)) throw new AppError('DATASET_EXISTS', `A dataset named "${input.name}" already exists.`, { name: input.name });
+      const keys = input.labels.map((l) => l.hotkey).filter((k) => k !== null);
+      if (new Set(keys).size !== keys.length) throw new AppError('DATASET_HOTKEY_TWICE', 'Each hotkey may belong to one label only.');
       const root = path.resolve(input.folder);
       if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new AppError('DATASET_PATH_MISSING', `${root} is not a folder.`, { path: root });
       const files = findImages(root);
-      const probed = await mapLimit(files, 4, (f) => probeImage(root, f, thumbs, pyramids));
+      const probed = await mapLimit(files, 4, (f) => probeImage(root, f, thumbs));
       const errors = probed.filter((p) => p.error).map((p) => ({ file: p.file, reason: p.error! }));
       audit.record(actor, { module: 'datasets', action: 'create', targets: input.name, params: { kind: input.kind, folder: root, images: files.length } }, () => {
         db.transaction(() => {
@@ -97,6 +106,7 @@ export function createDatasetsService(deps: DatasetsDeps): DatasetsService & { r
           repo.ensureImages(id, probed);
         })();
       }, () => ({ detail: `${files.length} images, ${errors.length} unreadable` }));
+      prepareLarge(root, probed);
       return { dataset: repo.summary(input.name), errors };
     },
 
@@ -104,19 +114,6 @@ export function createDatasetsService(deps: DatasetsDeps): DatasetsService & { r
       const d = repo.byName(name);
       audit.record(actor, { module: 'datasets', action: 'remove', targets: name }, () => db.prepare('DELETE FROM datasets WHERE id = ?').run(d.id));
       return { removed: true };
-    },
-
-    setLabels(actor, name, labels) {
-      const d = repo.byName(name);
-      const keys = labels.map((l) => l.hotkey).filter((k) => k !== null);
-      if (new Set(keys).size !== keys.length) throw new AppError('DATASET_HOTKEY_TWICE', 'Each hotkey may belong to one label only.');
-      audit.record(actor, { module: 'datasets', action: 'labels', targets: name, params: { labels: labels.map((l) => l.name) } }, () =>
-        db.transaction(() => {
-          repo.setLabels(d.id, labels);
-          repo.touch(d.id);
-        })(),
-      );
-      return repo.summary(name);
     },
 
     async importAnnotations(actor, input) {
@@ -137,14 +134,11 @@ export function createDatasetsService(deps: DatasetsDeps): DatasetsService & { r
           const labelIds = repo.ensureLabels(id, result.labels);
           const imageIds = repo.ensureImages(id, images);
           if (input.replace) repo.clearAnnotations(id);
-          repo.insertAnnotations(imageIds, labelIds, result.annotations);
+          repo.insertAnnotations(id, imageIds, labelIds, result.annotations);
           repo.touch(id);
         })(),
       () => ({ result: result.errors.length ? 'partial' : 'ok', detail: `${result.annotations.length} annotations on ${images.length} images, ${result.errors.length} errors` }));
-      // Large images get their tile pyramid now, so they open for drawing at once; one that cannot
-      // be read says so when it is opened.
-      const large = images.filter((im) => im.width && im.height && Math.max(im.width, im.height) > TILE_ABOVE);
-      await mapLimit(large, 2, (im) => pyramids.get(path.join(root, im.file), im.width!, im.height!).catch(() => null));
+      prepareLarge(root, images);
       return { imported: true, ...summary };
     },
 

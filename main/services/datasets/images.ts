@@ -73,7 +73,7 @@ export function openImage(file: string, options: sharp.SharpOptions = {}): sharp
 }
 
 /** Size of one image, decoding it fully so corrupt or truncated files are caught now. */
-export async function probeImage(root: string, file: string, thumbs: ThumbnailCache, pyramids?: PyramidCache): Promise<ProbedImage> {
+export async function probeImage(root: string, file: string, thumbs: ThumbnailCache): Promise<ProbedImage> {
   const full = path.join(root, file);
   let bytes = 0;
   try {
@@ -86,8 +86,6 @@ export async function probeImage(root: string, file: string, thumbs: ThumbnailCa
     const meta = await sharp(full).metadata();
     if (!meta.width || !meta.height) return { file, width: null, height: null, bytes, error: 'no image size in the file' };
     await thumbs.get(full, 160); // decodes every pixel: truncation shows here
-    // Large images get their tile pyramid now, so they open for drawing at once later.
-    if (pyramids && Math.max(meta.width, meta.height) > TILE_ABOVE) await pyramids.get(full, meta.width, meta.height);
     return { file, width: meta.width, height: meta.height, bytes, error: null };
   } catch (e) {
     const why = (e as Error).message.split('\n')[0].trim();
@@ -134,6 +132,7 @@ export const TILE_SIZE = 512;
 export const OVERVIEW_SIDE = 2048;
 
 export interface Pyramid { dir: string; width: number; height: number; maxLevel: number; overviewScale: number }
+export interface PyramidProgress { pending: number; built: number; total: number }
 
 /**
  * Deep Zoom tile pyramids made with sharp, cached on disk beside the thumbnails (…/cache/pyramids),
@@ -143,7 +142,41 @@ export interface Pyramid { dir: string; width: number; height: number; maxLevel:
  */
 export class PyramidCache {
   private readonly building = new Map<string, Promise<Pyramid>>();
+  private readonly queue: { file: string; width: number; height: number }[] = [];
+  private drained: Promise<void> = Promise.resolve();
+  private built = 0;
+  private total = 0;
   constructor(private readonly dir: string) {}
+
+  /**
+   * Builds the pyramids of these large images in the background, one at a time (creating or
+   * importing a dataset returns without waiting for them). Opening one before its turn builds it at
+   * once; the queue then finds it cached.
+   */
+  prepare(images: { file: string; width: number; height: number }[]): void {
+    if (images.length === 0) return;
+    const idle = this.queue.length === 0 && this.built === this.total;
+    this.queue.push(...images);
+    this.total += images.length;
+    if (!idle) return;
+    this.drained = (async () => {
+      for (let next = this.queue.shift(); next; next = this.queue.shift()) {
+        await this.get(next.file, next.width, next.height).catch(() => null); // an unreadable image says so when it is opened
+        this.built++;
+      }
+      this.built = this.total = 0;
+    })();
+  }
+
+  /** How far the background builds got (all zero when none is waiting). */
+  progress(): PyramidProgress {
+    return { pending: this.total - this.built, built: this.built, total: this.total };
+  }
+
+  /** Resolves once the background builds are done. */
+  idle(): Promise<void> {
+    return this.drained;
+  }
 
   private key(file: string): string {
     const st = fs.statSync(file);

@@ -15,10 +15,6 @@ const keyName = (k: string) => (k === ' ' ? 'Space' : k);
 export function labelMethods(repo: DatasetRepo, audit: AuditLog): LabelMethods {
   const { db } = repo;
 
-  const refreshStatuses = (datasetId: number) =>
-    db.prepare(`UPDATE dataset_images SET status = CASE WHEN EXISTS (SELECT 1 FROM dataset_annotations a WHERE a.image_id = dataset_images.id) THEN
-      CASE status WHEN 'reviewed' THEN 'reviewed' ELSE 'labeled' END ELSE 'unlabeled' END WHERE dataset_id = ?`).run(datasetId);
-
   return {
     editLabels(actor, input) {
       const d = repo.byName(input.name);
@@ -63,7 +59,7 @@ export function labelMethods(repo: DatasetRepo, audit: AuditLog): LabelMethods {
             if (l.from !== null) upd.run(l.name, l.color, hotkey, i, byName.get(l.from)!.id);
             else ins.run(d.id, l.name, l.color, hotkey, i);
           });
-          if (lost > 0) refreshStatuses(d.id);
+          if (lost > 0) repo.refreshStatus({ datasetId: d.id });
           repo.touch(d.id);
         })(),
       () => ({ detail: `${input.labels.length} labels, ${removed.length} deleted with ${lost} annotations` }));
@@ -97,9 +93,7 @@ export function labelMethods(repo: DatasetRepo, audit: AuditLog): LabelMethods {
           const ins = db.prepare("INSERT INTO dataset_annotations (image_id, label_id, geometry, updated_at) VALUES (?, ?, '{}', ?)");
           const had = new Set(have.map((h) => h.name));
           for (const [name, id] of labelIds) if (!had.has(name)) ins.run(image.id, id, now);
-          const status = db.prepare(`UPDATE dataset_images SET updated_at = ?, status = CASE
-              WHEN EXISTS (SELECT 1 FROM dataset_annotations a WHERE a.image_id = dataset_images.id) THEN CASE status WHEN 'reviewed' THEN 'reviewed' ELSE 'labeled' END
-              ELSE 'unlabeled' END WHERE id = ? RETURNING status`).pluck().get(now, image.id) as 'unlabeled' | 'labeled' | 'reviewed';
+          const status = repo.refreshStatus({ imageId: image.id, at: now })!;
           repo.touch(d.id);
           return { labels: wanted, savedAt: now, status };
         })(),

@@ -5,7 +5,13 @@ import { nowIso } from '../../store/db';
 import { AppError } from '../../../shared/errors';
 import type { DatasetSummary, LabelDef } from '../../../shared/contract/schemas/datasets';
 import type { DsAnnotation, DsData, DsImage } from './formats';
-import { LABEL_PALETTE } from '../../../shared/contract/schemas/datasets';
+import { LABEL_PALETTE, type IMAGE_STATUSES } from '../../../shared/contract/schemas/datasets';
+
+type ImageStatus = (typeof IMAGE_STATUSES)[number];
+
+/** An image's status from its annotations: with any it is labeled (unless someone reviewed it), with none unlabeled. */
+const STATUS_FROM_ANNOTATIONS = `CASE WHEN EXISTS (SELECT 1 FROM dataset_annotations a WHERE a.image_id = dataset_images.id)
+  THEN CASE status WHEN 'reviewed' THEN 'reviewed' ELSE 'labeled' END ELSE 'unlabeled' END`;
 
 export interface DatasetRow { id: number; name: string; kind: DatasetSummary['kind']; root: string; description: string; created_at: string; updated_at: string }
 
@@ -75,6 +81,18 @@ export class DatasetRepo {
     return existing;
   }
 
+  /**
+   * Brings image statuses in line with their annotations after annotations were added or deleted:
+   * one image (its change time set to `at`; returns its status) or every image of a dataset.
+   */
+  refreshStatus(scope: { imageId: number; at: string } | { datasetId: number }): ImageStatus | undefined {
+    if ('datasetId' in scope) {
+      this.db.prepare(`UPDATE dataset_images SET status = ${STATUS_FROM_ANNOTATIONS} WHERE dataset_id = ?`).run(scope.datasetId);
+      return undefined;
+    }
+    return this.db.prepare(`UPDATE dataset_images SET updated_at = ?, status = ${STATUS_FROM_ANNOTATIONS} WHERE id = ? RETURNING status`).pluck().get(scope.at, scope.imageId) as ImageStatus;
+  }
+
   setLabels(datasetId: number, labels: LabelDef[]): void {
     const keep = new Set(labels.map((l) => l.name));
     for (const r of this.db.prepare('SELECT id, name FROM dataset_labels WHERE dataset_id = ?').all(datasetId) as { id: number; name: string }[]) {
@@ -102,7 +120,7 @@ export class DatasetRepo {
     this.db.prepare('DELETE FROM dataset_annotations WHERE image_id IN (SELECT id FROM dataset_images WHERE dataset_id = ?)').run(datasetId);
   }
 
-  insertAnnotations(imageIds: Map<string, number>, labelIds: Map<string, number>, annotations: DsAnnotation[]): void {
+  insertAnnotations(datasetId: number, imageIds: Map<string, number>, labelIds: Map<string, number>, annotations: DsAnnotation[]): void {
     const insert = this.db.prepare(`INSERT INTO dataset_annotations (image_id, label_id, geometry, bbox_x, bbox_y, bbox_w, bbox_h, iscrowd, area, source_id, raw, updated_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     const now = nowIso();
@@ -112,10 +130,7 @@ export class DatasetRepo {
       insert.run(imageIds.get(a.image), labelIds.get(a.label), geometry, b?.[0] ?? null, b?.[1] ?? null, b?.[2] ?? null, b?.[3] ?? null,
         a.iscrowd ? 1 : 0, a.area, a.sourceId, a.raw ? JSON.stringify(a.raw) : null, now);
     }
-    // An image with annotations counts as labeled unless someone already reviewed it.
-    this.db.prepare(`UPDATE dataset_images SET status = CASE WHEN EXISTS (SELECT 1 FROM dataset_annotations a WHERE a.image_id = dataset_images.id) THEN
-      CASE status WHEN 'reviewed' THEN 'reviewed' ELSE 'labeled' END ELSE 'unlabeled' END
-      WHERE dataset_id = (SELECT dataset_id FROM dataset_images WHERE id = ?)`).run(imageIds.values().next().value ?? -1);
+    this.refreshStatus({ datasetId });
   }
 
   /** The whole dataset in the format model, images and annotations in a stable order. */

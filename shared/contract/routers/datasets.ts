@@ -7,10 +7,9 @@ export const datasetsRouter = router({
   list: procedure.output(z.array(ds.DatasetSummary)).query(({ ctx }) => ctx.services.datasets.list()),
   get: procedure.input(ds.DatasetRef).output(ds.DatasetSummary).query(({ ctx, input }) => ctx.services.datasets.get(input.name)),
   /** Records a folder of images where it is (nothing is copied) and reads each image's size. */
+  pyramids: procedure.output(ds.PyramidProgress).query(({ ctx }) => ctx.services.datasets.pyramids()),
   create: procedure.input(ds.CreateInput).output(ds.CreateResult).mutation(({ ctx, input }) => ctx.services.datasets.create(ctx.actor, input)),
   remove: procedure.input(ds.DatasetRef).output(z.object({ removed: z.boolean() })).mutation(({ ctx, input }) => ctx.services.datasets.remove(ctx.actor, input.name)),
-  setLabels: procedure.input(z.object({ name: ds.DatasetRef.shape.name, labels: z.array(ds.LabelDef).max(10_000) })).output(ds.DatasetSummary)
-    .mutation(({ ctx, input }) => ctx.services.datasets.setLabels(ctx.actor, input.name, input.labels)),
   import: procedure.input(ds.ImportInput).output(ds.ImportResult).mutation(({ ctx, input }) => ctx.services.datasets.importAnnotations(ctx.actor, input)),
   export: procedure.input(ds.ExportInput).output(ds.ExportResult).mutation(({ ctx, input }) => ctx.services.datasets.exportAnnotations(ctx.actor, input)),
   images: procedure.input(ds.ImagesInput).output(ds.ImageList).query(({ ctx, input }) => ctx.services.datasets.images(input)),
@@ -27,7 +26,6 @@ export const datasetsRouter = router({
   saveQuery: procedure.input(ds.SaveQueryInput).output(ds.SavedQuery).mutation(({ ctx, input }) => ctx.services.datasets.saveQuery(ctx.actor, input)),
   /** One image's annotations for the canvas. */
   annotations: procedure.input(ds.ImageRef).output(ds.AnnotatedImage).query(({ ctx, input }) => ctx.services.datasets.annotations(input)),
-  imageData: procedure.input(ds.ImageDataInput).output(ds.ImageData).query(({ ctx, input }) => ctx.services.datasets.imageData(input)),
   /** Committed to SQLite before it answers: the UI shows "saved" only after this returns. */
   saveAnnotation: procedure.input(ds.SaveAnnotationInput).output(ds.SavedAnnotation).mutation(({ ctx, input }) => ctx.services.datasets.saveAnnotation(ctx.actor, input)),
   deleteAnnotations: procedure.input(ds.DeleteAnnotationInput).output(z.object({ deleted: z.number().int() })).mutation(({ ctx, input }) => ctx.services.datasets.deleteAnnotations(ctx.actor, input)),

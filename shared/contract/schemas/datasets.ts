@@ -59,6 +59,9 @@ export const CreateInput = z.object({
   labels: z.array(LabelDef).max(10_000).default([]),
 });
 export const CreateResult = z.object({ dataset: DatasetSummary, errors: z.array(ItemError) });
+/** Background tile-pyramid builds: `pending` of `total` still to go (all zero when idle). */
+export const PyramidProgress = z.object({ pending: z.number().int(), built: z.number().int(), total: z.number().int() });
+export type PyramidProgress = z.infer<typeof PyramidProgress>;
 export type CreateResult = z.infer<typeof CreateResult>;
 
 export const ImportInput = z.object({
@@ -192,9 +195,6 @@ export const SaveAnnotationInput = ImageRef.extend({
 export const SavedAnnotation = z.object({ id: z.number().int(), savedAt: z.string() });
 export const DeleteAnnotationInput = z.object({ name: Name, ids: z.array(z.number().int()).min(1).max(100_000) });
 export const SetStatusInput = ImageRef.extend({ status: ImageStatus });
-export const ImageDataInput = ImageRef.extend({ maxSide: z.number().int().min(64).max(16_384).default(4096) });
-/** The image as a data: URL, downscaled by `scale` when larger than maxSide (annotations stay in full-size pixels). */
-export const ImageData = z.object({ dataUrl: z.string(), width: z.number().int(), height: z.number().int(), scale: z.number() });
 
 // Keys the annotation screens keep for themselves; a label hotkey may not take one of them.
 export const RESERVED_HOTKEYS: Record<string, string> = {

@@ -62,14 +62,6 @@ describe('annotation canvas procedures', () => {
     expect(after.area).toBeNull();
     await api.datasets.deleteAnnotations({ name: 'd', ids: [before.id] });
   });
-
-  it('sends the image as a data: URL, downscaled when large', async () => {
-    const full = await api.datasets.imageData({ name: 'd', file: 'a.png', maxSide: 4096 });
-    expect(full).toMatchObject({ width: 300, height: 200, scale: 1 });
-    expect(full.dataUrl.startsWith('data:image/png;base64,')).toBe(true);
-    const small = await api.datasets.imageData({ name: 'd', file: 'a.png', maxSide: 150 });
-    expect(small.scale).toBe(0.5);
-  });
 });
 
 describe('BMP', () => {

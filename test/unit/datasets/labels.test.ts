@@ -92,7 +92,7 @@ describe('tile pyramid for very large images', () => {
   let api: ReturnType<typeof appRouter.createCaller>;
   afterAll(() => { app?.close(); t.cleanup(); });
 
-  it('builds the pyramid at create time beside the thumbnails; the view and tiles come from it', async () => {
+  it('builds the pyramid in the background after create, beside the thumbnails; the view and tiles come from it', async () => {
     const imgs = path.join(t.dir, 'imgs');
     fs.mkdirSync(imgs);
     // 5000 × 3000: red left half, blue right half
@@ -104,8 +104,11 @@ describe('tile pyramid for very large images', () => {
     app = createApp({ dataDir: data });
     api = appRouter.createCaller({ services: app.services, actor: { user: 'test', via: 'app' } });
     await api.datasets.create({ name: 'big', kind: 'detection', folder: imgs, labels: [{ name: 'x', color: '#ff0000', hotkey: '1' }] });
+    // create returned with the pyramid still to build (it takes seconds for a large image)
+    expect(await api.datasets.pyramids()).toEqual({ pending: 1, built: 0, total: 1 });
+    await expect.poll(() => api.datasets.pyramids(), { timeout: 60_000 }).toEqual({ pending: 0, built: 0, total: 0 });
     const pyramids = fs.readdirSync(path.join(data, 'cache', 'pyramids'));
-    expect(pyramids).toHaveLength(1); // the small image needs none
+    expect(pyramids).toHaveLength(1); // the small image needs none (and no half-built folder is left)
     expect(fs.existsSync(path.join(data, 'cache', 'thumbnails'))).toBe(true);
 
     const view = await api.datasets.imageView({ name: 'big', file: 'big.png' });

@@ -61,6 +61,21 @@ function keepVersionOptionForDatasets(program: Command): void {
   };
 }
 
+/**
+ * The command's process ends with the command: wait for the tile pyramids of large images that a
+ * create or import started in the background (a terminal sees how far they got).
+ */
+async function awaitPyramids(session: () => CliSession): Promise<void> {
+  const caller = await session().caller();
+  for (let shown = -1; ;) {
+    const p = await caller.datasets.pyramids();
+    if (p.pending === 0) return;
+    if (process.stderr.isTTY && p.built !== shown) process.stderr.write(`tile pyramids of large images: ${p.built}/${p.total}\n`);
+    shown = p.built;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 export function registerDatasets(program: Command, session: () => CliSession): void {
   keepVersionOptionForDatasets(program);
   const ds = program.command('datasets').description('image datasets: folders of images, annotations, COCO / VOC / YOLO, versions');
@@ -79,6 +94,7 @@ export function registerDatasets(program: Command, session: () => CliSession): v
     .action(async (name: string, folder: string, o: { kind: string; labels?: string; json?: boolean }) => {
       const labels = (o.labels ?? '').split(',').map((s) => s.trim()).filter(Boolean).map((l, i) => ({ name: l, color: LABEL_PALETTE[i % LABEL_PALETTE.length], hotkey: i < 9 ? String(i + 1) : null }));
       const r = await (await session().caller()).datasets.create({ name, kind: oneOf<Kind>(o.kind, DATASET_KINDS, 'kind'), folder: path.resolve(folder), labels, description: '' });
+      await awaitPyramids(session);
       if (o.json) printJson(r);
       else process.stdout.write(`created dataset ${name}: ${r.dataset.images} images in ${r.dataset.root}\n`);
       for (const e of r.errors) process.stderr.write(`${itemErrorLine(e)}\n`);
@@ -105,6 +121,7 @@ export function registerDatasets(program: Command, session: () => CliSession): v
         allOrNothing: Boolean(o.allOrNothing),
         replace: Boolean(o.replace),
       });
+      await awaitPyramids(session);
       if (o.json) printJson(r);
       for (const e of r.errors) process.stderr.write(`${itemErrorLine(e)}\n`);
       if (!r.imported) {

@@ -1,6 +1,6 @@
-import { useEffect, useLayoutEffect, useMemo, useRef, useState, type RefObject } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type RefObject } from 'react';
 import { Modal, Space, Table, Tag, Typography } from 'antd';
-import { Circle, Image as KImage, Layer, Line, Rect, Stage, Transformer } from 'react-konva';
+import { Circle, Group, Image as KImage, Layer, Line, Rect, Shape, Stage, Transformer } from 'react-konva';
 import type Konva from 'konva';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
@@ -8,8 +8,11 @@ import { useCall } from '../../state/useCall';
 import type { CanvasAnnotation, Label } from '../../../../shared/contract/schemas/datasets';
 import { useAnnotations, type Change } from './useAnnotations';
 import { useTiles } from './useTiles';
+import { SaveStatus } from './SaveStatus';
 
 type Box = [number, number, number, number];
+type View = { scale: number; x: number; y: number };
+type Sketch = { annotations: CanvasAnnotation[]; selected: number[]; color: Map<string, string> };
 const WIDTH = 1100, HEIGHT = 640;
 
 /** The shortcut sheet (?), in the order shown; each row's text is annotate.sheet.<id>. */
@@ -37,14 +40,30 @@ const boundsOf = (a: CanvasAnnotation): Box | null => {
  */
 export function AnnotateView({ dataset, file, labels, onFile }: { dataset: string; file: string; labels: Label[]; onFile: (file: string) => void }) {
   const { t } = useTranslation('datasets');
-  const { image, save, apply, applyMany, undo, redo } = useAnnotations(dataset, file);
+  const { image, current: latestImage, save, apply, applyMany, undo, redo } = useAnnotations(dataset, file);
   const picture = useCall(() => api.datasets.imageView.query({ name: dataset, file }), [dataset, file]);
   const [bitmap, setBitmap] = useState<HTMLImageElement | null>(null);
-  const [label, setLabel] = useState(labels[0]?.name ?? '');
-  const [selected, setSelected] = useState<number[]>([]);
+  // The label and the selection also live in refs, updated at once, like the image's shapes in
+  // useAnnotations: a queued key acts on what the keys before it left, not on the last render.
+  const [label, setLabelState] = useState(labels[0]?.name ?? '');
+  const labelRef = useRef(label);
+  const setLabel = (l: string) => { labelRef.current = l; setLabelState(l); };
+  const [selected, setSelectedState] = useState<number[]>([]);
+  const selectedRef = useRef<number[]>([]);
+  const setSelected = (next: number[] | ((sel: number[]) => number[])) => {
+    selectedRef.current = typeof next === 'function' ? next(selectedRef.current) : next;
+    setSelectedState(selectedRef.current);
+  };
+  const keyQueue = useRef<Promise<void>>(Promise.resolve());
+  const [queuedKeys, setQueuedKeys] = useState(0); // shown as data-keys: tests wait for the queue to drain
   const [draft, setDraft] = useState<Box | null>(null);
   const [band, setBand] = useState<Box | null>(null);
-  const [view, setView] = useState({ scale: 1, x: 0, y: 0 });
+  // `view` is the committed view (tiles, data-view); `live` is what the stage shows this moment: a
+  // wheel zoom moves the stage directly and commits the view once the wheel rests, so React does not
+  // re-render the page for every wheel step.
+  const [view, setViewState] = useState<View>({ scale: 1, x: 0, y: 0 });
+  const live = useRef<View>(view);
+  const setView = (v: View) => { live.current = v; setViewState(v); };
   const [panning, setPanning] = useState(false);
   const [mode, setModeState] = useState<'box' | 'polygon'>('box');
   const modeRef = useRef<'box' | 'polygon'>('box');
@@ -58,6 +77,7 @@ export function AnnotateView({ dataset, file, labels, onFile }: { dataset: strin
   const stage = useRef<Konva.Stage>(null);
   const transformer = useRef<Konva.Transformer>(null);
   const moveTimer = useRef<number | null>(null);
+  const motion = useViewMotion(stage);
   const color = useMemo(() => new Map(labels.map((l) => [l.name, l.color])), [labels]);
   const size = picture.data ? { width: picture.data.width, height: picture.data.height } : null;
   const tiles = useTiles(dataset, file, picture.data ?? null, view, WIDTH, HEIGHT);
@@ -72,7 +92,10 @@ export function AnnotateView({ dataset, file, labels, onFile }: { dataset: strin
     img.onload = () => setBitmap(img);
     img.src = picture.data.overview.dataUrl;
     const fit = Math.min(WIDTH / picture.data.width, HEIGHT / picture.data.height);
-    setView({ scale: fit, x: (WIDTH - picture.data.width * fit) / 2, y: (HEIGHT - picture.data.height * fit) / 2 });
+    const fitted = { scale: fit, x: (WIDTH - picture.data.width * fit) / 2, y: (HEIGHT - picture.data.height * fit) / 2 };
+    motion.settle();
+    stage.current?.scale({ x: fit, y: fit }).position(fitted); // even if a wheel left the stage where the committed view is not
+    setView(fitted);
     setSelected([]);
   }, [picture.data]);
 
@@ -91,48 +114,26 @@ export function AnnotateView({ dataset, file, labels, onFile }: { dataset: strin
   const patchAll = (list: CanvasAnnotation[], patch: (a: CanvasAnnotation) => Partial<CanvasAnnotation>) =>
     applyMany(list.map((a): Change => ({ before: a, after: { ...a, ...patch(a) } })));
 
-  // A layout effect: the listener is current before the screen shows the state it acts on.
+  // A layout effect: the listener is current before the screen shows the state it acts on. Keys
+  // that read or change the shapes, the selection or the image are queued: each runs once the one
+  // before has been saved and sees its result (relabel, delete, hide, lock, undo pressed faster than
+  // saves return act one after the other, as ClassifyView's keys do).
   useLayoutEffect(() => {
-    const onKey = async (e: KeyboardEvent) => {
+    const onKey = (e: KeyboardEvent) => {
       if ((e.target as HTMLElement)?.tagName === 'INPUT') return;
       const ctrl = e.ctrlKey || e.metaKey;
-      const byHotkey = !ctrl && labels.find((l) => l.hotkey !== null && l.hotkey.toLowerCase() === e.key.toLowerCase() && e.key !== 'H');
-      const movable = chosen.filter((a) => !a.locked);
-      if (byHotkey) {
-        setLabel(byHotkey.name);
-        await patchAll(movable.filter((a) => a.label !== byHotkey.name), () => ({ label: byHotkey.name }));
-      } else if ((e.key === 'Delete' || e.key === 'Backspace') && movable.length) {
-        await applyMany(movable.map((a) => ({ before: a, after: null })));
-        setSelected([]);
-      } else if (ctrl && e.key.toLowerCase() === 'a') setSelected(annotations.filter((a) => !a.hidden).map((a) => a.id));
-      else if (ctrl && (e.key.toLowerCase() === 'z' || e.key.toLowerCase() === 'y')) void (e.shiftKey || e.key.toLowerCase() === 'y' ? redo() : undo());
-      else if (ctrl) return;
-      else if (e.key === 'H') await patchAll(annotations.filter((a) => a.hidden), () => ({ hidden: false }));
-      else if (e.key === 'h' && chosen.length) {
-        const hide = chosen.some((a) => !a.hidden);
-        await patchAll(chosen, () => ({ hidden: hide }));
-        if (hide) setSelected([]);
-      } else if (e.key === 'l' && chosen.length) {
-        const lock = chosen.some((a) => !a.locked);
-        await patchAll(chosen, () => ({ locked: lock }));
-      } else if (e.key === 'n' && image?.next) onFile(image.next);
-      else if (e.key === 'p' && image?.previous) onFile(image.previous);
-      else if (e.key === 'c' && image?.previous) {
-        const prev = await api.datasets.annotations.query({ name: dataset, file: image.previous });
-        const fits = prev.annotations.filter((a) => { const b = boundsOf(a); return !b || !size || (b[0] + b[2] <= size.width && b[1] + b[3] <= size.height); });
-        const made = await applyMany(fits.map((a) => ({ before: null, after: { ...a, id: null, hidden: false, locked: false } })));
-        setSelected(made.filter((a): a is CanvasAnnotation => !!a).map((a) => a.id));
-      } else if (e.key === 'g') { setMode(modeRef.current === 'box' ? 'polygon' : 'box'); setPoints([]); }
-      else if (e.key === 'Enter' && modeRef.current === 'polygon' && pointsRef.current.length >= 6) {
-        const ring = pointsRef.current.map((v, i) => clampCoord(v, i % 2 === 0 ? 'x' : 'y'));
-        setPoints([]);
-        const stored = await apply(null, { id: null, label, bbox: null, polygons: [ring], iscrowd: false, hidden: false, locked: false });
-        if (stored) setSelected([stored.id]);
+      const key = e.key, lower = e.key.toLowerCase();
+      const byHotkey = !ctrl && labels.find((l) => l.hotkey !== null && l.hotkey.toLowerCase() === lower && key !== 'H');
+      if (!ctrl && key === 'g') { setMode(modeRef.current === 'box' ? 'polygon' : 'box'); setPoints([]); }
+      else if (!ctrl && key === '?') { e.stopImmediatePropagation(); setSheet((s) => !s); } // this sheet, not the app's
+      else if (!ctrl && key === ' ') setPanning(true);
+      else {
+        const act = keyAction(key, lower, ctrl, e.shiftKey, byHotkey || null);
+        if (!act) return;
+        setQueuedKeys((n) => n + 1);
+        const done = () => setQueuedKeys((n) => n - 1); // a failed save shows in the save state
+        keyQueue.current = keyQueue.current.then(act).then(done, done);
       }
-      else if (e.key === 'Escape') { setSelected([]); setPoints([]); }
-      else if (e.key === '?') { e.stopImmediatePropagation(); setSheet((s) => !s); } // this sheet, not the app's
-      else if (e.key === ' ') setPanning(true);
-      else return;
       e.preventDefault();
     };
     const onUp = (e: KeyboardEvent) => { if (e.key === ' ') setPanning(false); };
@@ -142,10 +143,66 @@ export function AnnotateView({ dataset, file, labels, onFile }: { dataset: strin
     return () => { window.removeEventListener('keydown', onKey, true); window.removeEventListener('keyup', onUp); };
   });
 
+  /** What a queued key does, reading the shapes and the selection when its turn comes; null: not a canvas key. */
+  const keyAction = (key: string, lower: string, ctrl: boolean, shift: boolean, byHotkey: Label | null): (() => Promise<unknown>) | null => {
+    const now = () => {
+      const img = latestImage(), all = img?.annotations ?? [];
+      const chosen = all.filter((a) => selectedRef.current.includes(a.id));
+      return { img, all, chosen, movable: chosen.filter((a) => !a.locked) };
+    };
+    if (byHotkey) return async () => {
+      setLabel(byHotkey.name);
+      await patchAll(now().movable.filter((a) => a.label !== byHotkey.name), () => ({ label: byHotkey.name }));
+    };
+    if (key === 'Delete' || key === 'Backspace') return async () => {
+      const { movable } = now();
+      if (!movable.length) return;
+      await applyMany(movable.map((a) => ({ before: a, after: null })));
+      setSelected([]);
+    };
+    if (ctrl && lower === 'a') return async () => setSelected(now().all.filter((a) => !a.hidden).map((a) => a.id));
+    if (ctrl && (lower === 'z' || lower === 'y')) return () => (shift || lower === 'y' ? redo() : undo());
+    if (ctrl) return null;
+    if (key === 'H') return () => patchAll(now().all.filter((a) => a.hidden), () => ({ hidden: false }));
+    if (key === 'h') return async () => {
+      const { chosen } = now();
+      if (!chosen.length) return;
+      const hide = chosen.some((a) => !a.hidden);
+      await patchAll(chosen, () => ({ hidden: hide }));
+      if (hide) setSelected([]);
+    };
+    if (key === 'l') return async () => {
+      const { chosen } = now();
+      if (chosen.length) await patchAll(chosen, () => ({ locked: chosen.some((a) => !a.locked) }));
+    };
+    if (key === 'n' || key === 'p') return async () => {
+      const { img } = now(), to = key === 'n' ? img?.next : img?.previous;
+      if (to) onFile(to);
+    };
+    if (key === 'c') return async () => {
+      const { img } = now();
+      if (!img?.previous) return;
+      const prev = await api.datasets.annotations.query({ name: dataset, file: img.previous });
+      const fits = prev.annotations.filter((a) => { const b = boundsOf(a); return !b || !size || (b[0] + b[2] <= size.width && b[1] + b[3] <= size.height); });
+      const made = await applyMany(fits.map((a) => ({ before: null, after: { ...a, id: null, hidden: false, locked: false } })));
+      setSelected(made.filter((a): a is CanvasAnnotation => !!a).map((a) => a.id));
+    };
+    // Enter is the canvas's only while a polygon can be closed (elsewhere it presses buttons).
+    if (key === 'Enter' && modeRef.current === 'polygon' && pointsRef.current.length >= 6) return async () => {
+      const ring = pointsRef.current.map((v, i) => clampCoord(v, i % 2 === 0 ? 'x' : 'y'));
+      setPoints([]);
+      const stored = await apply(null, { id: null, label: labelRef.current, bbox: null, polygons: [ring], iscrowd: false, hidden: false, locked: false });
+      if (stored) setSelected([stored.id]);
+    };
+    if (key === 'Escape') return async () => { setSelected([]); setPoints([]); };
+    return null;
+  };
+
   /** Pointer position in full-resolution image pixels. */
   const pointer = (): [number, number] | null => {
     const p = stage.current?.getPointerPosition();
-    return p ? [(p.x - view.x) / view.scale, (p.y - view.y) / view.scale] : null;
+    const v = live.current;
+    return p ? [(p.x - v.x) / v.scale, (p.y - v.y) / v.scale] : null;
   };
   const clamp = (b: Box): Box => {
     const w = size?.width ?? Infinity, h = size?.height ?? Infinity;
@@ -186,17 +243,21 @@ export function AnnotateView({ dataset, file, labels, onFile }: { dataset: strin
     if (!draft) return;
     const b = clamp(normal(draft));
     setDraft(null);
-    if (b[2] * view.scale < 3 || b[3] * view.scale < 3) return; // a click, not a box
+    if (b[2] * live.current.scale < 3 || b[3] * live.current.scale < 3) return; // a click, not a box
     const stored = await apply(null, { id: null, label, bbox: b, polygons: null, iscrowd: false, hidden: false, locked: false });
     if (stored) setSelected([stored.id]);
   };
   const onWheel = (e: Konva.KonvaEventObject<WheelEvent>) => {
     e.evt.preventDefault();
-    const p = stage.current?.getPointerPosition();
-    if (!p) return;
-    const scale = Math.min(64, Math.max(0.005, view.scale * (e.evt.deltaY < 0 ? 1.2 : 1 / 1.2)));
-    const ix = (p.x - view.x) / view.scale, iy = (p.y - view.y) / view.scale;
-    setView({ scale, x: p.x - ix * scale, y: p.y - iy * scale });
+    const s = stage.current, p = s?.getPointerPosition();
+    if (!s || !p) return;
+    const v = live.current;
+    const scale = Math.min(64, Math.max(0.005, v.scale * (e.evt.deltaY < 0 ? 1.2 : 1 / 1.2)));
+    const ix = (p.x - v.x) / v.scale, iy = (p.y - v.y) / v.scale;
+    live.current = { scale, x: p.x - ix * scale, y: p.y - iy * scale };
+    motion.move(() => setView(live.current));
+    s.scale({ x: scale, y: scale }).position(live.current);
+    s.batchDraw();
   };
 
   // Moves and resizes of one or several boxes end in one step. Konva may end each attached node
@@ -224,22 +285,13 @@ export function AnnotateView({ dataset, file, labels, onFile }: { dataset: strin
     else if (!selected.includes(id)) setSelected([id]);
   };
 
-  // A save that gets no answer (the server was stopped, the link dropped) is said to be unconfirmed.
-  const [stalled, setStalled] = useState(false);
-  useEffect(() => {
-    setStalled(false);
-    if (save.kind !== 'saving') return;
-    const timer = window.setTimeout(() => setStalled(true), 5000);
-    return () => window.clearTimeout(timer);
-  }, [save]);
-  const saveText = save.kind === 'saving' ? t(stalled ? 'annotate.noAnswer' : 'annotate.saving') : save.kind === 'saved' ? t('annotate.saved', { at: save.at.slice(11, 19) }) : save.kind === 'error' ? save.message : '';
   const shapes = useMemo(() => JSON.stringify(annotations.map((a) => ({ id: a.id, label: a.label, bbox: a.bbox, polygons: a.polygons, hidden: a.hidden, locked: a.locked }))), [annotations]);
   // The shapes do not change while the view pans or zooms: React leaves their nodes alone then (2,000 boxes stay smooth).
   const shapeNodes = useMemo(() => (
     <>
       {annotations.filter((a) => a.bbox && !a.polygons && !a.hidden).map((a) => (
         <Rect key={a.id} id={`ann-${a.id}`} x={a.bbox![0]} y={a.bbox![1]} width={a.bbox![2]} height={a.bbox![3]}
-          stroke={color.get(a.label) ?? '#1677ff'} strokeWidth={2} strokeScaleEnabled={false} perfectDrawEnabled={false} shadowForStrokeEnabled={false} fill={selected.includes(a.id) ? 'rgba(22,119,255,0.15)' : undefined}
+          stroke={color.get(a.label) ?? '#1677ff'} strokeWidth={2} strokeScaleEnabled={false} perfectDrawEnabled={false} shadowForStrokeEnabled={false} fill={selected.includes(a.id) ? SELECTED_FILL : undefined}
           dash={a.locked ? [4, 4] : undefined} draggable={!a.locked && !panning}
           onMouseDown={(e) => pick(e, a.id)} onDragEnd={moveEnded} onTransformEnd={moveEnded} />
       ))}
@@ -250,6 +302,9 @@ export function AnnotateView({ dataset, file, labels, onFile }: { dataset: strin
       ))}
     </>
   ), [annotations, selected, color, panning, size?.width, size?.height]); // eslint-disable-line react-hooks/exhaustive-deps
+  const sketchData = useRef<Sketch>({ annotations, selected, color });
+  useLayoutEffect(() => { sketchData.current = { annotations, selected, color }; });
+  const paintSketch = useCallback((ctx: Konva.Context, sh: Konva.Shape) => drawSketch(ctx, sh, sketchData.current), []);
   const hiddenCount = annotations.filter((a) => a.hidden).length;
   // Ready once the canvas also stands still at its full size: the dialog it opens in zooms in from
   // a smaller scale, and a drag begun during that lands (correctly) on the shrunken picture, not where
@@ -261,7 +316,7 @@ export function AnnotateView({ dataset, file, labels, onFile }: { dataset: strin
       <Space wrap>
         <Typography.Text strong>{file}</Typography.Text>
         {labels.map((l) => <Tag key={l.name} color={l.name === label ? l.color : undefined} onClick={() => setLabel(l.name)} style={{ cursor: 'pointer' }}>{l.hotkey ? `${l.hotkey} ` : ''}{l.name}</Tag>)}
-        <Typography.Text type={save.kind === 'error' || stalled ? 'danger' : 'secondary'} data-testid="annotate-save-state">{saveText}</Typography.Text>
+        <SaveStatus save={save} testId="annotate-save-state" />
         <Tag color={mode === 'polygon' ? 'purple' : 'blue'} data-testid="annotate-mode">{t(`annotate.mode.${mode}`)}</Tag>
         {/* Counted once the image's size and view are known too: from then on drawing lands where it is aimed. */}
         <Typography.Text type="secondary" data-testid="annotate-count">{image && size ? t('annotate.count', { count: annotations.length }) : ''}</Typography.Text>
@@ -271,18 +326,21 @@ export function AnnotateView({ dataset, file, labels, onFile }: { dataset: strin
         {picture.error && <Typography.Text type="danger">{picture.error.message}</Typography.Text>}
       </Space>
       <div ref={box} data-testid="annotate-canvas" data-ready={ready ? '1' : '0'} data-view={JSON.stringify(view)} data-shapes={shapes} data-selected={JSON.stringify(selected)}
-        data-tiles={tiles.shown.length} data-vertices={points.length / 2} style={{ border: '1px solid rgba(0,0,0,0.15)', width: WIDTH, height: HEIGHT, background: '#1f1f1f' }}>
+        data-tiles={tiles.shown.length} data-vertices={points.length / 2} data-keys={queuedKeys} style={{ border: '1px solid rgba(0,0,0,0.15)', width: WIDTH, height: HEIGHT, background: '#1f1f1f' }}>
         <Stage ref={stage} width={WIDTH} height={HEIGHT} x={view.x} y={view.y} scaleX={view.scale} scaleY={view.scale} draggable={panning}
-          onDragEnd={(e) => { if (e.target === stage.current) setView((v) => ({ ...v, x: e.target.x(), y: e.target.y() })); }}
+          onDragStart={(e) => { if (e.target === stage.current) motion.move(); }}
+          onDragEnd={(e) => { if (e.target === stage.current) { setView({ ...live.current, x: e.target.x(), y: e.target.y() }); motion.settle(); } }}
           onMouseDown={onDown} onMouseMove={onMove} onMouseUp={onUpMouse} onWheel={onWheel}>
           <Layer imageSmoothingEnabled={view.scale < 4} listening={false}>
             {size && <Rect x={0} y={0} width={size.width} height={size.height} fill="#333" />}
             {bitmap && size && <KImage image={bitmap} x={0} y={0} width={size.width} height={size.height} />}
             {tiles.shown.map((tl) => <KImage key={tl.key} image={tl.image} x={tl.x} y={tl.y} width={tl.width} height={tl.height} />)}
           </Layer>
-          <Layer>
+          {/* Not listening while Space is held: a pan begun over a shape moves the view (the shape would take the press). */}
+          <Layer listening={!panning}>
             {size && <Rect name="background" x={0} y={0} width={size.width} height={size.height} fill="rgba(0,0,0,0)" />}
-            {shapeNodes}
+            <Group ref={motion.nodes}>{shapeNodes}</Group>
+            <Shape ref={motion.sketch} visible={false} listening={false} perfectDrawEnabled={false} sceneFunc={paintSketch} />
             {current?.polygons && !current.locked && !current.hidden && current.polygons[0].map((_, i) => (i % 2 === 0 ? (
               <Circle key={`v${i}`} x={current.polygons![0][i]} y={current.polygons![0][i + 1]} radius={5 / view.scale} fill="#fff" stroke="#1677ff" strokeWidth={1} strokeScaleEnabled={false} draggable
                 onMouseDown={(e) => { e.cancelBubble = true; }}
@@ -345,4 +403,77 @@ function useSettled(ref: RefObject<HTMLElement | null>): boolean {
     return () => window.cancelAnimationFrame(frame);
   }, [ref]);
   return settled;
+}
+
+/**
+ * While the view moves (wheel zoom, Space+drag pan) the shape nodes are hidden and one sketch shape
+ * draws every shape in a few batched paths instead: thousands of Konva nodes cost a transform and a
+ * hit-canvas draw each per frame, the sketch one pass. `move` starts (or prolongs) a motion; with
+ * `commit`, the motion ends by itself once nothing moved for IDLE_MS and `commit` runs then. `settle`
+ * ends it at once (a pan's drag end, a new image).
+ */
+const IDLE_MS = 120;
+function useViewMotion(stage: RefObject<Konva.Stage | null>) {
+  const nodes = useRef<Konva.Group>(null);
+  const sketch = useRef<Konva.Shape>(null);
+  const timer = useRef<number | null>(null);
+  const show = (moving: boolean) => {
+    if (nodes.current?.visible() !== !moving) nodes.current?.visible(!moving);
+    if (sketch.current?.visible() !== moving) sketch.current?.visible(moving);
+  };
+  const settle = () => {
+    if (timer.current !== null) window.clearTimeout(timer.current);
+    timer.current = null;
+    show(false);
+    stage.current?.batchDraw();
+  };
+  const move = (commit?: () => void) => {
+    show(true);
+    if (timer.current !== null) window.clearTimeout(timer.current);
+    timer.current = commit ? window.setTimeout(() => { settle(); commit(); }, IDLE_MS) : null;
+  };
+  useEffect(() => () => { if (timer.current !== null) window.clearTimeout(timer.current); }, []);
+  return { nodes, sketch, move, settle };
+}
+
+const SELECTED_FILL = 'rgba(22,119,255,0.15)';
+/** Every visible shape in one pass, grouped by look (color, dash, fill) so each group is one path; strokes stay 2 screen pixels wide. */
+function drawSketch(context: Konva.Context, shape: Konva.Shape, { annotations, selected, color }: Sketch) {
+  const ctx = context._context;
+  const px = 1 / shape.getAbsoluteScale().x;
+  const chosen = new Set(selected);
+  const groups = new Map<string, { stroke: string; dashed: boolean; shapes: CanvasAnnotation[] }>();
+  for (const a of annotations) {
+    if (a.hidden || (!a.bbox && !a.polygons)) continue;
+    const stroke = color.get(a.label) ?? '#1677ff';
+    const key = `${stroke}|${a.locked ? 1 : 0}`;
+    const group = groups.get(key) ?? { stroke, dashed: a.locked, shapes: [] };
+    group.shapes.push(a);
+    groups.set(key, group);
+  }
+  const trace = (a: CanvasAnnotation) => {
+    if (a.polygons) {
+      const ring = a.polygons[0];
+      ctx.moveTo(ring[0], ring[1]);
+      for (let i = 2; i < ring.length; i += 2) ctx.lineTo(ring[i], ring[i + 1]);
+      ctx.closePath();
+    } else ctx.rect(a.bbox![0], a.bbox![1], a.bbox![2], a.bbox![3]);
+  };
+  ctx.save();
+  for (const a of annotations) { // fills one by one: overlapping shapes in one path could cancel each other out
+    if (a.hidden || (!a.polygons && !chosen.has(a.id)) || (!a.bbox && !a.polygons)) continue;
+    ctx.beginPath();
+    trace(a);
+    ctx.fillStyle = chosen.has(a.id) ? (a.polygons ? 'rgba(22,119,255,0.2)' : SELECTED_FILL) : 'rgba(22,119,255,0.05)';
+    ctx.fill();
+  }
+  ctx.lineWidth = 2 * px;
+  for (const g of groups.values()) {
+    ctx.beginPath();
+    for (const a of g.shapes) trace(a);
+    ctx.setLineDash(g.dashed ? [4 * px, 4 * px] : []);
+    ctx.strokeStyle = g.stroke;
+    ctx.stroke();
+  }
+  ctx.restore();
 }

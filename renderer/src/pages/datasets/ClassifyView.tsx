@@ -5,6 +5,7 @@ import { api, appErrorOf } from '../../api/client';
 import { useCall } from '../../state/useCall';
 import type { Label } from '../../../../shared/contract/schemas/datasets';
 import type { SaveState } from './useAnnotations';
+import { SaveStatus } from './SaveStatus';
 
 interface Info { labels: string[]; next: string | null; previous: string | null }
 
@@ -75,12 +76,11 @@ export function ClassifyView({ dataset, file, labels, multi, onFile }: { dataset
     return () => window.removeEventListener('keydown', onKey);
   });
 
-  const saveText = save.kind === 'saving' ? t('annotate.saving') : save.kind === 'saved' ? t('annotate.saved', { at: save.at.slice(11, 19) }) : save.kind === 'error' ? save.message : '';
   return (
     <Space direction="vertical" style={{ width: '100%' }} data-testid="classify-view" data-ready={loaded ? '1' : '0'}>
       <Space wrap>
         <Typography.Text strong data-testid="classify-file">{file}</Typography.Text>
-        <Typography.Text type={save.kind === 'error' ? 'danger' : 'secondary'} data-testid="classify-save-state">{saveText}</Typography.Text>
+        <SaveStatus save={save} testId="classify-save-state" />
         {image.data && !image.data.next && <Typography.Text type="secondary">{t('classify.last')}</Typography.Text>}
       </Space>
       <Space wrap data-testid="classify-labels">

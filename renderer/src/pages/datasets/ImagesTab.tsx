@@ -1,10 +1,10 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Button, Input, Modal, Select, Space, Table, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { useCall } from '../../state/useCall';
 import { useErrorNotice } from '../../components/errors';
-import { IMAGE_STATUSES, type DatasetSummary, type ImageRow, type Label } from '../../../../shared/contract/schemas/datasets';
+import { IMAGE_STATUSES, type DatasetSummary, type ImageRow, type Label, type PyramidProgress } from '../../../../shared/contract/schemas/datasets';
 import { AnnotateView } from './AnnotateView';
 import { ClassifyView } from './ClassifyView';
 import { Thumb } from './Thumb';
@@ -22,6 +22,7 @@ export function ImagesTab({ name, labels, kind }: { name: string; labels: Label[
   const [annotating, setAnnotating] = useState<string | null>(null);
   const images = useCall(() => api.datasets.images.query({ name, query, status, offset: 0, limit: 100_000 }), [name, query, status], ['datasets']);
   const saved = useCall(() => api.datasets.queries.query({ name }), [name], ['datasets']);
+  const pyramids = usePyramidProgress();
 
   const save = () => {
     const title = window.prompt(t('images.saveTitle'));
@@ -39,6 +40,7 @@ export function ImagesTab({ name, labels, kind }: { name: string; labels: Label[
         <Button type="primary" disabled={!images.data?.items.length} data-testid="datasets-label-start"
           onClick={() => { const items = images.data?.items ?? []; setAnnotating((items.find((i) => i.status === 'unlabeled' && !i.error) ?? items[0]).file); }}>{t('images.start')}</Button>
         <Typography.Text type="secondary">{t('images.total', { total: images.data?.total ?? 0 })}</Typography.Text>
+        {pyramids && pyramids.pending > 0 && <Tag color="processing" data-testid="datasets-pyramids">{t('images.pyramids', { built: pyramids.built, total: pyramids.total })}</Tag>}
       </Space>
       {images.error && <Typography.Text type="danger">{images.error.message}</Typography.Text>}
       <Table<ImageRow>
@@ -68,4 +70,20 @@ export function ImagesTab({ name, labels, kind }: { name: string; labels: Label[
       </Modal>
     </Space>
   );
+}
+
+/** Tile pyramids still being built in the background after a create or import (null until first asked); asked again every 2 s while any are. */
+function usePyramidProgress(): PyramidProgress | null {
+  const [progress, setProgress] = useState<PyramidProgress | null>(null);
+  useEffect(() => {
+    let timer = 0, gone = false;
+    const ask = () => api.datasets.pyramids.query().then((p) => {
+      if (gone) return;
+      setProgress(p);
+      if (p.pending > 0) timer = window.setTimeout(ask, 2000);
+    }, () => undefined);
+    void ask();
+    return () => { gone = true; window.clearTimeout(timer); };
+  }, []);
+  return progress;
 }

@@ -17,7 +17,14 @@ export type SaveState = { kind: 'idle' } | { kind: 'saving' } | { kind: 'saved';
  * a shape re-created by an undo gets a new id, and the other steps are rewritten to it.
  */
 export function useAnnotations(dataset: string, file: string) {
-  const [image, setImage] = useState<AnnotatedImage | null>(null);
+  const [image, setImageState] = useState<AnnotatedImage | null>(null);
+  // Also kept in a ref, updated at once: queued key actions read the result of the one before even
+  // when React has not re-rendered in between.
+  const latest = useRef<AnnotatedImage | null>(null);
+  const setImage = useCallback((next: AnnotatedImage | null | ((img: AnnotatedImage | null) => AnnotatedImage | null)) => {
+    latest.current = typeof next === 'function' ? next(latest.current) : next;
+    setImageState(latest.current);
+  }, []);
   const [save, setSave] = useState<SaveState>({ kind: 'idle' });
   const undo = useRef<Step[]>([]);
   const redo = useRef<Step[]>([]);
@@ -31,7 +38,7 @@ export function useAnnotations(dataset: string, file: string) {
       (img) => { if (mine === generation.current) setImage(img); },
       (e) => { if (mine === generation.current) setSave({ kind: 'error', message: appErrorOf(e).message }); },
     );
-  }, [dataset, file]);
+  }, [dataset, file, setImage]);
   useEffect(() => {
     generation.current++;
     undo.current = [];
@@ -100,5 +107,5 @@ export function useAnnotations(dataset: string, file: string) {
     await applyMany(changes, from);
   }, [applyMany]);
 
-  return { image, save, apply, applyMany, undo: () => replay('undo'), redo: () => replay('redo'), reload: load };
+  return { image, current: () => latest.current, save, apply, applyMany, undo: () => replay('undo'), redo: () => replay('redo'), reload: load };
 }
