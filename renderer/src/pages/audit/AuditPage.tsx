@@ -1,7 +1,8 @@
 import { useState } from 'react';
-import { Button, Input, Select, Space, Table, Tag, Typography } from 'antd';
+import { Button, Input, Select, Space, Tag, Typography } from 'antd';
 import { DownloadOutlined, ReloadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
+import { PageTable } from '../../components/PageTable';
 import { api } from '../../api/client';
 import { useCall } from '../../state/useCall';
 import { useErrorNotice } from '../../components/errors';
@@ -32,14 +33,12 @@ export function AuditPage() {
         </Button>
         <Typography.Text type="secondary">{t('total', { total: list.data?.total ?? 0 })}</Typography.Text>
       </Space>
-      <Table<AuditEntry>
+      <PageTable<AuditEntry>
+        above={230}
+        width={1300}
         data-testid="audit-table"
         rowKey="id"
-        size="small"
-        virtual
         loading={list.loading}
-        scroll={{ x: 1300, y: 'calc(100vh - 230px)' as unknown as number }}
-        pagination={false}
         dataSource={list.data?.items ?? []}
         columns={[
           { title: t('columns.id'), dataIndex: 'id', width: 70 },

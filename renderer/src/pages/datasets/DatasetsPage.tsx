@@ -1,7 +1,8 @@
 import { useState } from 'react';
-import { Button, Space, Table, Tag, Typography } from 'antd';
+import { Button, Space, Tag, Typography } from 'antd';
 import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
+import { PageTable } from '../../components/PageTable';
 import { api } from '../../api/client';
 import { useCall } from '../../state/useCall';
 import type { DatasetSummary } from '../../../../shared/contract/schemas/datasets';
@@ -24,14 +25,12 @@ export function DatasetsPage() {
         <Typography.Text type="secondary">{t('total', { total: list.data?.length ?? 0 })}</Typography.Text>
         {list.error && <Typography.Text type="danger">{list.error.message}</Typography.Text>}
       </Space>
-      <Table<DatasetSummary>
+      <PageTable<DatasetSummary>
+        above={230}
+        width={1000}
         data-testid="datasets-table"
         rowKey="name"
-        size="small"
-        virtual
         loading={list.loading}
-        scroll={{ x: 1000, y: 'calc(100vh - 230px)' as unknown as number }}
-        pagination={false}
         dataSource={list.data ?? []}
         onRow={(d) => ({ onClick: () => setOpen(d.name), style: { cursor: 'pointer' } })}
         columns={[

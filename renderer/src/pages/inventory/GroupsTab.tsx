@@ -1,7 +1,8 @@
 import { useState } from 'react';
-import { App, Button, Form, Input, Modal, Popconfirm, Space, Table } from 'antd';
+import { App, Button, Form, Input, Modal, Popconfirm, Space } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
+import { PageTable } from '../../components/PageTable';
 import { api } from '../../api/client';
 import { useCall } from '../../state/useCall';
 import { useErrorNotice } from '../../components/errors';
@@ -26,12 +27,9 @@ export function GroupsTab() {
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
       <Button type="primary" icon={<PlusOutlined />} onClick={() => setAdding(true)} data-testid="group-add">{t('groups.add')}</Button>
-      <Table<Group>
+      <PageTable<Group>
+        above={260}
         rowKey="id"
-        size="small"
-        pagination={false}
-        virtual
-        scroll={{ y: 'calc(100vh - 260px)' as unknown as number }}
         dataSource={list.data ?? []}
         columns={[
           { title: t('columns.name'), dataIndex: 'name', width: 200 },

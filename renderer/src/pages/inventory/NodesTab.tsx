@@ -1,7 +1,8 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { App, Button, Dropdown, Input, Space, Table, Typography, theme, type InputRef, type TableColumnsType } from 'antd';
+import { App, Button, Dropdown, Input, Space, Typography, theme, type InputRef, type TableColumnsType } from 'antd';
 import { DeleteOutlined, DownloadOutlined, PlusOutlined, ReloadOutlined, UploadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
+import { PageTable } from '../../components/PageTable';
 import { api } from '../../api/client';
 import { useCall } from '../../state/useCall';
 import { useErrorNotice } from '../../components/errors';
@@ -105,14 +106,12 @@ export function NodesTab() {
       <Typography.Text type="secondary" data-testid="nodes-total">
         {t('total', { shown: rows.length, total: list.data?.total ?? 0 })}{selected.length ? ` · ${t('selected', { count: selected.length })}` : ''}
       </Typography.Text>
-      <Table<Node>
+      <PageTable<Node>
+        above={300}
+        width={1590}
         data-testid="nodes-table"
         rowKey="name"
-        size="small"
-        virtual
         loading={list.loading}
-        pagination={false}
-        scroll={{ x: 1590, y: 'calc(100vh - 300px)' as unknown as number }}
         dataSource={rows}
         locale={{ emptyText: t('empty') }}
         rowSelection={{ selectedRowKeys: selected, onChange: (keys) => setSelected(keys as string[]) }}

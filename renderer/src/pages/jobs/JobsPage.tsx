@@ -1,7 +1,8 @@
 import { useMemo, useState } from 'react';
-import { Button, Input, Select, Space, Table, Typography } from 'antd';
+import { Button, Input, Select, Space, Typography } from 'antd';
 import { CloudServerOutlined, PlusOutlined, ReloadOutlined, SendOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
+import { PageTable } from '../../components/PageTable';
 import { api } from '../../api/client';
 import { useCall } from '../../state/useCall';
 import { useErrorNotice } from '../../components/errors';
@@ -78,14 +79,12 @@ export function JobsPage() {
         <Input.Search allowClear placeholder={t('filters.text')} style={{ width: 280 }} onSearch={setText} onChange={(e) => { if (!e.target.value) setText(''); }} data-testid="jobs-search" />
         <Typography.Text type="secondary" data-testid="jobs-total">{t('shown', { shown: rows.length, total: list.data?.length ?? 0 })}</Typography.Text>
       </Space>
-      <Table<Job>
+      <PageTable<Job>
+        above={230}
+        width={1400}
         data-testid="jobs-table"
         rowKey="id"
-        size="small"
-        virtual
         loading={list.loading}
-        scroll={{ x: 1400, y: 'calc(100vh - 230px)' as unknown as number }}
-        pagination={false}
         dataSource={rows}
         onRow={(r) => ({ onClick: () => setDetail(r.id), style: { cursor: 'pointer' } })}
         columns={[

@@ -1,6 +1,7 @@
 import { useMemo, type CSSProperties } from 'react';
-import { Table, theme, type TableColumnsType } from 'antd';
+import { theme, type TableColumnsType } from 'antd';
 import { useTranslation } from 'react-i18next';
+import { PageTable } from '../../components/PageTable';
 import { errorText } from '../../components/errors';
 import { Elapsed } from './Elapsed';
 import type { PowerRow, RowState } from './rows';
@@ -34,13 +35,10 @@ export function PowerTable({ rows }: { rows: PowerRow[] }) {
     ];
   }, [t, i18n.language, token]);
   return (
-    <Table<PowerRow>
+    <PageTable<PowerRow>
+      above={330}
       data-testid="power-table"
       rowKey="name"
-      size="small"
-      virtual
-      pagination={false}
-      scroll={{ y: 'calc(100vh - 330px)' as unknown as number }}
       dataSource={rows}
       columns={columns}
       locale={{ emptyText: t('empty') }}
