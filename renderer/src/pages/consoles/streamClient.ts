@@ -39,6 +39,8 @@ export class ConsoleStream {
   private subscription: { unsubscribe(): void };
   private queued: string[] = [];
   private unlisten: (() => void) | null = null;
+  /** A resize before the session opened: sent once it has. */
+  private size: { cols: number; rows: number } | null = null;
 
   constructor(kind: string, target: string, cols: number, rows: number, h: StreamHandlers) {
     this.subscription = api.streams.open.subscribe({ kind, target, cols, rows }, {
@@ -46,6 +48,7 @@ export class ConsoleStream {
         if (e.type === 'opened') {
           this.id = e.id;
           if (e.channel !== undefined) this.unlisten = listenStreamFrames(e.channel, ({ bytes }) => h.onData(bytes, () => this.rendered(bytes.length)));
+          if (this.size) void api.streams.resize.mutate({ id: e.id, ...this.size });
           for (const d of this.queued.splice(0)) void api.streams.write.mutate({ id: e.id, data: d });
           h.onOpened?.();
         } else if (e.type === 'data') {
@@ -65,6 +68,7 @@ export class ConsoleStream {
 
   resize(cols: number, rows: number): void {
     if (this.id) void api.streams.resize.mutate({ id: this.id, cols, rows });
+    else this.size = { cols, rows };
   }
 
   close(): void {
