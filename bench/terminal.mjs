@@ -81,7 +81,8 @@ try {
     const div = document.createElement('div');
     div.style.cssText = `position:fixed;left:0;top:0;width:${host.clientWidth}px;height:${host.clientHeight}px`;
     document.body.appendChild(div);
-    const t = new T({ scrollback: 10000 });
+    // The same columns, rows and scrollback as the ClusterDeck terminal (a bare Terminal would be 80×24: fewer cells to draw).
+    const t = new T({ scrollback: 10000, cols: host.xterm.cols, rows: host.xterm.rows, fontSize: host.xterm.options.fontSize });
     t.open(div);
     const line = 'x'.repeat(99) + '\r\n';
     const chunk = line.repeat(Math.floor(65536 / line.length));
