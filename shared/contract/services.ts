@@ -8,6 +8,7 @@ import type * as audit from './schemas/audit';
 import type { SystemInfo } from './schemas/system';
 import type { ChangeEvent } from './schemas/events';
 import type { CancelSignal } from './signal';
+import type { StreamFrameSink } from './streamFrames';
 import type * as power from './schemas/power';
 import type * as exec from './schemas/exec';
 import type * as hostkeys from './schemas/hostkeys';
@@ -66,7 +67,8 @@ export interface SystemService {
 }
 
 export interface StreamService {
-  open(actor: Actor, input: z.output<typeof streams.StreamOpenInput>, signal?: CancelSignal): AsyncIterable<streams.StreamEvent>;
+  /** With `frames`, output goes there as binary frames (the `opened` event names the channel). */
+  open(actor: Actor, input: z.output<typeof streams.StreamOpenInput>, signal?: CancelSignal, frames?: StreamFrameSink): AsyncIterable<streams.StreamEvent>;
   write(id: string, base64: string): void;
   resize(id: string, cols: number, rows: number): void;
   /** The renderer has consumed `bytes` more bytes of output. */

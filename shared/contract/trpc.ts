@@ -4,6 +4,7 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import { AppError, type AppErrorData } from '../errors';
 import type { Services } from './services';
+import type { StreamFrameSink } from './streamFrames';
 
 export type FrontDoor = 'app' | 'serve' | 'cli';
 
@@ -16,6 +17,8 @@ export interface Actor {
 export interface Context {
   services: Services;
   actor: Actor;
+  /** The connection's binary side channel for console output, where the front door has one. */
+  frames?: StreamFrameSink;
 }
 
 const t = initTRPC.context<Context>().create({

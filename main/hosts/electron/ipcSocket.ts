@@ -12,7 +12,8 @@ const CLOSED = 3;
 export class IpcSocket extends EventEmitter {
   readyState = OPEN;
 
-  constructor(private readonly post: (data: string) => void) {
+  /** `post` gets tRPC's JSON as strings and console output frames as bytes (structured clone carries them as is). */
+  constructor(private readonly post: (data: string | Uint8Array) => void) {
     super();
   }
 
@@ -20,8 +21,8 @@ export class IpcSocket extends EventEmitter {
     if (this.readyState === OPEN) this.emit('message', Buffer.from(data, 'utf8'), false);
   }
 
-  send(data: string | Buffer): void {
-    if (this.readyState === OPEN) this.post(typeof data === 'string' ? data : data.toString('utf8'));
+  send(data: string | Uint8Array): void {
+    if (this.readyState === OPEN) this.post(data);
   }
 
   close(): void {

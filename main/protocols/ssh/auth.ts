@@ -64,9 +64,20 @@ function keyError(err: Error, label: string, passphraseGiven: boolean): Error {
   return sshError(SSH_ERROR.BAD_KEY, `The private key of ${label} cannot be read: ${msg}. Use an OpenSSH, PEM or PuTTY private key (ed25519, ecdsa or rsa).`, { credential: label, detail: msg });
 }
 
+/**
+ * Which agent ssh2 should ask: the given socket, else $SSH_AUTH_SOCK, else on Windows Pageant
+ * (ssh2's 'pageant'), else none. Windows agent paths are named pipes, not sockets: not stat-checked.
+ */
+export function chooseAgent(agent: string | true, platform: string, authSock: string | undefined): { path: string | null; check: boolean } {
+  const path = agent === true ? authSock || null : agent;
+  if (platform !== 'win32') return { path, check: true };
+  return { path: path ?? 'pageant', check: false };
+}
+
 /** The agent's socket, checked to exist: SSH_AGENT_UNAVAILABLE says why not. */
 export function agentSocket(agent: string | true, label = 'this login'): string {
-  const path = agent === true ? process.env.SSH_AUTH_SOCK : agent;
+  const { path, check } = chooseAgent(agent, process.platform, process.env.SSH_AUTH_SOCK);
+  if (path && !check) return path;
   if (!path) {
     throw sshError(SSH_ERROR.AGENT_UNAVAILABLE, `No ssh-agent for ${label}: SSH_AUTH_SOCK is not set. Start ssh-agent and ssh-add your key, or store a key or password in a credential.`, { reason: 'unset' });
   }

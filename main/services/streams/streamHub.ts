@@ -3,6 +3,7 @@ import { AppError } from '../../../shared/errors';
 import type { StreamService } from '../../../shared/contract/services';
 import type { StreamEvent } from '../../../shared/contract/schemas/streams';
 import type { CancelSignal } from '../../../shared/contract/signal';
+import { encodeStreamFrame, type StreamFrameSink } from '../../../shared/contract/streamFrames';
 import type { AuditLog } from '../audit/auditLog';
 import type { ByteSession, SessionFactory } from './byteSession';
 
@@ -25,11 +26,13 @@ interface Live {
 /**
  * Terminal streams over the contract with acknowledgement flow control: the hub counts bytes
  * sent but not yet acknowledged and pauses the session above HIGH_WATER, so `yes` or `cat` of a
- * huge file costs bounded memory here and never floods the window.
+ * huge file costs bounded memory here and never floods the window. Output goes as binary frames
+ * when the connection has a frame sink (both UI front doors), else as base64 `data` events.
  */
 export class StreamHub implements StreamService {
   private readonly kinds = new Map<string, SessionFactory>();
   private readonly live = new Map<string, Live>();
+  private nextChannel = 1;
 
   constructor(private readonly audit: AuditLog) {}
 
@@ -41,7 +44,7 @@ export class StreamHub implements StreamService {
     return this.live.size;
   }
 
-  async *open(actor: Parameters<StreamService['open']>[0], input: Parameters<StreamService['open']>[1], signal?: CancelSignal): AsyncGenerator<StreamEvent> {
+  async *open(actor: Parameters<StreamService['open']>[0], input: Parameters<StreamService['open']>[1], signal?: CancelSignal, frames?: StreamFrameSink): AsyncGenerator<StreamEvent> {
     const factory = this.kinds.get(input.kind);
     if (!factory) {
       const known = [...this.kinds.keys()];
@@ -72,12 +75,14 @@ export class StreamHub implements StreamService {
     controller.signal.addEventListener('abort', () => s.wake?.());
 
     let seq = 0;
+    const channel = frames ? this.nextChannel++ >>> 0 : undefined;
     try {
-      yield { type: 'opened', id };
+      yield channel === undefined ? { type: 'opened', id } : { type: 'opened', id, channel };
       while (!controller.signal.aborted) {
         if (s.pendingBytes > 0) {
           const chunk = take(s, MAX_CHUNK);
           s.unacked += chunk.length;
+          if (frames) { frames(encodeStreamFrame(channel!, seq++, chunk)); continue; }
           yield { type: 'data', seq: seq++, data: chunk.toString('base64') };
           continue;
         }

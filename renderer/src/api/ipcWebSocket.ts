@@ -1,8 +1,10 @@
 import type { PreloadBridge } from '../../../shared/ipc';
+import { deliverStreamFrame } from './streamFrames';
 
 /**
- * A WebSocket look-alike over the desktop preload's string pipe, so the renderer uses tRPC's
- * wsLink unchanged in both the desktop app and `clusterdeck serve`.
+ * A WebSocket look-alike over the desktop preload's pipe, so the renderer uses tRPC's wsLink
+ * unchanged in both the desktop app and `clusterdeck serve`. Byte messages are console frames:
+ * they go to their console, never to tRPC.
  */
 export function ipcWebSocketClass(bridge: PreloadBridge): typeof WebSocket {
   class IpcWebSocket extends EventTarget {
@@ -20,7 +22,10 @@ export function ipcWebSocketClass(bridge: PreloadBridge): typeof WebSocket {
 
     constructor(_url: string | URL) {
       super();
-      this.unsubscribe = bridge.onMessage((data) => this.dispatchEvent(new MessageEvent('message', { data })));
+      this.unsubscribe = bridge.onMessage((data) => {
+        if (typeof data === 'string') this.dispatchEvent(new MessageEvent('message', { data }));
+        else deliverStreamFrame(data);
+      });
       // Open on a later task, as a real socket would: clients attach listeners after construction
       // and a few awaits (tRPC's wsClient does), and must not miss the event.
       setTimeout(() => {

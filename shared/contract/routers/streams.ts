@@ -4,7 +4,7 @@ import { StreamAck, StreamId, StreamOpenInput, StreamResize, StreamWrite } from 
 export const streamsRouter = router({
   /** Opens a session and yields its output; unsubscribing closes it. */
   open: procedure.input(StreamOpenInput).subscription(async function* ({ ctx, input, signal }) {
-    yield* ctx.services.streams.open(ctx.actor, input, signal);
+    yield* ctx.services.streams.open(ctx.actor, input, signal, ctx.frames);
   }),
   write: procedure.input(StreamWrite).mutation(({ ctx, input }) => ctx.services.streams.write(input.id, input.data)),
   resize: procedure.input(StreamResize).mutation(({ ctx, input }) => ctx.services.streams.resize(input.id, input.cols, input.rows)),

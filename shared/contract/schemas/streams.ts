@@ -1,7 +1,8 @@
 import { z } from 'zod';
 
-// Byte streams (terminals: SSH shells, serial over LAN, later `kubectl exec`). Data travels as
-// base64 in sequenced chunks; the receiver acknowledges what it has rendered, and the producer
+// Byte streams (terminals: SSH shells, serial over LAN, later `kubectl exec`). Output travels as
+// binary frames beside tRPC when the connection carries them (../streamFrames.ts: the `opened`
+// event names the channel), else as base64 `data` events in sequenced chunks; the receiver acknowledges what it has rendered, and the producer
 // pauses while too much is unacknowledged, so a flood cannot freeze the window or grow memory.
 
 export const StreamOpenInput = z.object({
@@ -13,7 +14,8 @@ export const StreamOpenInput = z.object({
 });
 
 export const StreamEvent = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('opened'), id: z.string() }),
+  /** `channel`: output comes as binary frames on this channel instead of `data` events. */
+  z.object({ type: z.literal('opened'), id: z.string(), channel: z.number().int().min(0).optional() }),
   z.object({ type: z.literal('data'), seq: z.number().int(), data: z.string() }),
   z.object({ type: z.literal('exit'), code: z.number().int().nullable(), reason: z.string() }),
 ]);

@@ -1,10 +1,11 @@
 // Terminals against real lab sshds: first contact with an unknown host key (refused before any
 // login, accepted through hostkeys.accept only with the fingerprint the user saw), a changed key
-// (refused, both fingerprints named), and a session whose sshd child is killed (the stream ends,
-// a new one opens on a fresh connection).
+// (refused, both fingerprints named), a session whose sshd child is killed (the stream ends,
+// a new one opens on a fresh connection), and closing a terminal ends the program running in it.
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startSshd, type SshServer } from '../../../main/lab';
 import { createApp, type App } from '../../../main/app';
 import { appRouter } from '../../../shared/contract/router';
@@ -138,6 +139,17 @@ describe('terminals: host key first contact, changed keys, dropped sessions', ()
     expect(again.code).toBe('SSH_HOSTKEY_CHANGED');
     expect((await api.hostkeys.list({})).some((k) => k.port === b.port)).toBe(false);
     expect(fs.readFileSync(b.log, 'utf8')).not.toMatch(/Accepted publickey|Failed publickey/);
+  });
+
+  it('closing a terminal (root login, where sshd will not pass signals) ends the program running in it', async () => {
+    const running = () => { try { return execFileSync('pgrep', ['-f', 'sleep 31.625'], { encoding: 'utf8' }).trim(); } catch { return ''; } };
+    expect(running()).toBe('');
+    const { it: term, id } = await openAndRun(app, 'node001', 'sleep 31.625; echo "done-$((1+1))"', /sleep 31\.625/);
+    await vi.waitFor(() => expect(running()).not.toBe(''), { timeout: 10_000 });
+    app.services.streams.close(id);
+    await term.return?.(undefined);
+    // The channel's close hangs up the pty: the shell and its foreground job get SIGHUP.
+    await vi.waitFor(() => expect(running()).toBe(''), { timeout: 10_000 });
   });
 
   it('ends the stream when the session\'s sshd process is killed, and a new stream reconnects', async () => {

@@ -6,6 +6,7 @@ import { AuditLog } from '../../../main/services/audit/auditLog';
 import { HIGH_WATER, MAX_CHUNK, StreamHub } from '../../../main/services/streams/streamHub';
 import type { ByteSession } from '../../../main/services/streams/byteSession';
 import type { StreamEvent } from '../../../shared/contract/schemas/streams';
+import { decodeStreamFrame, encodeStreamFrame } from '../../../shared/contract/streamFrames';
 
 const actor = { user: 't', via: 'cli' as const };
 
@@ -113,6 +114,49 @@ describe('StreamHub', () => {
     expect(source.closed).toBe(true);
     expect(h.openCount).toBe(0);
     expect(() => h.write(opened.id, 'eA==')).toThrow(/console is closed/);
+  });
+
+  it('with a frame sink sends output as binary frames, sequenced, still held to the window', async () => {
+    const { hub: h } = hub();
+    const TOTAL = HIGH_WATER * 3;
+    const source = new FloodSession(TOTAL);
+    h.register('flood', async () => source);
+    const frames: Uint8Array[] = [];
+    let id = '';
+    let channel = -1;
+    let received = 0;
+    let acked = 0;
+    const events: StreamEvent[] = [];
+    const sink = (f: Uint8Array) => {
+      frames.push(f);
+      const frame = decodeStreamFrame(f)!;
+      expect(frame.channel).toBe(channel);
+      expect(frame.seq).toBe(frames.length - 1);
+      for (let i = 0; i < frame.bytes.length; i += 4099) expect(frame.bytes[i]).toBe((received + i) % 251);
+      received += frame.bytes.length;
+      expect(received - acked).toBeLessThanOrEqual(HIGH_WATER + MAX_CHUNK);
+      // Acknowledge only once the source is held back (or done): the window is what stops it.
+      const ackLater = () => {
+        if (source.paused || source.produced >= TOTAL) { const n = received - acked; acked = received; h.ack(id, n); } else setTimeout(ackLater, 5);
+      };
+      if (received - acked >= HIGH_WATER / 2) setTimeout(ackLater, 5);
+    };
+    for await (const e of h.open(actor, { kind: 'flood', target: 'n1', cols: 80, rows: 24 }, undefined, sink)) {
+      events.push(e);
+      if (e.type === 'opened') { id = e.id; channel = e.channel!; }
+    }
+    expect(events.map((e) => e.type)).toEqual(['opened', 'exit']);
+    expect(received).toBe(TOTAL);
+    expect(source.pauses).toBeGreaterThan(0);
+  });
+
+  it('encodes and decodes a frame, and ignores what is not one', () => {
+    const payload = Uint8Array.from([0, 255, 10, 13]);
+    const frame = decodeStreamFrame(encodeStreamFrame(0xfffffffe, 2 ** 32 + 5, payload).buffer as ArrayBuffer)!;
+    expect(frame).toMatchObject({ channel: 0xfffffffe, seq: 5 });
+    expect([...frame.bytes]).toEqual([0, 255, 10, 13]);
+    expect(decodeStreamFrame(new Uint8Array(5))).toBeNull();
+    expect(decodeStreamFrame(Uint8Array.from([9, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0]))).toBeNull();
   });
 
   it('refuses an unknown kind with a clear message', async () => {

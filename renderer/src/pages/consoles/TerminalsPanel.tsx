@@ -1,20 +1,25 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Alert, App, Button, Checkbox, Descriptions, Empty, Modal, Segmented, Space, Switch, Tabs, Tooltip, Typography } from 'antd';
-import { CloseOutlined, MinusOutlined, PlusOutlined } from '@ant-design/icons';
+import { CloseOutlined, InsertRowBelowOutlined, InsertRowRightOutlined, MinusOutlined, PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { NodeSetInput } from '../../components/NodeSetInput';
 import { useErrorNotice } from '../../components/errors';
 import { TerminalPane, type PaneHandle, type UnknownHostKey } from './TerminalPane';
 import { SshConfigImport } from './SshConfigImport';
+import { SplitView } from './SplitView';
+import { gridLayout, panesOf, removePane, restoreLayout, saveLayout, splitPane, updatePane as patchPane, type Layout, type Pane, type SavedLayout, type SplitDirection } from './paneLayout';
 
-interface Pane { key: string; kind: string; target: string; receives: boolean }
-interface Tab { key: string; title: string; panes: Pane[] }
+interface Tab { key: string; title: string; layout: Layout }
+const KINDS = ['ssh', 'sol'];
+/** Split the focused pane right / down, close it (Tabby's split keys; Ctrl+Shift+W is the browser's). */
+export const SPLIT_KEYS = { right: 'Ctrl+Shift+D', down: 'Ctrl+Shift+Alt+D', close: 'Ctrl+Shift+X' };
 
 const MAX_PANES_PER_OPEN = 16;
 /** This browser's (or window's) last set of open terminals: node and kind per pane, never secrets. */
 const SESSION_KEY = 'clusterdeck-consoles-session';
-interface SavedSession { reopen: boolean; tabs: { title: string; panes: { kind: string; target: string }[] }[] }
+/** `layout` is the split tree; `panes` (a grid) is what versions without splits saved. */
+interface SavedSession { reopen: boolean; tabs: { title: string; layout?: SavedLayout; panes?: { kind: string; target: string }[] }[] }
 
 function loadSession(): SavedSession {
   try {
@@ -22,6 +27,11 @@ function loadSession(): SavedSession {
     if (s && typeof s.reopen === 'boolean' && Array.isArray(s.tabs)) return s;
   } catch { /* unreadable: start empty */ }
   return { reopen: true, tabs: [] };
+}
+
+function restoreTab(tab: SavedSession['tabs'][number]): Layout | null {
+  const layout = restoreLayout(tab.layout ?? { orientation: 'horizontal', children: tab.panes ?? [] }, () => `p${++counter}`, KINDS, MAX_PANES_PER_OPEN);
+  return layout && !tab.layout ? gridLayout(panesOf(layout)) : layout;
 }
 
 /** One first-contact question; panes waiting on the same host:port and key share it. */
@@ -41,14 +51,16 @@ export function TerminalsPanel() {
   const [saved] = useState(loadSession);
   const [reopen, setReopen] = useState(saved.reopen);
   const [tabs, setTabs] = useState<Tab[]>(() => !saved.reopen ? [] : saved.tabs
-    .map((tab) => ({ key: `t${++counter}`, title: String(tab.title), panes: tab.panes.filter((p) => typeof p.target === 'string' && (p.kind === 'ssh' || p.kind === 'sol')).slice(0, MAX_PANES_PER_OPEN).map((p) => ({ key: `p${++counter}`, kind: p.kind, target: p.target, receives: true })) }))
-    .filter((tab) => tab.panes.length > 0));
+    .map((tab) => ({ key: `t${++counter}`, title: String(tab.title), layout: restoreTab(tab) }))
+    .filter((tab): tab is Tab => tab.layout !== null));
   const [active, setActive] = useState<string | undefined>(() => tabs[0]?.key);
   const [broadcast, setBroadcast] = useState(false);
   const [fontSize, setFontSize] = useState(13);
+  /** The pane that last had the keyboard: splits and Ctrl+Shift+X act on it. */
+  const [focused, setFocused] = useState<string | null>(null);
   const handles = useRef(new Map<string, PaneHandle>());
   useEffect(() => {
-    const session: SavedSession = { reopen, tabs: tabs.map((tab) => ({ title: tab.title, panes: tab.panes.map((p) => ({ kind: p.kind, target: p.target })) })) };
+    const session: SavedSession = { reopen, tabs: tabs.map((tab) => ({ title: tab.title, layout: saveLayout(tab.layout) })) };
     localStorage.setItem(SESSION_KEY, JSON.stringify(session));
   }, [reopen, tabs]);
   const [questions, setQuestions] = useState<HostKeyQuestion[]>([]);
@@ -88,7 +100,7 @@ export function TerminalsPanel() {
       if (!names || names.total === 0) return;
       if (names.total > MAX_PANES_PER_OPEN) message.warning(t('tooMany', { max: MAX_PANES_PER_OPEN, count: names.total }));
       const panes = names.items.slice(0, MAX_PANES_PER_OPEN).map((n) => ({ key: `p${++counter}`, kind, target: n.name, receives: true }));
-      const tab = { key: `t${++counter}`, title: panes.length === 1 ? panes[0].target : `${panes[0].target} +${panes.length - 1}`, panes };
+      const tab = { key: `t${++counter}`, title: panes.length === 1 ? panes[0].target : `${panes[0].target} +${panes.length - 1}`, layout: gridLayout(panes) };
       setTabs((ts) => [...ts, tab]);
       setActive(tab.key);
     } catch (e) {
@@ -97,20 +109,54 @@ export function TerminalsPanel() {
   };
 
   const current = tabs.find((x) => x.key === active);
-  const receivers = current?.panes.filter((p) => p.receives) ?? [];
+  const currentPanes = current ? panesOf(current.layout) : [];
+  const receivers = currentPanes.filter((p) => p.receives);
 
   const input = useCallback((from: Pane, text: string) => {
-    if (!broadcast || !current?.panes.some((p) => p.key === from.key)) {
+    const panes = current ? panesOf(current.layout) : [];
+    if (!broadcast || !panes.some((p) => p.key === from.key)) {
       handles.current.get(from.key)?.write(text);
       return;
     }
-    for (const p of current.panes) if (p.receives) handles.current.get(p.key)?.write(text);
+    for (const p of panes) if (p.receives) handles.current.get(p.key)?.write(text);
     if (!from.receives) handles.current.get(from.key)?.write(text);
   }, [broadcast, current]);
+
+  const updatePane = (tabKey: string, paneKey: string, patch: Partial<Pane> | null) =>
+    setTabs((ts) => ts.map((tab) => {
+      if (tab.key !== tabKey) return tab;
+      const layout = patch === null ? removePane(tab.layout, paneKey) : patchPane(tab.layout, paneKey, patch);
+      return layout ? { ...tab, layout } : null;
+    }).filter((tab): tab is Tab => tab !== null));
+
+  /** A new session on the same node beside or below the pane, which keeps its own session. */
+  const split = (tabKey: string, paneKey: string, direction: SplitDirection) => {
+    const fresh = `p${++counter}`;
+    setTabs((ts) => ts.map((tab) => {
+      const from = tab.key === tabKey ? panesOf(tab.layout).find((p) => p.key === paneKey) : undefined;
+      return from ? { ...tab, layout: splitPane(tab.layout, paneKey, direction, { key: fresh, kind: from.kind, target: from.target, receives: true }) } : tab;
+    }));
+    setFocused(fresh);
+  };
+
+  // The split keys act, while a terminal has the keyboard, on the focused pane of the tab on screen.
+  const splitKeysRef = useRef<(e: KeyboardEvent) => void>(() => {});
+  splitKeysRef.current = (e) => {
+    if (!current || !e.ctrlKey || !e.shiftKey || !(e.target instanceof Element) || !e.target.closest('[data-testid=console-pane]')) return;
+    const key = e.code === 'KeyD' ? 'd' : e.code === 'KeyX' ? 'x' : null;
+    if (!key) return;
+    const target = currentPanes.find((p) => p.key === focused) ?? currentPanes[0];
+    if (!target) return;
+    e.preventDefault();
+    e.stopPropagation();
+    if (key === 'x') updatePane(current.key, target.key, null);
+    else split(current.key, target.key, e.altKey ? 'down' : 'right');
+  };
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.ctrlKey && e.shiftKey && e.key.toLowerCase() === 'b') { e.preventDefault(); setBroadcast((b) => !b); }
+      splitKeysRef.current(e);
       // Font size: Ctrl + / Ctrl - / Ctrl 0 while a terminal has the focus (instead of zooming the page).
       const inTerminal = e.target instanceof Element && !!e.target.closest('.xterm');
       if (inTerminal && e.ctrlKey && !e.altKey) {
@@ -123,10 +169,6 @@ export function TerminalsPanel() {
     return () => window.removeEventListener('keydown', onKey, true);
   }, []);
 
-  const updatePane = (tabKey: string, paneKey: string, patch: Partial<Pane> | null) =>
-    setTabs((ts) => ts.map((tab) => tab.key !== tabKey ? tab : { ...tab, panes: patch === null ? tab.panes.filter((p) => p.key !== paneKey) : tab.panes.map((p) => (p.key === paneKey ? { ...p, ...patch } : p)) }).filter((tab) => tab.panes.length > 0));
-
-  const columns = (n: number) => (n <= 1 ? 1 : n <= 4 ? 2 : n <= 9 ? 3 : 4);
 
   return (
     <Space direction="vertical" style={{ width: '100%', height: '100%' }}>
@@ -184,14 +226,17 @@ export function TerminalsPanel() {
             key: tab.key,
             label: tab.title,
             children: (
-              <div style={{ display: 'grid', gridTemplateColumns: `repeat(${columns(tab.panes.length)}, 1fr)`, gap: 6, height: 'calc(100vh - 280px)' }}>
-                {tab.panes.map((p) => (
-                  <div key={p.key} style={{ display: 'flex', flexDirection: 'column', minHeight: 0, outline: broadcast && p.receives ? '2px solid #faad14' : undefined }}>
+              <div style={{ height: 'calc(100vh - 280px)' }}>
+                <SplitView layout={tab.layout} renderPane={(p) => (
+                  <div onFocus={() => setFocused(p.key)} data-focused={focused === p.key || undefined}
+                    style={{ display: 'flex', flexDirection: 'column', height: '100%', outline: broadcast && p.receives ? '2px solid #faad14' : undefined, outlineOffset: -2 }}>
                     <Space style={{ justifyContent: 'space-between', width: '100%', padding: '2px 4px' }}>
-                      <Typography.Text strong>{p.target}</Typography.Text>
-                      <Space size="small">
+                      <Typography.Text strong type={focused === p.key && panesOf(tab.layout).length > 1 ? undefined : 'secondary'}>{p.target}</Typography.Text>
+                      <Space size={0}>
                         {broadcast && <Checkbox checked={p.receives} onChange={(e) => updatePane(tab.key, p.key, { receives: e.target.checked })}>{t('receives')}</Checkbox>}
-                        <Button size="small" type="text" icon={<CloseOutlined />} onClick={() => updatePane(tab.key, p.key, null)} aria-label={t('close')} />
+                        <Tooltip title={`${t('splitRight')} (${SPLIT_KEYS.right})`}><Button size="small" type="text" icon={<InsertRowRightOutlined />} onClick={() => split(tab.key, p.key, 'right')} aria-label={t('splitRight')} data-testid="pane-split-right" /></Tooltip>
+                        <Tooltip title={`${t('splitDown')} (${SPLIT_KEYS.down})`}><Button size="small" type="text" icon={<InsertRowBelowOutlined />} onClick={() => split(tab.key, p.key, 'down')} aria-label={t('splitDown')} data-testid="pane-split-down" /></Tooltip>
+                        <Tooltip title={`${t('close')} (${SPLIT_KEYS.close})`}><Button size="small" type="text" icon={<CloseOutlined />} onClick={() => updatePane(tab.key, p.key, null)} aria-label={t('close')} data-testid="pane-close" /></Tooltip>
                       </Space>
                     </Space>
                     <div style={{ flex: 1, minHeight: 0 }}>
@@ -200,7 +245,7 @@ export function TerminalsPanel() {
                         register={(h) => { if (h) handles.current.set(p.key, h); else handles.current.delete(p.key); }} />
                     </div>
                   </div>
-                ))}
+                )} />
               </div>
             ),
           }))}

@@ -1,4 +1,5 @@
 import { api, appErrorOf } from '../../api/client';
+import { listenStreamFrames } from '../../api/streamFrames';
 import type { StreamEvent } from '../../../../shared/contract/schemas/streams';
 import type { AppErrorData } from '../../../../shared/errors';
 
@@ -26,8 +27,10 @@ export interface StreamHandlers {
 }
 
 /**
- * One console stream from main. Acknowledgements go back in batches once the terminal has
- * *rendered* the bytes, which is what lets main pause a flooding source instead of the window.
+ * One console stream from main. Output arrives as binary frames on the channel the `opened`
+ * event names (or, from an older main, as base64 `data` events). Acknowledgements go back in
+ * batches once the terminal has *rendered* the bytes, which is what lets main pause a flooding
+ * source instead of the window.
  */
 export class ConsoleStream {
   id: string | null = null;
@@ -35,12 +38,17 @@ export class ConsoleStream {
   private ackTimer: ReturnType<typeof setTimeout> | null = null;
   private subscription: { unsubscribe(): void };
   private queued: string[] = [];
+  private unlisten: (() => void) | null = null;
+  /** A resize before the session opened: sent once it has. */
+  private size: { cols: number; rows: number } | null = null;
 
   constructor(kind: string, target: string, cols: number, rows: number, h: StreamHandlers) {
     this.subscription = api.streams.open.subscribe({ kind, target, cols, rows }, {
       onData: (e: StreamEvent) => {
         if (e.type === 'opened') {
           this.id = e.id;
+          if (e.channel !== undefined) this.unlisten = listenStreamFrames(e.channel, ({ bytes }) => h.onData(bytes, () => this.rendered(bytes.length)));
+          if (this.size) void api.streams.resize.mutate({ id: e.id, ...this.size });
           for (const d of this.queued.splice(0)) void api.streams.write.mutate({ id: e.id, data: d });
           h.onOpened?.();
         } else if (e.type === 'data') {
@@ -60,10 +68,12 @@ export class ConsoleStream {
 
   resize(cols: number, rows: number): void {
     if (this.id) void api.streams.resize.mutate({ id: this.id, cols, rows });
+    else this.size = { cols, rows };
   }
 
   close(): void {
     if (this.ackTimer) clearTimeout(this.ackTimer);
+    this.unlisten?.();
     this.subscription.unsubscribe();
   }
 
