@@ -3,12 +3,12 @@
 // opened for us. The steps live beside it: handshake.ts (channel auth caps, Open Session, RAKP
 // 1-4, privilege), retransmit.ts (send, resend, time out), secureChannel.ts (encryption and
 // integrity), incoming.ts (what a packet is), commands.ts (the IPMI commands as methods).
-import { randomBytes } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import type { AppError } from '../../../../shared/errors';
 import { NetFn, PayloadType, Privilege } from '../constants';
 import { CIPHER_SUITES, passwordKey, type CipherSuite } from '../crypto';
+import { randomByte } from '../random';
 import { bmcLabel, cancelledError, completionCodeError, ipmiError } from '../errors';
 import { encodeIpmiRequest, type Routing } from '../framing';
 import type { IpmiEndpointPool, PacketListener } from '../transport';
@@ -55,7 +55,7 @@ export class IpmiSession extends SessionCommands implements PacketListener {
   private family: 4 | 6 = 4;
   private state: State = 'new';
   private readonly credentials: Credentials;
-  private rqSeq = randomBytes(1)[0] & 0x3f;
+  private rqSeq = randomByte() & 0x3f;
   private queue: Promise<unknown> = Promise.resolve();
   private closing?: Promise<void>;
   private untrack?: () => void;
