@@ -52,7 +52,6 @@ export class Retransmitter {
       let probing = false;
       let transmissions = 0;
       const cleanup = () => {
-        clearInterval(interval);
         clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
         if (this.pending === p) this.pending = undefined;
@@ -109,20 +108,29 @@ export class Retransmitter {
         transmit();
       };
       const onAbort = () => p.reject(cancelledError(target, stage));
-      const interval = setInterval(tick, retransmitMs);
-      const timer = setTimeout(
-        () =>
-          p.reject(
-            p.garbage > 0
-              ? badResponse()
-              : ipmiError(
-                  'IPMI_TIMEOUT',
-                  `BMC ${target} did not answer ${stage} within ${timeoutMs} ms (${transmissions} transmissions): check that the BMC is up and reachable over UDP.`,
-                  { ...params, timeoutMs, transmissions },
-                ),
-          ),
-        timeoutMs,
-      );
+      const timeOut = () =>
+        p.reject(
+          p.garbage > 0
+            ? badResponse()
+            : ipmiError(
+                'IPMI_TIMEOUT',
+                `BMC ${target} did not answer ${stage} within ${timeoutMs} ms (${transmissions} transmissions): check that the BMC is up and reachable over UDP.`,
+                { ...params, timeoutMs, transmissions },
+              ),
+        );
+      // One timer per exchange, for the next retransmission or the deadline, whichever is first:
+      // most exchanges are answered before either, and a timer is cheaper than an interval plus one.
+      const deadline = performance.now() + timeoutMs;
+      const arm = () => {
+        const left = deadline - performance.now();
+        timer = left <= retransmitMs ? setTimeout(timeOut, Math.max(0, left)) : setTimeout(onTick, retransmitMs);
+      };
+      const onTick = () => {
+        tick();
+        if (this.pending === p) arm();
+      };
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      arm();
       signal?.addEventListener('abort', onAbort, { once: true });
       this.pending = p;
       transmit();
