@@ -26,7 +26,7 @@ import {
 } from './handshake';
 import { decodeIncoming, isAnswerTo, type Incoming } from './incoming';
 import { normalizePrivilege } from './privilege';
-import { Retransmitter } from './retransmit';
+import { NEVER_ABORTED, Retransmitter } from './retransmit';
 import { SecureChannel } from './secureChannel';
 import { decodeOpenSessionResponse } from '../rakp';
 
@@ -312,7 +312,9 @@ export class IpmiSession extends SessionCommands implements PacketListener {
           const res = await this.sessionRequest(NetFn.app, 0x3c, sessionIdBytes(channel.bmcSid), {
             what: 'Close Session',
             timeoutMs: this.closeTimeoutMs,
-            signal: AbortSignal.timeout(this.closeTimeoutMs + 1000),
+            // Not the session's signal (a cancel must still close the session); the exchange's own
+            // timeout bounds it, so no timer signal is needed either.
+            signal: NEVER_ABORTED,
           });
           if (res.completionCode !== 0) this.trace(`Close Session: completion code 0x${res.completionCode.toString(16)}`);
         } else if (channel.bmcSid !== 0) {
@@ -330,6 +332,7 @@ export class IpmiSession extends SessionCommands implements PacketListener {
         this.trace(`Close Session failed: ${(e as AppError).code ?? (e as Error).message}`);
       } finally {
         this.state = 'closed';
+        this.exchanges.dispose();
         channel.wipe();
         this.pool.unregister(this);
         this.untrack?.();
