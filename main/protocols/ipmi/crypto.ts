@@ -2,7 +2,8 @@
 // integrity key (SIK) and the additional keys K1/K2, packet integrity (HMAC-SHA1-96, HMAC-SHA256-128)
 // and AES-CBC-128 confidentiality. Keys live only in the objects that need them; nothing here logs.
 
-import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, timingSafeEqual } from 'node:crypto';
+import { freshRandom } from './random';
 
 export type CipherSuiteId = 3 | 17;
 
@@ -119,7 +120,7 @@ export function constantTimeEqual(a: Buffer, b: Buffer): boolean {
  * AES-CBC-128 payload encryption (13.29, table 13-20): IV(16) | E(payload | pad 1,2,..,N | N),
  * where payload + pad + the pad length byte is a multiple of 16 bytes.
  */
-export function aesEncrypt(k2: Buffer, plain: Buffer, iv: Buffer = randomBytes(16)): Buffer {
+export function aesEncrypt(k2: Buffer, plain: Buffer, iv: Buffer = freshRandom(16)): Buffer {
   const padLen = (16 - ((plain.length + 1) % 16)) % 16;
   const block = Buffer.alloc(plain.length + padLen + 1);
   plain.copy(block);

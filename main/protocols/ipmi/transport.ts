@@ -3,8 +3,8 @@
 // ID (which we allocate uniquely per pool and which the BMC echoes in every packet of the session).
 
 import dgram from 'node:dgram';
-import { randomBytes } from 'node:crypto';
 import { ipmiError } from './errors';
+import { randomByte, randomU32 } from './random';
 import { ASF_PRESENCE_PONG, decodeAsf, encodeAsfPing, peekRouting, type Routing } from './framing';
 
 export interface PacketListener {
@@ -123,7 +123,7 @@ export class IpmiEndpointPool {
   /** A fresh non-zero remote console session ID not used by any session of this pool. */
   allocateConsoleSid(): number {
     for (;;) {
-      const sid = randomBytes(4).readUInt32LE(0);
+      const sid = randomU32();
       if (sid !== 0 && !this.bySid.has(sid)) return sid;
     }
   }
@@ -177,7 +177,7 @@ export class IpmiEndpointPool {
     this.probesRunning++;
     return new Promise<ProbeResult>((resolve) => {
       const s = dgram.createSocket(family === 6 ? 'udp6' : 'udp4');
-      const tag = randomBytes(1)[0];
+      const tag = randomByte();
       let done = false;
       const finish = (r: ProbeResult) => {
         if (done) return;

@@ -13,7 +13,7 @@ import type { AuditLog, AuditOutcome } from '../audit/auditLog';
 import type { BmcAction } from './operations';
 import { closeTimeoutOf, pingIntervalOf, PRECHECK_FANOUT, PRECHECK_MAX_MS, type EffectiveOptions } from './options';
 import type { PinStore } from './pins';
-import { pingRmcp, tcpConnect } from './reachability';
+import { pingRmcp, SharedPinger, tcpConnect } from './reachability';
 import type { BmcTarget } from './targets';
 
 export interface RunnerDeps {
@@ -88,6 +88,8 @@ export async function* runOnBmcs<V>(deps: RunnerDeps, spec: BatchSpec<V>): Async
   const results: BatchResult<V>[] = [];
   // The IPMI probes' answers to Get Channel Authentication Capabilities, for the sessions that follow.
   const channelAuths = new Map<string, RawResponse>();
+  // The pre-checks' first requests leave from one socket for the whole batch.
+  const pinger = new SharedPinger();
   let finished = false;
   try {
     yield {
@@ -106,7 +108,7 @@ export async function* runOnBmcs<V>(deps: RunnerDeps, spec: BatchSpec<V>): Async
       retry: o.retries > 0 ? { codes: RETRY_CODES, retries: o.retries, delayMs: o.retransmitMs } : undefined,
       precheck: o.precheck
         ? {
-            probe: (t, ctx) => track(probe(t, o, ctx.signal, action.privilege, channelAuths)),
+            probe: (t, ctx) => track(probe(t, o, ctx.signal, action.privilege, channelAuths, pinger)),
             timeoutMs: Math.min(o.timeoutMs, PRECHECK_MAX_MS),
             fanout: Math.max(o.fanout, PRECHECK_FANOUT),
           }
@@ -136,6 +138,7 @@ export async function* runOnBmcs<V>(deps: RunnerDeps, spec: BatchSpec<V>): Async
       }
     }
   } finally {
+    pinger.close();
     spec.signal?.removeEventListener('abort', onCancel);
     if (!finished) {
       // The consumer left before the end (a closed page): the batch was cancelled by runBatch.
@@ -146,11 +149,18 @@ export async function* runOnBmcs<V>(deps: RunnerDeps, spec: BatchSpec<V>): Async
   }
 }
 
-function probe(t: BmcTarget, o: EffectiveOptions, signal: AbortSignal, privilege: BmcAction<unknown>['privilege'], answers: Map<string, RawResponse>): Promise<boolean> {
+function probe(
+  t: BmcTarget,
+  o: EffectiveOptions,
+  signal: AbortSignal,
+  privilege: BmcAction<unknown>['privilege'],
+  answers: Map<string, RawResponse>,
+  pinger: SharedPinger,
+): Promise<boolean> {
   if (t.problem) return Promise.resolve(true); // its problem is its result; the operation reports it
   const check = t.protocol === 'redfish'
     ? tcpConnect(t.host, t.port, signal)
-    : pingRmcp(t.host, t.port, pingIntervalOf(o), signal, normalizePrivilege(privilege)).then((a) => {
+    : pingRmcp(t.host, t.port, pingIntervalOf(o), signal, normalizePrivilege(privilege), pinger).then((a) => {
         if (a && a.channelAuth) answers.set(t.name, a.channelAuth);
         return a !== false;
       });

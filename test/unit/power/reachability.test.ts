@@ -1,7 +1,7 @@
 import dgram from 'node:dgram';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pingRmcp, tcpConnect } from '../../../main/services/power/reachability';
+import { pingRmcp, SharedPinger, tcpConnect } from '../../../main/services/power/reachability';
 
 async function udp(onMessage?: (s: dgram.Socket, b: Buffer, r: dgram.RemoteInfo) => void): Promise<dgram.Socket> {
   const s = dgram.createSocket('udp4');
@@ -45,6 +45,34 @@ describe('reachability pre-check', () => {
     const t0 = Date.now();
     expect(await pingRmcp('127.0.0.1', silent.address().port, 50, AbortSignal.timeout(300))).toBe(false);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(290);
+  });
+
+  it('with a shared pinger: the first request of every BMC leaves from one socket; a silent or closed port falls back to a connected socket', async () => {
+    const sources = new Set<number>();
+    const echo = (s: dgram.Socket, b: Buffer, r: dgram.RemoteInfo) => {
+      sources.add(r.port);
+      s.send(b, r.port, r.address);
+    };
+    const a = await udp(echo);
+    const b = await udp(echo);
+    sockets.push(a, b);
+    const pinger = new SharedPinger();
+    try {
+      const answers = await Promise.all([a, b].map((s) => pingRmcp('127.0.0.1', s.address().port, 200, AbortSignal.timeout(2000), 0x04, pinger)));
+      expect(answers).toEqual([{ channelAuth: undefined }, { channelAuth: undefined }]);
+      expect(sources.size).toBe(1); // both asked from the shared socket
+      // A closed port: no ICMP reaches the unconnected socket, so after one interval the connected one sees it.
+      expect(await pingRmcp('127.0.0.1', closedPort, 50, AbortSignal.timeout(2000), 0x04, pinger)).toBe(false);
+      // Answers only its second datagram: the first (shared) one is lost, the connected socket gets through.
+      let seen = 0;
+      const late = await udp((s, m, r) => {
+        if (++seen === 2) s.send(m, r.port, r.address);
+      });
+      sockets.push(late);
+      expect(await pingRmcp('127.0.0.1', late.address().port, 50, AbortSignal.timeout(2000), 0x04, pinger)).toEqual({ channelAuth: undefined });
+    } finally {
+      pinger.close();
+    }
   });
 
   it('TCP: true when a connection opens, false when refused', async () => {

@@ -1,11 +1,11 @@
 // RMCP+ session setup (sections 13.15-13.24): Get Channel Authentication Capabilities, Open
 // Session, RAKP 1-4 and, above USER, Set Session Privilege Level. Failures become AppErrors that
 // say what to fix (IPMI_AUTH_FAILED, IPMI_UNKNOWN_USER, IPMI_CIPHER_UNSUPPORTED, ...).
-import { randomBytes } from 'node:crypto';
 import type { AppError } from '../../../../shared/errors';
 import { NetFn, PayloadType, RMCPP_STATUS, privilegeName } from '../constants';
 import { constantTimeEqual, deriveSessionKeys, rakp2AuthCode, rakp3AuthCode, rakp4Icv, type CipherSuite, type RakpValues } from '../crypto';
 import { completionCodeError, ipmiError } from '../errors';
+import { freshRandom, randomByte } from '../random';
 import { decodeIpmiResponse, decodeV15, encodeIpmiRequest, encodeV15, encodeV20 } from '../framing';
 import {
   NAME_ONLY_LOOKUP,
@@ -105,7 +105,7 @@ export async function getChannelAuthCapabilities(h: HandshakeHost, known?: RawRe
 
 /** Section 13.17: propose the cipher suite's algorithms; the BMC allocates a session ID. */
 export async function openSession(h: HandshakeHost): Promise<void> {
-  const tag = randomBytes(1)[0];
+  const tag = randomByte();
   const pkt = encodeV20({
     payloadType: PayloadType.openSessionRequest,
     sessionId: 0,
@@ -135,11 +135,11 @@ export async function openSession(h: HandshakeHost): Promise<void> {
 /** Sections 13.20-13.23: RAKP 1/2 authenticate the BMC, RAKP 3/4 authenticate us and confirm the keys. */
 export async function rakp(h: HandshakeHost, cred: Credentials): Promise<void> {
   const { suite, channel } = h;
-  const consoleRand = randomBytes(16);
+  const consoleRand = freshRandom(16);
   // Name-only lookup (bit 4, table 13-11): the user is found by name and the privilege is checked
   // against its limit; with username/privilege lookup ipmi_sim wants the user's exact privilege.
   const role = h.privilege | NAME_ONLY_LOOKUP;
-  const tag1 = randomBytes(1)[0];
+  const tag1 = randomByte();
   const pkt1 = encodeV20({
     payloadType: PayloadType.rakp1,
     sessionId: 0,
@@ -172,7 +172,7 @@ export async function rakp(h: HandshakeHost, cred: Credentials): Promise<void> {
   }
   const keys = deriveSessionKeys(suite, cred.kg ?? cred.kuid, v);
   channel.keys = keys; // to recognise authenticated answers below; the session counts as active only after RAKP 4
-  const tag3 = randomBytes(1)[0];
+  const tag3 = randomByte();
   const pkt3 = encodeV20({
     payloadType: PayloadType.rakp3,
     sessionId: 0,
@@ -231,7 +231,7 @@ export function sendRakp3Abort(h: Pick<HandshakeHost, 'send'>, bmcSid: number, s
     payloadType: PayloadType.rakp3,
     sessionId: 0,
     sessionSeq: 0,
-    payload: encodeRakp3(randomBytes(1)[0], status, bmcSid),
+    payload: encodeRakp3(randomByte(), status, bmcSid),
   });
   return h.send(pkt).catch(() => undefined);
 }

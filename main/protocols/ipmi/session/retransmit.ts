@@ -9,6 +9,8 @@ import type { Incoming } from './incoming';
 
 interface Pending {
   accept(i: Incoming): unknown;
+  /** Set when the exchange waits on the session's own signal (one listener per session, not per exchange). */
+  abort?: () => void;
   resolve(v: unknown): void;
   reject(e: unknown): void;
   garbage: number;
@@ -29,15 +31,27 @@ export interface ExchangeDefaults {
   signal?: AbortSignal;
 }
 
+/** A signal that never aborts: for exchanges that must not follow the session's signal (Close Session). */
+export const NEVER_ABORTED: AbortSignal = new AbortController().signal;
+
 export class Retransmitter {
   private pending?: Pending;
   /** Anything came back from the BMC (then no reachability probe is needed). */
   private heard = false;
+  private readonly onSessionAbort = (): void => this.pending?.abort?.();
 
   constructor(
     private readonly link: ExchangeLink,
     private readonly defaults: ExchangeDefaults,
-  ) {}
+  ) {
+    // One listener for the session's whole life: adding and removing one per exchange showed in profiles.
+    defaults.signal?.addEventListener('abort', this.onSessionAbort, { once: true });
+  }
+
+  /** The session is over: stop listening to its signal. */
+  dispose(): void {
+    this.defaults.signal?.removeEventListener('abort', this.onSessionAbort);
+  }
 
   /** Sends, retransmits every retransmitMs (a fresh packet each time) and waits for an accepted answer. */
   exchange<T>(stage: string, build: () => Buffer | Buffer[], accept: (i: Incoming) => T | undefined, o: IpmiRequestOptions = {}): Promise<T> {
@@ -46,15 +60,16 @@ export class Retransmitter {
     const timeoutMs = o.timeoutMs ?? this.defaults.timeoutMs;
     const retransmitMs = Math.max(10, o.retransmitMs ?? this.defaults.retransmitMs);
     const signal = o.signal ?? this.defaults.signal;
+    // Only an exchange with a signal of its own needs a listener of its own.
+    const ownSignal = signal !== this.defaults.signal && signal !== NEVER_ABORTED ? signal : undefined;
     const params = { target, stage };
     return new Promise<T>((resolve, reject) => {
       if (signal?.aborted) return reject(cancelledError(target, stage));
       let probing = false;
       let transmissions = 0;
       const cleanup = () => {
-        clearInterval(interval);
         clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
+        ownSignal?.removeEventListener('abort', onAbort);
         if (this.pending === p) this.pending = undefined;
       };
       const p: Pending = {
@@ -109,21 +124,31 @@ export class Retransmitter {
         transmit();
       };
       const onAbort = () => p.reject(cancelledError(target, stage));
-      const interval = setInterval(tick, retransmitMs);
-      const timer = setTimeout(
-        () =>
-          p.reject(
-            p.garbage > 0
-              ? badResponse()
-              : ipmiError(
-                  'IPMI_TIMEOUT',
-                  `BMC ${target} did not answer ${stage} within ${timeoutMs} ms (${transmissions} transmissions): check that the BMC is up and reachable over UDP.`,
-                  { ...params, timeoutMs, transmissions },
-                ),
-          ),
-        timeoutMs,
-      );
-      signal?.addEventListener('abort', onAbort, { once: true });
+      const timeOut = () =>
+        p.reject(
+          p.garbage > 0
+            ? badResponse()
+            : ipmiError(
+                'IPMI_TIMEOUT',
+                `BMC ${target} did not answer ${stage} within ${timeoutMs} ms (${transmissions} transmissions): check that the BMC is up and reachable over UDP.`,
+                { ...params, timeoutMs, transmissions },
+              ),
+        );
+      // One timer per exchange, for the next retransmission or the deadline, whichever is first:
+      // most exchanges are answered before either, and a timer is cheaper than an interval plus one.
+      const deadline = performance.now() + timeoutMs;
+      const arm = () => {
+        const left = deadline - performance.now();
+        timer = left <= retransmitMs ? setTimeout(timeOut, Math.max(0, left)) : setTimeout(onTick, retransmitMs);
+      };
+      const onTick = () => {
+        tick();
+        if (this.pending === p) arm();
+      };
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      arm();
+      if (ownSignal) ownSignal.addEventListener('abort', onAbort, { once: true });
+      else if (signal === this.defaults.signal) p.abort = onAbort;
       this.pending = p;
       transmit();
     });

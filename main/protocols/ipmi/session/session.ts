@@ -3,12 +3,12 @@
 // opened for us. The steps live beside it: handshake.ts (channel auth caps, Open Session, RAKP
 // 1-4, privilege), retransmit.ts (send, resend, time out), secureChannel.ts (encryption and
 // integrity), incoming.ts (what a packet is), commands.ts (the IPMI commands as methods).
-import { randomBytes } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import type { AppError } from '../../../../shared/errors';
 import { NetFn, PayloadType, Privilege } from '../constants';
 import { CIPHER_SUITES, passwordKey, type CipherSuite } from '../crypto';
+import { randomByte } from '../random';
 import { bmcLabel, cancelledError, completionCodeError, ipmiError } from '../errors';
 import { encodeIpmiRequest, type Routing } from '../framing';
 import type { IpmiEndpointPool, PacketListener } from '../transport';
@@ -26,7 +26,7 @@ import {
 } from './handshake';
 import { decodeIncoming, isAnswerTo, type Incoming } from './incoming';
 import { normalizePrivilege } from './privilege';
-import { Retransmitter } from './retransmit';
+import { NEVER_ABORTED, Retransmitter } from './retransmit';
 import { SecureChannel } from './secureChannel';
 import { decodeOpenSessionResponse } from '../rakp';
 
@@ -55,7 +55,7 @@ export class IpmiSession extends SessionCommands implements PacketListener {
   private family: 4 | 6 = 4;
   private state: State = 'new';
   private readonly credentials: Credentials;
-  private rqSeq = randomBytes(1)[0] & 0x3f;
+  private rqSeq = randomByte() & 0x3f;
   private queue: Promise<unknown> = Promise.resolve();
   private closing?: Promise<void>;
   private untrack?: () => void;
@@ -312,7 +312,9 @@ export class IpmiSession extends SessionCommands implements PacketListener {
           const res = await this.sessionRequest(NetFn.app, 0x3c, sessionIdBytes(channel.bmcSid), {
             what: 'Close Session',
             timeoutMs: this.closeTimeoutMs,
-            signal: AbortSignal.timeout(this.closeTimeoutMs + 1000),
+            // Not the session's signal (a cancel must still close the session); the exchange's own
+            // timeout bounds it, so no timer signal is needed either.
+            signal: NEVER_ABORTED,
           });
           if (res.completionCode !== 0) this.trace(`Close Session: completion code 0x${res.completionCode.toString(16)}`);
         } else if (channel.bmcSid !== 0) {
@@ -330,6 +332,7 @@ export class IpmiSession extends SessionCommands implements PacketListener {
         this.trace(`Close Session failed: ${(e as AppError).code ?? (e as Error).message}`);
       } finally {
         this.state = 'closed';
+        this.exchanges.dispose();
         channel.wipe();
         this.pool.unregister(this);
         this.untrack?.();
