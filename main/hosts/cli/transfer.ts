@@ -4,6 +4,7 @@ import os from 'node:os';
 import type { CliSession } from './session';
 import { appRouter } from '../../../shared/contract/router';
 import type { TransferEvent } from '../../../shared/contract/schemas/files';
+import { withCtrlC } from './ctrlC';
 
 const mb = (n: number): string => (n / 1048576).toFixed(1);
 
@@ -13,16 +14,9 @@ export function callerWithSignal(app: Awaited<ReturnType<CliSession['open']>>, s
 
 /** Runs a transfer, printing progress on stderr (when it is a terminal) and the result; Ctrl-C cancels. */
 export async function runTransfer(start: (signal: AbortSignal) => Promise<AsyncIterable<TransferEvent>>, verb: string): Promise<void> {
-  const ctrl = new AbortController();
-  const onSigint = (): void => {
-    if (ctrl.signal.aborted) process.exit(130);
-    process.stderr.write(`\nclusterdeck: cancelling the ${verb} (Ctrl-C again to quit at once)\n`);
-    ctrl.abort();
-  };
-  process.on('SIGINT', onSigint);
   const tty = process.stderr.isTTY;
-  try {
-    for await (const ev of await start(ctrl.signal)) {
+  await withCtrlC(async (signal) => {
+    for await (const ev of await start(signal)) {
       if (ev.type === 'progress' && tty) {
         const p = ev.progress;
         const pct = p.bytesTotal ? Math.floor((100 * p.bytesDone) / p.bytesTotal) : 100;
@@ -33,7 +27,5 @@ export async function runTransfer(start: (signal: AbortSignal) => Promise<AsyncI
         process.stderr.write(`clusterdeck: ${verb}: ${ev.progress.filesDone} file(s), ${ev.progress.bytesDone} bytes\n`);
       }
     }
-  } finally {
-    process.off('SIGINT', onSigint);
-  }
+  }, `cancelling the ${verb}`);
 }

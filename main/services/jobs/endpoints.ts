@@ -8,7 +8,7 @@
 //   through the API server's pods/portforward.
 // A forward lives as long as its caller (the UI's subscription, the CLI until Ctrl-C) and the job.
 
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { fileTail } from './fileTail';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Backend, JobDetail, JobEndpoint } from '../../../shared/contract/schemas/jobs';
@@ -95,19 +95,7 @@ export class JobEndpoints {
   private async outputTail(b: Backend, job: JobDetail, signal?: AbortSignal): Promise<string> {
     const path = job.output;
     if (!path) return '';
-    if (sharesFilesystem(b)) {
-      if (!existsSync(path)) return '';
-      const size = statSync(path).size;
-      const start = Math.max(0, size - OUTPUT_TAIL_BYTES);
-      const buf = Buffer.alloc(size - start);
-      const fd = openSync(path, 'r');
-      try {
-        readSync(fd, buf, 0, buf.length, start);
-      } finally {
-        closeSync(fd);
-      }
-      return buf.toString('utf8');
-    }
+    if (sharesFilesystem(b)) return fileTail(path, OUTPUT_TAIL_BYTES);
     if (b.kind !== 'slurm-cli') return '';
     const r = await slurmCliRunner(b, this.deps.vault, this.deps.ssh, this.deps.timeoutMs).run(['tail', '-c', String(OUTPUT_TAIL_BYTES), '--', path], { timeoutMs: this.deps.timeoutMs ?? 15_000, signal });
     return r.code === 0 ? r.stdout : '';

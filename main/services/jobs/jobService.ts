@@ -3,7 +3,7 @@
 // Submits and cancels are audit-logged; nothing a user wrote is lost when a backend is down.
 // Kubernetes backends (kind kubernetes) go through KubeJobs (kubeJobs.ts): the previewed manifest
 // is created as is, watches keep the rows current, cancel deletes with Background propagation.
-import { existsSync, openSync, readSync, closeSync, statSync } from 'node:fs';
+import { fileTail } from './fileTail';
 import { isAbsolute, join } from 'node:path';
 import { userInfo } from 'node:os';
 import type { JobsService } from '../../../shared/contract/services';
@@ -456,17 +456,7 @@ export function createJobsService(deps: JobsDeps): JobsServiceMain {
       const j = store.requireJob(input.id);
       const path = j.output ?? '';
       const finished = j.state !== null && isFinished(j.state as never);
-      if (!path || !existsSync(path)) return { path, text: '', finished };
-      const size = statSync(path).size;
-      const start = Math.max(0, size - input.tailBytes);
-      const buf = Buffer.alloc(size - start);
-      const fd = openSync(path, 'r');
-      try {
-        readSync(fd, buf, 0, buf.length, start);
-      } finally {
-        closeSync(fd);
-      }
-      return { path, text: buf.toString('utf8'), finished };
+      return { path, text: path ? fileTail(path, input.tailBytes) : '', finished };
     },
 
     async cancel(actor, id, signal) {

@@ -1,5 +1,6 @@
 // `clusterdeck jobs ...` and `clusterdeck backends ...`: write jobs from templates, submit them
 // (or keep them as drafts / in the outbox), follow, cancel and rerun them.
+import { withCtrlC } from '../ctrlC';
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { CliSession } from '../session';
@@ -139,19 +140,11 @@ export function registerJobs(program: Command, session: () => CliSession): void 
         return;
       }
       if (kube) {
-        const ctrl = new AbortController();
-        const onSigint = (): void => {
-          if (ctrl.signal.aborted) process.exit(130);
-          ctrl.abort();
-        };
-        process.on('SIGINT', onSigint);
-        try {
-          const sub = await session().newCaller(false, ctrl.signal);
+        await withCtrlC(async (signal) => {
+          const sub = await session().newCaller(false, signal);
           const pods = new Set((await api.jobs.pods({ id: j.id })).map((p) => p.name));
           for await (const l of await sub.jobs.followLogs({ id: j.id, tailLines: 2000 })) process.stdout.write(pods.size > 1 ? `[${l.pod}] ${l.line}\n` : `${l.line}\n`);
-        } finally {
-          process.off('SIGINT', onSigint);
-        }
+        });
         return;
       }
       let printed = 0;
@@ -178,22 +171,14 @@ export function registerJobs(program: Command, session: () => CliSession): void 
     .option('--local-port <n>', 'local port (default 0: any free port)', (v) => portArg(v, '--local-port', true), 0)
     .option('--json', 'JSON lines: the open event, then the closed one')
     .action(async (id: string, o: { name?: string; port?: number; localPort: number; json?: boolean }) => {
-      const ctrl = new AbortController();
-      const onSigint = (): void => {
-        if (ctrl.signal.aborted) process.exit(130);
-        ctrl.abort();
-      };
-      process.on('SIGINT', onSigint);
-      try {
-        const sub = await session().newCaller(false, ctrl.signal);
+      await withCtrlC(async (signal) => {
+        const sub = await session().newCaller(false, signal);
         for await (const e of await sub.jobs.openEndpoint({ id: idArg(id), name: o.name, port: o.port, localPort: o.localPort })) {
           if (o.json) process.stdout.write(`${JSON.stringify(e)}\n`);
           else if (e.type === 'open') process.stdout.write(`${e.endpoint.name}: ${e.url} → ${e.endpoint.host}:${e.endpoint.port} via ${e.via} (Ctrl-C closes it)\n`);
           else process.stderr.write(`clusterdeck: the forward closed: ${e.reason}\n`);
         }
-      } finally {
-        process.off('SIGINT', onSigint);
-      }
+      });
     });
 
   const simple = (verb: string, desc: string, call: (api: Awaited<ReturnType<CliSession['caller']>>, id: number) => Promise<Job | JobDetail>) =>
