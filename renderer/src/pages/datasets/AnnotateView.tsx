@@ -128,11 +128,11 @@ export function AnnotateView({ dataset, file, labels, onFile }: { dataset: strin
       else if (!ctrl && key === '?') { e.stopImmediatePropagation(); setSheet((s) => !s); } // this sheet, not the app's
       else if (!ctrl && key === ' ') setPanning(true);
       else {
-        const act = keyAction(key, lower, ctrl, e.shiftKey, byHotkey || null);
-        if (!act) return;
+        if (!keyAction(key, lower, ctrl, e.shiftKey, byHotkey || null)) return;
         setQueuedKeys((n) => n + 1);
         const done = () => setQueuedKeys((n) => n - 1); // a failed save shows in the save state
-        keyQueue.current = keyQueue.current.then(act).then(done, done);
+        // Resolved when its turn comes, from the latest render: after N or P that is the next image's.
+        keyQueue.current = keyQueue.current.then(() => keyActionRef.current(key, lower, ctrl, e.shiftKey, byHotkey || null)?.()).then(done, done);
       }
       e.preventDefault();
     };
@@ -177,7 +177,10 @@ export function AnnotateView({ dataset, file, labels, onFile }: { dataset: strin
     };
     if (key === 'n' || key === 'p') return async () => {
       const { img } = now(), to = key === 'n' ? img?.next : img?.previous;
-      if (to) onFile(to);
+      if (!to) return;
+      onFile(to);
+      // The keys queued behind this one are for the next image: they wait until it is loaded.
+      for (const started = Date.now(); latestImage()?.file !== to && Date.now() - started < 10_000;) await new Promise((r) => requestAnimationFrame(r));
     };
     if (key === 'c') return async () => {
       const { img } = now();
@@ -197,6 +200,8 @@ export function AnnotateView({ dataset, file, labels, onFile }: { dataset: strin
     if (key === 'Escape') return async () => { setSelected([]); setPoints([]); };
     return null;
   };
+  const keyActionRef = useRef(keyAction);
+  keyActionRef.current = keyAction;
 
   /** Pointer position in full-resolution image pixels. */
   const pointer = (): [number, number] | null => {
@@ -314,7 +319,7 @@ export function AnnotateView({ dataset, file, labels, onFile }: { dataset: strin
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
       <Space wrap>
-        <Typography.Text strong>{file}</Typography.Text>
+        <Typography.Text strong data-testid="annotate-file">{file}</Typography.Text>
         {labels.map((l) => <Tag key={l.name} color={l.name === label ? l.color : undefined} onClick={() => setLabel(l.name)} style={{ cursor: 'pointer' }}>{l.hotkey ? `${l.hotkey} ` : ''}{l.name}</Tag>)}
         <SaveStatus save={save} testId="annotate-save-state" />
         <Tag color={mode === 'polygon' ? 'purple' : 'blue'} data-testid="annotate-mode">{t(`annotate.mode.${mode}`)}</Tag>
