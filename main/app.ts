@@ -23,7 +23,6 @@ import { createFilesService } from './services/files/filesService';
 import { createForwardsService } from './services/forwards/forwardsService';
 import { createDatasetsService } from './services/datasets/datasetsService';
 import { createQueuesService, slurmRunnerFor } from './services/queues';
-import { kubeClientForBackend } from './services/jobs/kubeBackend';
 
 export interface AppOptions {
   dataDir: string;
@@ -74,7 +73,7 @@ export function createApp(opts: AppOptions): App {
   const queues = createQueuesService({
     jobs, audit,
     slurmRunner: (b) => slurmRunnerFor(b, vault, { pool: jobsPool, hostKeys }),
-    kube: (b) => kubeClientForBackend(b, vault),
+    kube: (b) => jobs.kubeClient(b),
   });
   const files = createFilesService({ inventory, vault, audit, hostKeys, pool: filesPool });
   const services: Services = {

@@ -72,6 +72,8 @@ function absoluteOutput(path: string, job: JobDetail): string {
 /** The jobs service; close() ends its Kubernetes watches. */
 export interface JobsServiceMain extends JobsService {
   close(): void;
+  /** The backend's cached Kubernetes client (the queues service shares it: one kubeconfig parse per backend). */
+  kubeClient(b: Backend): KubeClient;
 }
 
 const isKube = (b: Backend) => b.kind === 'kubernetes';
@@ -586,6 +588,7 @@ export function createJobsService(deps: JobsDeps): JobsServiceMain {
       });
     },
     close: () => { kube.close(); slurmPolls.close(); hooks.close(); },
+    kubeClient: (b) => kube.client(b),
 
     async partitions(backend, signal) {
       return client(backendOf(backend)).partitions(abortOf(signal));

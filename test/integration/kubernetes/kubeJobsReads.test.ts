@@ -67,4 +67,14 @@ describe('Kubernetes jobs: reads per watch event', { timeout: 60_000 }, () => {
     await api().vault.unlock({ passphrase: 'test passphrase' });
     expect(Array.isArray(await api().jobs.pods({ id: j.id }))).toBe(true);
   });
+
+  it('the queues view uses the same cached client: listing Volcano queues again parses no kubeconfig', async () => {
+    const reveal = vi.spyOn(app.services.vault as unknown as { reveal(name: string): unknown }, 'reveal');
+    const first = await api().queues.list({ backend: 'k8s' });
+    const afterFirst = reveal.mock.calls.length;
+    const again = await api().queues.list({ backend: 'k8s' });
+    expect(again).toEqual(first);
+    expect(reveal.mock.calls.length).toBe(afterFirst);
+    reveal.mockRestore();
+  });
 });
