@@ -1,10 +1,11 @@
 // `clusterdeck exec` and `clusterdeck hostkeys` through the built CLI, against 50 inventory nodes
 // that are aliases of one lab sshd, plus nodes on ports where nothing listens.
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { knownHostsLine, startSshd, type SshServer } from '../../../main/lab';
-import { cli, csv } from '../../support/cli';
+import { BIN, cli, csv } from '../../support/cli';
 import { tempDir } from '../../support/tmp';
 import { deadPort, silentListener } from '../ssh/helpers';
 
@@ -133,6 +134,21 @@ describe('clusterdeck exec / hostkeys (CLI, real sshd)', () => {
     expect(out.nodes.find((n) => n.name === 'behind1')).toMatchObject({ status: 'ok', exitCode: 0, stdout: '42\n' });
     expect(out.nodes.find((n) => n.name === 'dead1')).toMatchObject({ status: 'unreachable', error: { code: 'SSH_UNREACHABLE' } });
     expect(out.summary.auditId).toBeGreaterThan(0);
+  });
+
+  it('the first Ctrl-C cancels the run: every node is reported cancelled and the command exits 1', async () => {
+    const started = path.join(t.dir, 'ctrlc-started');
+    const child = spawn(process.execPath, [BIN, '--data-dir', data, 'exec', 'node[001-003]', '--', `touch ${started}-$$; exec sleep 60`], {
+      env: { ...process.env, CLUSTERDECK_PASSPHRASE: 'test-passphrase', HOME: home, SSH_AUTH_SOCK: '' }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => { stderr += d; });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+    await expect.poll(() => fs.readdirSync(t.dir).filter((f) => f.startsWith('ctrlc-started-')).length, { timeout: 30_000 }).toBe(3);
+    child.kill('SIGINT');
+    expect(await exited).toBe(1);
+    expect(stderr).toContain('clusterdeck: cancelling (Ctrl-C again to quit at once)');
+    expect(stderr).toMatch(/exec: .*3 cancelled: node\[001-003\]/);
   });
 
   it('hostkeys forget removes the stored key; --accept-new then stores it again while running', () => {

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { CliSession } from '../session';
 import { printJson } from '../output';
 import { CliExit, EXIT_SOME_FAILED, EXIT_USAGE } from '../exitCodes';
+import { withCtrlC } from '../ctrlC';
 import { appRouter } from '../../../../shared/contract/router';
 import type { ExecGroup, ExecNodeResult, ExecSummary } from '../../../../shared/contract/schemas/exec';
 import { foldBy } from '../../../services/exec/fold';
@@ -45,17 +46,10 @@ export function registerExec(program: Command, session: () => CliSession): void 
       if (!Number.isInteger(o.fanout)) throw new CliExit(EXIT_USAGE, '--fanout must be a whole number.');
       const command = words.join(' ');
       const app = await session().open(true);
-      const ctrl = new AbortController();
-      const onSigint = (): void => {
-        if (ctrl.signal.aborted) process.exit(130);
-        process.stderr.write('\nclusterdeck: cancelling (Ctrl-C again to quit at once)\n');
-        ctrl.abort();
-      };
-      process.on('SIGINT', onSigint);
-      const api = appRouter.createCaller({ services: app.services, actor: { user: os.userInfo().username, via: 'cli' } }, { signal: ctrl.signal });
       const results: ExecNodeResult[] = [];
       let summary: ExecSummary | undefined;
-      try {
+      await withCtrlC(async (signal) => {
+        const api = appRouter.createCaller({ services: app.services, actor: { user: os.userInfo().username, via: 'cli' } }, { signal });
         const events = await api.exec.run({
           nodeset, command, fanout: o.fanout, connectTimeoutS: o.connectTimeout, commandTimeoutS: o.commandTimeout, acceptNew: !!o.acceptNew,
         });
@@ -65,9 +59,7 @@ export function registerExec(program: Command, session: () => CliSession): void 
             if (o.lines && !o.json) printLines(ev.result);
           } else if (ev.type === 'done') summary = ev.summary;
         }
-      } finally {
-        process.off('SIGINT', onSigint);
-      }
+      }, 'cancelling');
       if (!summary) throw new CliExit(EXIT_SOME_FAILED, 'exec ended without a summary');
       if (o.json) printJson({ summary, nodes: results });
       else {
