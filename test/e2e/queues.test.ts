@@ -147,4 +147,46 @@ describe('Queues page in Chromium against the lab Slurm', () => {
     await expect.poll(() => table.innerText(), { timeout: 15_000 }).not.toMatch(/research/);
     await shot(ui.page, 'queues-volcano-deleted-en');
   });
+
+  it('user usage on Kubernetes: a PyTorchJob\'s GPUs allocated while it runs, its GPU-hours from its status times', async () => {
+    const sub = await cliAsync(ui.data, ['jobs', 'submit', '--backend', 'k8s', '--template', 'pytorch-ddp', '--param', 'name=ddp-usage', '--param', 'workers=1', '--param', 'gpusPerReplica=2', '--json']);
+    expect(sub.code, sub.stderr).toBe(0);
+    kube.controllers.advance('kubeflow.org', 'pytorchjobs', 'team-a', 'ddp-usage', 'Running');
+    await setLanguage(ui.page, 'en');
+    await ui.page.getByTestId('nav-queues').click();
+    await ui.page.getByTestId('queues-tab-usage').click();
+    await ui.page.getByTestId('usage-backend').click();
+    await ui.page.locator('.ant-select-item-option', { hasText: 'k8s (kubernetes)' }).click();
+    await expect.poll(() => ui.page.getByTestId('usage-note').innerText(), { timeout: 30_000 }).toMatch(/From the jobs ClusterDeck submitted[\s\S]*Idle hours need GPU utilization/);
+    // Master and one worker, 2 GPUs each: 4 allocated now, one running job.
+    await expect.poll(async () => {
+      await ui.page.getByTestId('usage-refresh').click();
+      return ui.page.getByTestId('usage-table').innerText();
+    }, { timeout: 30_000 }).toMatch(/alice\s+gpu\s+4\s+—\s+—\s+1\s/);
+    // The operator's times, moved back two hours and finished an hour ago: 4 GPUs × 1 h booked, nothing allocated now.
+    const H = 3600_000;
+    kube.update('kubeflow.org', 'pytorchjobs', 'team-a', 'ddp-usage', (o) => {
+      o.status = {
+        ...o.status, startTime: new Date(Date.now() - 2 * H).toISOString(), completionTime: new Date(Date.now() - H).toISOString(),
+        conditions: [{ type: 'Created', status: 'True', lastTransitionTime: new Date(Date.now() - 2 * H).toISOString() }, { type: 'Succeeded', status: 'True', lastTransitionTime: new Date(Date.now() - H).toISOString() }],
+      };
+    });
+    await expect.poll(async () => {
+      await ui.page.getByTestId('usage-refresh').click();
+      return ui.page.getByTestId('usage-table').innerText();
+    }, { timeout: 30_000 }).toMatch(/alice\s+gpu\s+0\s+—\s+—\s+0\s+4\.00\s+—\s+—/);
+    await expect.poll(() => ui.page.getByTestId('usage-refresh').getAttribute('class')).not.toMatch(/ant-btn-loading/);
+    await ui.page.waitForTimeout(400);
+    await shot(ui.page, 'queues-usage-kube-en');
+    await setLanguage(ui.page, 'zh-CN');
+    await ui.page.getByTestId('nav-queues').click();
+    await ui.page.getByTestId('queues-tab-usage').click();
+    await ui.page.getByTestId('usage-backend').click();
+    await ui.page.locator('.ant-select-item-option', { hasText: 'k8s (kubernetes)' }).click();
+    await expect.poll(() => ui.page.getByTestId('usage-note').innerText(), { timeout: 30_000 }).toMatch(/来自 ClusterDeck 提交的作业[\s\S]*按 kubeconfig 用户统计/);
+    await expect.poll(() => ui.page.getByTestId('usage-table').innerText()).toMatch(/alice\s+gpu\s+0/);
+    await ui.page.waitForTimeout(400);
+    await shot(ui.page, 'queues-usage-kube-zh-CN');
+    await setLanguage(ui.page, 'en');
+  });
 });
