@@ -330,6 +330,19 @@ export class KubeJobs {
     return { path: pods.map((p) => `${namespace}/${p.name}`).join(', '), text: out.slice(-tailLines).join('\n') + (out.length ? '\n' : '') };
   }
 
+  /** The last `tailLines` lines of one pod's log; '' when its container has not started (no log yet). */
+  async podLogTail(b: Backend, job: JobDetail, pod: string, tailLines: number, signal?: AbortSignal): Promise<string> {
+    const { namespace } = parseKubeJobId(job.backendJobId!);
+    const lines: string[] = [];
+    try {
+      for await (const line of this.client(b, job).followLog(namespace, pod, { follow: false, tailLines, signal })) lines.push(line);
+    } catch (err) {
+      if (AppError.is(err) && err.code === 'K8S_BAD_REQUEST') return '';
+      throw err;
+    }
+    return lines.join('\n');
+  }
+
   /** Follows the logs of every pod of the job until they end or `signal` aborts. */
   async *follow(b: Backend, job: JobDetail, tailLines: number, outer: AbortSignal): AsyncGenerator<{ pod: string; line: string }> {
     const { namespace } = parseKubeJobId(job.backendJobId!);
