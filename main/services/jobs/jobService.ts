@@ -234,7 +234,11 @@ export function createJobsService(deps: JobsDeps): JobsServiceMain {
         continue;
       }
       try {
-        const known = new Map((await client(b).jobs(abortOf(signal))).map((s) => [s.id, s]));
+        const c = client(b);
+        const known = new Map((await c.jobs(abortOf(signal))).map((s) => [s.id, s]));
+        // Jobs slurmctld has forgotten (MinJobAge) are asked of Slurm accounting before they count as vanished.
+        const forgotten = list.filter((j) => !known.has(j.backendJobId!)).map((j) => j.backendJobId!);
+        if (forgotten.length > 0 && c.accounted) for (const s of await c.accounted(forgotten, abortOf(signal)).catch(() => [])) known.set(s.id, s);
         const changed = store.batch(() => list.map((j) => applyState(j, known.get(j.backendJobId!) ?? null)).filter((now, i) => now !== list[i]));
         // One audit entry per look that changed anything: the change feed then reloads open Jobs pages once.
         if (changed.length > 0) audit.record(actor, { module: 'jobs', action: 'state', targets: name, params: { changed: changed.length, jobs: changed.slice(0, 20).map((j) => j.id) } }, () => undefined);

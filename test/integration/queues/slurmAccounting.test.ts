@@ -1,6 +1,7 @@
 // Per-user usage from real Slurm accounting: the lab Slurm with slurmdbd and a private MariaDB
 // (main/lab/slurmdbd.ts). The expected figures are computed here from `sacct --json`, read
 // independently of the parseable form the queues service uses.
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../../main/app';
@@ -111,5 +112,20 @@ describe('Usage from the lab Slurm\'s slurmdbd', { timeout: 180_000 }, () => {
     lab = await startSlurm({ stateDir: t.dir, rest: false, accounting: true });
     const after = await until(sacctJson, (jobs) => before.every((id) => jobs.some((j) => j.job_id === id)));
     expect(after.map((j) => j.job_id)).toEqual(expect.arrayContaining(before));
+  });
+
+  it('a job slurmctld has forgotten gets its final state from accounting, not "vanished"', async () => {
+    const j = await api.jobs.submit({ template: 'shell', backend: 'lab', params: { program: 'sleep', args: ['1'] } });
+    expect(j.phase).toBe('submitted');
+    const id = Number(j.backendJobId);
+    await until(sacctJson, (jobs) => jobs.some((x) => x.job_id === id && x.state.current === 'COMPLETED'));
+    // slurmctld forgets finished jobs after MinJobAge; here it restarts without its job state, which has the same effect.
+    await stopSlurm(lab.dir);
+    for (const f of ['job_state', 'job_state.old']) rmSync(join(lab.dir, 'ctld-state', f), { force: true });
+    lab = await startSlurm({ stateDir: t.dir, rest: false, accounting: true });
+    const squeue = await sh(['squeue', '-h', '-j', String(id)]);
+    expect(squeue.stdout.trim()).toBe(''); // slurmctld no longer knows it
+    const [row] = (await api.jobs.list({ backend: 'lab' })).filter((x) => x.id === j.id);
+    expect(row).toMatchObject({ state: 'succeeded', rawState: 'COMPLETED', vanished: false, exitCode: 0, user: lab.user, queue: 'debug' });
   });
 });
