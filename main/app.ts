@@ -74,6 +74,7 @@ export function createApp(opts: AppOptions): App {
     jobs, audit,
     slurmRunner: (b) => slurmRunnerFor(b, vault, { pool: jobsPool, hostKeys }),
     kube: (b) => jobs.kubeClient(b),
+    kubeUsageJobs: (actor, b, since, signal) => jobs.kubeUsageJobs(actor, b.name, since, signal),
   });
   const files = createFilesService({ inventory, vault, audit, hostKeys, pool: filesPool });
   const services: Services = {

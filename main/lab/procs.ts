@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { AppError } from '../../shared/errors';
 
-export type PeerKind = 'ipmi_sim' | 'sshd' | 'serial' | 'munged' | 'slurmctld' | 'slurmd' | 'slurmrestd';
+export type PeerKind = 'ipmi_sim' | 'sshd' | 'serial' | 'munged' | 'slurmctld' | 'slurmd' | 'slurmrestd' | 'mariadbd' | 'slurmdbd';
 
 export interface PidRecord {
   pid: number;

@@ -2,9 +2,11 @@
 // slurmrestd with JWT), in its own state folder with its own ports, stopped by pid.
 //
 // What runs here (as root, no cgroups, no systemd): proctrack/linuxproc, task/none,
-// jobacct_gather/none, jobcomp/filetxt, select/cons_tres with CR_Core, MpiDefault=none.
-// No slurmdbd, so sacct has no data; finished jobs stay in slurmctld for MinJobAge and in the
-// jobcomp text file. slurmrestd refuses to run as root, so it runs with `-u nobody` and
+// jobcomp/filetxt, select/cons_tres with CR_Core, MpiDefault=none. With `accounting` (and the
+// slurmdbd and mariadb-server packages installed) a private MariaDB and slurmdbd run too
+// (main/lab/slurmdbd.ts), with jobacct_gather/linux so sacct has each job's CPU time; without
+// them sacct has no data, and finished jobs stay in slurmctld for MinJobAge and in the jobcomp
+// text file. slurmrestd refuses to run as root, so it runs with `-u nobody` and
 // authenticates every request by the caller's JWT (`scontrol token`), passed through to
 // slurmctld, which checks it with the HS256 key in the state folder.
 
@@ -17,6 +19,10 @@ import { promisify } from 'node:util';
 import { AppError } from '../../shared/errors';
 import { pickFreePorts, portOwners } from './ports';
 import { abortError, identify, sleep, spawnDetached, stopProcesses, type PidRecord, type Spawned, type StopResult } from './procs';
+import {
+  MARIADBD, SLURMDBD, accountingConfLines, accountingInstalled, accountingMissing, createSlurmUser, dbPaths, initDatabase,
+  mariadbdArgs, newDbPassword, slurmdbdConf, writeSlurmdbdConf,
+} from './slurmdbd';
 
 const execFileP = promisify(execFile);
 
@@ -42,6 +48,10 @@ export interface SlurmLab {
   restUrl?: string;
   /** User name REST requests authenticate as (the lab runs as root). */
   user: string;
+  /** Where finished jobs are recorded: slurmdbd (sacct works) or only the jobcomp text file. */
+  accounting: 'slurmdbd' | 'jobcomp';
+  /** Why accounting is jobcomp only, when it was asked for (e.g. the packages are missing). */
+  accountingNote?: string;
   pids: PidRecord[];
   /** A fresh JWT for `user` (a secret: never log it). */
   token(lifespanSeconds?: number): Promise<string>;
@@ -54,6 +64,11 @@ export interface StartSlurmOptions {
   name?: string;
   /** Start slurmrestd too (default true). */
   rest?: boolean;
+  /**
+   * Run slurmdbd with a private MariaDB, so sacct answers (about 2 s more at start).
+   * 'auto': when the packages are installed. Default false: most tests need no accounting.
+   */
+  accounting?: boolean | 'auto';
   timeoutMs?: number;
   signal?: AbortSignal;
 }
@@ -66,16 +81,20 @@ interface SlurmFile {
   slurmdPort: number;
   restPort?: number;
   restConfDir?: string;
+  dbdPort?: number;
+  dbPort?: number;
   pids: PidRecord[];
 }
 
-function conf(dir: string, p: { ctld: number; slurmd: number }): string {
+export const CLUSTER_NAME = 'cdlab';
+
+function conf(dir: string, p: { ctld: number; slurmd: number; dbd?: number }): string {
   const cpuCount = Math.max(1, cpus().length);
   // Leave headroom: slurmd refuses to register if the configured memory exceeds the real one.
   const memMb = Math.max(256, Math.floor(totalmem() / 1024 / 1024 / 2));
   return [
     '# ClusterDeck lab Slurm (written by main/lab/slurm.ts)',
-    'ClusterName=cdlab',
+    `ClusterName=${CLUSTER_NAME}`,
     'SlurmctldHost=localhost(127.0.0.1)',
     `SlurmctldPort=${p.ctld}`,
     `SlurmdPort=${p.slurmd}`,
@@ -93,7 +112,9 @@ function conf(dir: string, p: { ctld: number; slurmd: number }): string {
     `SlurmdLogFile=${join(dir, 'log', 'slurmd.log')}`,
     'ProctrackType=proctrack/linuxproc',
     'TaskPlugin=task/none',
-    'JobAcctGatherType=jobacct_gather/none',
+    // linux reads /proc (no cgroups): sacct gets each job's CPU time, for idle CPU-hours.
+    p.dbd ? 'JobAcctGatherType=jobacct_gather/linux' : 'JobAcctGatherType=jobacct_gather/none',
+    ...(p.dbd ? accountingConfLines(dir, p.dbd) : []),
     'JobCompType=jobcomp/filetxt',
     `JobCompLoc=${join(dir, 'log', 'jobcomp.txt')}`,
     'SelectType=select/cons_tres',
@@ -124,6 +145,10 @@ export async function startSlurm(opts: StartSlurmOptions): Promise<SlurmLab> {
   if (previous && previous.pids.some((r) => identify(r) === 'ours')) {
     throw new AppError('LAB_SLURM_RUNNING', `a lab Slurm already runs from ${dir}; stop it first`, { dir });
   }
+  const wantAccounting = opts.accounting === 'auto' ? accountingInstalled() : opts.accounting === true;
+  if (opts.accounting === true && !accountingInstalled()) {
+    throw new AppError('LAB_SLURM_NO_ACCOUNTING', `Slurm accounting needs ${accountingMissing().join(', ')}: install the Debian packages slurmdbd and mariadb-server, or start the lab without accounting`, { missing: accountingMissing().join(', ') });
+  }
   for (const sub of ['', 'munge', 'ctld-state', 'slurmd-spool', 'log', 'jobs']) mkdirSync(join(dir, sub), { recursive: true });
   // slurmrestd drops to "nobody" and must still read slurm.conf; job output folder is shared.
   chmodSync(dir, 0o755);
@@ -132,14 +157,17 @@ export async function startSlurm(opts: StartSlurmOptions): Promise<SlurmLab> {
   writeKey(join(dir, 'munge.key'), 128, 0o400);
   writeKey(join(dir, 'jwt_hs256.key'), 32, 0o600);
 
-  const [ctld, slurmd, rest] = await pickFreePorts('tcp', 3);
+  const [ctld, slurmd, rest, dbd, db] = await pickFreePorts('tcp', 5);
   const confPath = join(dir, 'slurm.conf');
-  writeFileSync(confPath, conf(dir, { ctld, slurmd }), { mode: 0o644 });
+  writeFileSync(confPath, conf(dir, { ctld, slurmd, dbd: wantAccounting ? dbd : undefined }), { mode: 0o644 });
   const env: Record<string, string> = { SLURM_CONF: confPath };
   const childEnv = { ...process.env, ...env };
   const wantRest = opts.rest ?? true;
 
-  const state: SlurmFile = { version: 1, dir, confPath, ctldPort: ctld, slurmdPort: slurmd, restPort: wantRest ? rest : undefined, pids: [] };
+  const state: SlurmFile = {
+    version: 1, dir, confPath, ctldPort: ctld, slurmdPort: slurmd, restPort: wantRest ? rest : undefined,
+    dbdPort: wantAccounting ? dbd : undefined, dbPort: wantAccounting ? db : undefined, pids: [],
+  };
   const save = () => writeFileSync(fileP, JSON.stringify(state, null, 2) + '\n', { mode: 0o600 });
   const spawned: Spawned[] = [];
   const log = (n: string) => join(dir, 'log', `${n}.out`);
@@ -169,6 +197,7 @@ export async function startSlurm(opts: StartSlurmOptions): Promise<SlurmLab> {
       `--log-file=${join(dir, 'log', 'munged.log')}`, `--seed-file=${join(dir, 'munge.seed')}`, '--force',
     ]);
     await waitFor('munged', munged, () => existsSync(socket));
+    if (wantAccounting) await startAccounting(dir, { dbd, db }, start, waitFor, Math.max(1000, deadline - Date.now()));
     const ctldP = await start('slurmctld', SLURMCTLD, ['-D', '-i', '-f', confPath]);
     await waitFor('slurmctld', ctldP, () => portOwners('tcp', [ctld], ctldP.record.pid).get(ctld) === 'pid');
     const slurmdP = await start('slurmd', SLURMD, ['-D', '-N', 'localhost', '-f', confPath]);
@@ -182,7 +211,7 @@ export async function startSlurm(opts: StartSlurmOptions): Promise<SlurmLab> {
       writeFileSync(restConf, readFileSync(confPath), { mode: 0o644 });
       state.restConfDir = restConfDir;
       // SLURM_JWT=daemon: slurmrestd itself talks to slurmctld with the callers' tokens.
-      const restP = await start('slurmrestd', SLURMRESTD, ['-f', restConf, '-a', 'rest_auth/jwt', '-s', 'openapi/v0.0.38', '-u', 'nobody', `127.0.0.1:${rest}`], { SLURM_JWT: 'daemon' });
+      const restP = await start('slurmrestd', SLURMRESTD, ['-f', restConf, '-a', 'rest_auth/jwt', '-s', wantAccounting ? 'openapi/v0.0.38,openapi/dbv0.0.38' : 'openapi/v0.0.38', '-u', 'nobody', `127.0.0.1:${rest}`], { SLURM_JWT: 'daemon' });
       await waitFor('slurmrestd', restP, () => portOwners('tcp', [rest], restP.record.pid).get(rest) === 'pid');
     }
   } catch (err) {
@@ -201,10 +230,33 @@ export async function startSlurm(opts: StartSlurmOptions): Promise<SlurmLab> {
     slurmdPort: slurmd,
     restUrl: wantRest ? `http://127.0.0.1:${rest}` : undefined,
     user: 'root',
+    accounting: wantAccounting ? 'slurmdbd' : 'jobcomp',
+    accountingNote: opts.accounting === 'auto' && !wantAccounting ? `no slurmdbd: ${accountingMissing().join(', ')} not installed` : undefined,
     pids: state.pids,
     token: (lifespan = 3600) => slurmToken(env, lifespan),
     stop: () => stopSlurm(dir),
   };
+}
+
+type Starter = (kind: PidRecord['kind'], file: string, args: string[], extraEnv?: NodeJS.ProcessEnv) => Promise<Spawned>;
+type Waiter = (what: string, s: Spawned, ok: () => boolean | Promise<boolean>) => Promise<void>;
+
+/**
+ * MariaDB (system tables made once per state folder), its slurm user, then slurmdbd. slurmctld
+ * registers its cluster with slurmdbd itself at first contact (no sacctmgr needed), and without
+ * AccountingStorageEnforce jobs need no account: they are recorded under the user's name.
+ */
+async function startAccounting(dir: string, ports: { dbd: number; db: number }, start: Starter, waitFor: Waiter, timeoutMs: number): Promise<void> {
+  const db = dbPaths(dir);
+  await initDatabase(db, timeoutMs);
+  const maria = await start('mariadbd', MARIADBD, mariadbdArgs(db, ports.db));
+  await waitFor('mariadbd', maria, () => existsSync(db.socket) && portOwners('tcp', [ports.db], maria.record.pid).get(ports.db) === 'pid');
+  const password = newDbPassword();
+  await createSlurmUser(db, password, timeoutMs);
+  writeSlurmdbdConf(dir, slurmdbdConf(dir, { dbd: ports.dbd, db: ports.db, password }));
+  // slurmdbd has no -f: it reads slurmdbd.conf next to $SLURM_CONF.
+  const dbdP = await start('slurmdbd', SLURMDBD, ['-D']);
+  await waitFor('slurmdbd', dbdP, () => portOwners('tcp', [ports.dbd], dbdP.record.pid).get(ports.dbd) === 'pid');
 }
 
 /** Lowercase sinfo state of the lab node ("idle", "down*", ...), or null if slurmctld does not answer. */
@@ -237,7 +289,17 @@ function readSlurmFile(dir: string): SlurmFile | null {
 export async function stopSlurm(dir: string): Promise<StopResult> {
   const f = readSlurmFile(dir);
   if (!f) return { stopped: [], alreadyGone: [], reused: [] };
-  const res = await stopProcesses(f.pids);
+  // Slurm's daemons first: slurmctld hands its last job records to slurmdbd as it stops, and
+  // slurmdbd writes them to MariaDB; both need munged.
+  const backs = new Set<PidRecord['kind']>(['slurmdbd', 'mariadbd', 'munged']);
+  const first = await stopProcesses(f.pids.filter((p) => !backs.has(p.kind)));
+  const dbd = await stopProcesses(f.pids.filter((p) => p.kind === 'slurmdbd'));
+  const last = await stopProcesses(f.pids.filter((p) => p.kind === 'mariadbd' || p.kind === 'munged'));
+  const res: StopResult = {
+    stopped: [...first.stopped, ...dbd.stopped, ...last.stopped],
+    alreadyGone: [...first.alreadyGone, ...dbd.alreadyGone, ...last.alreadyGone],
+    reused: [...first.reused, ...dbd.reused, ...last.reused],
+  };
   if (f.restConfDir) rmSync(f.restConfDir, { recursive: true, force: true });
   return res;
 }

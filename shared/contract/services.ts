@@ -197,7 +197,7 @@ export interface DatasetsService {
 
 export interface QueuesService {
   list(input: In<typeof queues.BackendRef>, signal?: CancelSignal): Promise<queues.BackendQueues[]>;
-  usage(input: In<typeof queues.UsageInput>, signal?: CancelSignal): Promise<queues.Usage>;
+  usage(actor: Actor, input: In<typeof queues.UsageInput>, signal?: CancelSignal): Promise<queues.Usage>;
   createVolcano(actor: Actor, input: In<typeof queues.QueueCreateInput>, signal?: CancelSignal): Promise<queues.VolcanoQueue>;
   updateVolcano(actor: Actor, input: In<typeof queues.QueueUpdateInput>, signal?: CancelSignal): Promise<queues.VolcanoQueue>;
   deleteVolcano(actor: Actor, input: In<typeof queues.QueueRef>, signal?: CancelSignal): Promise<void>;

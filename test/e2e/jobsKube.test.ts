@@ -2,12 +2,14 @@
 // server running in this test process (no Kubernetes API server can run on these machines):
 // add the backend from a kubeconfig and pick its context in the UI, submit the pytorch-ddp
 // template, compare what the server received with the preview, see a watch event change the
-// table without a refresh, and follow the pods' logs in the job detail.
+// table without a refresh, follow the pods' logs in the job detail, and open the jupyter-k8s
+// template's endpoint from the line its pod prints.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { setLanguage, shot } from '../support/browser';
+import { cliAsync } from '../support/cli';
 import { useUiSession } from '../support/uiSession';
 import { FakeKubeApiServer, kubeconfigText } from '../support/k8s';
 
@@ -112,5 +114,28 @@ describe('Kubernetes jobs in Chromium against the test API server', { timeout: 1
     await ui.page.getByTestId('jobs-table').locator('.ant-table-row', { hasText: 'ddp-e2e' }).click();
     await expect.poll(() => ui.page.getByTestId('kube-log').innerText(), { timeout: 15_000 }).toContain('epoch 2 loss 0.5');
     await shot(ui.page, 'jobs-kube-detail-zh-CN');
+  });
+
+  it('jupyter-k8s: the Endpoints panel lists the endpoint its pod printed and opens it through a port-forward', async () => {
+    await setLanguage(ui.page, 'en');
+    const sub = await cliAsync(ui.data, ['jobs', 'submit', '--backend', 'k8s', '--template', 'jupyter-k8s', '--param', 'name=nb-e2e', '--param', `port=${webPort}`, '--json']);
+    expect(sub.code, sub.stderr).toBe(0);
+    server.controllers.advance('batch', 'jobs', 'team-a', 'nb-e2e', 'Running');
+    const pod = server.objects('', 'pods', 'team-a').find((p) => p.metadata.name.startsWith('nb-e2e-'))!.metadata.name;
+    // What the template's container prints first (its command echoes it before starting Jupyter).
+    server.appendLog('team-a', pod, `clusterdeck-endpoint jupyter ${pod} ${webPort}`, '[I ServerApp] Jupyter Server is running at http://127.0.0.1:8888/lab?token=abc');
+    await ui.page.getByTestId('nav-jobs').click();
+    await expect.poll(() => ui.page.getByTestId('jobs-table').innerText(), { timeout: 30_000 }).toMatch(/nb-e2e\s+Submitted\s+Running/);
+    await ui.page.getByTestId('jobs-table').locator('.ant-table-row', { hasText: 'nb-e2e' }).click();
+    await expect.poll(() => ui.page.getByTestId('job-endpoints').innerText(), { timeout: 15_000 }).toMatch(new RegExp(`jupyter[\\s\\S]*${pod}[\\s\\S]*${webPort}`));
+    await ui.page.getByTestId('endpoint-open-jupyter').click();
+    const link = ui.page.getByTestId('endpoint-url-jupyter');
+    await expect.poll(() => link.getAttribute('href').catch(() => null), { timeout: 15_000 }).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    const url = (await link.getAttribute('href'))!;
+    expect(await (await fetch(`${url}lab?token=abc`)).text()).toContain('/lab?token=abc');
+    expect(server.requests.some((r) => r.path === `/api/v1/namespaces/team-a/pods/${pod}/portforward`)).toBe(true);
+    await shot(ui.page, 'jobs-kube-jupyter-endpoint-en');
+    await ui.page.keyboard.press('Escape');
+    await expect.poll(() => fetch(url).then(() => 'open', () => 'closed'), { timeout: 15_000 }).toBe('closed'); // the forward went with the detail
   });
 });

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -13,7 +14,8 @@ describe('Queues page in Chromium against the lab Slurm', () => {
   const ui = useUiSession({
     tempPrefix: 'clusterdeck-e2e-queues-',
     prepare: async ({ dir, data }) => {
-      lab = await startSlurm({ stateDir: dir, rest: false });
+      // With slurmdbd and its MariaDB, so the usage tab reads real accounting.
+      lab = await startSlurm({ stateDir: dir, rest: false, accounting: true });
       expect(cli(data, ['backends', 'add', 'lab', '--kind', 'slurm-cli', '--env', `SLURM_CONF=${lab.confPath}`, '--workdir', lab.workDir]).code).toBe(0);
       // A Kubernetes cluster with Volcano (the test API server), added before serve opens the vault; the CLI runs
       // asynchronously because the test API server answers from this process's event loop.
@@ -46,22 +48,44 @@ describe('Queues page in Chromium against the lab Slurm', () => {
     await shot(ui.page, 'queues-partition-nodes-en');
   });
 
-  it('user usage says the lab has no slurmdbd and shows the running job\'s CPUs, in English and Chinese', async () => {
+  it('user usage from the lab\'s slurmdbd: booked hours of a finished job, the running job\'s CPUs, in English and Chinese', async () => {
+    // A finished job first, so slurmdbd has booked hours to report; its expected figure is read from sacct itself.
+    const done = cli(ui.data, ['jobs', 'submit', '--backend', 'lab', '--template', 'shell', '--param', 'program=sleep', '--param', 'args=2', '--json']);
+    expect(done.code, done.stderr).toBe(0);
+    const doneJob = JSON.parse(done.stdout) as { id: number; backendJobId: string };
+    const env = { ...process.env, SLURM_CONF: lab.confPath, SLURM_TIME_FORMAT: '%s' };
+    let line = '';
+    await expect.poll(() => {
+      line = spawnSync('sacct', ['-a', '-X', '-n', '-P', '-j', doneJob.backendJobId, '-o', 'State,Start,End,NCPUS'], { env, encoding: 'utf8' }).stdout.trim();
+      return line;
+    }, { timeout: 60_000 }).toMatch(/^COMPLETED\|/);
+    const [, start, end, ncpus] = line.split('|').map(Number);
+    const booked = (ncpus * (end - start)) / 3600;
+    expect(booked).toBeGreaterThan(0);
     const sub = cli(ui.data, ['jobs', 'submit', '--backend', 'lab', '--template', 'shell', '--param', 'program=sleep', '--param', 'args=60', '--json']);
     expect(sub.code, sub.stderr).toBe(0);
     await ui.page.getByTestId('queues-tab-usage').click();
-    await expect.poll(() => ui.page.getByTestId('usage-note').innerText(), { timeout: 30_000 }).toMatch(/No Slurm accounting storage \(slurmdbd\)[\s\S]*job completion log/);
+    await expect.poll(() => ui.page.getByTestId('usage-note').innerText(), { timeout: 30_000 }).toMatch(/From Slurm accounting \(slurmdbd\)[\s\S]*CPU-hours allocated but unused/);
     // The job is picked up on a refresh once slurmctld starts it.
     await expect.poll(async () => {
       await ui.page.getByTestId('usage-refresh').click();
       return ui.page.getByTestId('usage-table').innerText();
     }, { timeout: 30_000 }).toMatch(new RegExp(`${lab.user}\\s+cpu\\s+1\\b`));
-    expect(await ui.page.getByTestId('usage-table').innerText()).toMatch(/Total\s+cpu\s+1\b/);
+    const text = await ui.page.getByTestId('usage-table').innerText();
+    expect(text).toMatch(/Total\s+cpu\s+1\b/);
+    // Booked hours: the finished job's CPU-seconds plus the running job's seconds so far (shown with two decimals).
+    const shown = Number(new RegExp(`${lab.user}\\s+cpu\\s+1\\s+\\S+\\s+\\S+\\s+1\\s+([\\d.]+)`).exec(text)?.[1]);
+    expect(shown).toBeGreaterThanOrEqual(Math.floor(booked * 100) / 100);
+    expect(shown).toBeLessThan(booked + 0.05);
+    // The sleeping job used almost none of its CPU: the row and the total agree on its idle share.
+    expect(text).toMatch(new RegExp(`${lab.user}\\s+cpu[^\\n]*\\s(9\\d|100)%[\\s\\S]*Total\\s+cpu[^\\n]*\\s(9\\d|100)%`));
+    await expect.poll(() => ui.page.getByTestId('usage-refresh').getAttribute('class')).not.toMatch(/ant-btn-loading/);
+    await ui.page.waitForTimeout(400); // the table's loading veil fades before the picture
     await shot(ui.page, 'queues-usage-en');
     await setLanguage(ui.page, 'zh-CN');
     await ui.page.getByTestId('nav-queues').click();
     await ui.page.getByTestId('queues-tab-usage').click();
-    await expect.poll(() => ui.page.getByTestId('usage-note').innerText(), { timeout: 30_000 }).toMatch(/没有 Slurm 记账存储/);
+    await expect.poll(() => ui.page.getByTestId('usage-note').innerText(), { timeout: 30_000 }).toMatch(/来自 Slurm 记账（slurmdbd）/);
     await shot(ui.page, 'queues-usage-zh-CN');
     await ui.page.getByTestId('queues-tab-queues').click();
     await expect.poll(() => ui.page.getByTestId('partitions-lab').innerText(), { timeout: 30_000 }).toMatch(/debug/);
@@ -122,5 +146,47 @@ describe('Queues page in Chromium against the lab Slurm', () => {
     await expect.poll(() => queue()).toBeFalsy();
     await expect.poll(() => table.innerText(), { timeout: 15_000 }).not.toMatch(/research/);
     await shot(ui.page, 'queues-volcano-deleted-en');
+  });
+
+  it('user usage on Kubernetes: a PyTorchJob\'s GPUs allocated while it runs, its GPU-hours from its status times', async () => {
+    const sub = await cliAsync(ui.data, ['jobs', 'submit', '--backend', 'k8s', '--template', 'pytorch-ddp', '--param', 'name=ddp-usage', '--param', 'workers=1', '--param', 'gpusPerReplica=2', '--json']);
+    expect(sub.code, sub.stderr).toBe(0);
+    kube.controllers.advance('kubeflow.org', 'pytorchjobs', 'team-a', 'ddp-usage', 'Running');
+    await setLanguage(ui.page, 'en');
+    await ui.page.getByTestId('nav-queues').click();
+    await ui.page.getByTestId('queues-tab-usage').click();
+    await ui.page.getByTestId('usage-backend').click();
+    await ui.page.locator('.ant-select-item-option', { hasText: 'k8s (kubernetes)' }).click();
+    await expect.poll(() => ui.page.getByTestId('usage-note').innerText(), { timeout: 30_000 }).toMatch(/From the jobs ClusterDeck submitted[\s\S]*Idle hours need GPU utilization/);
+    // Master and one worker, 2 GPUs each: 4 allocated now, one running job.
+    await expect.poll(async () => {
+      await ui.page.getByTestId('usage-refresh').click();
+      return ui.page.getByTestId('usage-table').innerText();
+    }, { timeout: 30_000 }).toMatch(/alice\s+gpu\s+4\s+—\s+—\s+1\s/);
+    // The operator's times, moved back two hours and finished an hour ago: 4 GPUs × 1 h booked, nothing allocated now.
+    const H = 3600_000;
+    kube.update('kubeflow.org', 'pytorchjobs', 'team-a', 'ddp-usage', (o) => {
+      o.status = {
+        ...o.status, startTime: new Date(Date.now() - 2 * H).toISOString(), completionTime: new Date(Date.now() - H).toISOString(),
+        conditions: [{ type: 'Created', status: 'True', lastTransitionTime: new Date(Date.now() - 2 * H).toISOString() }, { type: 'Succeeded', status: 'True', lastTransitionTime: new Date(Date.now() - H).toISOString() }],
+      };
+    });
+    await expect.poll(async () => {
+      await ui.page.getByTestId('usage-refresh').click();
+      return ui.page.getByTestId('usage-table').innerText();
+    }, { timeout: 30_000 }).toMatch(/alice\s+gpu\s+0\s+—\s+—\s+0\s+4\.00\s+—\s+—/);
+    await expect.poll(() => ui.page.getByTestId('usage-refresh').getAttribute('class')).not.toMatch(/ant-btn-loading/);
+    await ui.page.waitForTimeout(400);
+    await shot(ui.page, 'queues-usage-kube-en');
+    await setLanguage(ui.page, 'zh-CN');
+    await ui.page.getByTestId('nav-queues').click();
+    await ui.page.getByTestId('queues-tab-usage').click();
+    await ui.page.getByTestId('usage-backend').click();
+    await ui.page.locator('.ant-select-item-option', { hasText: 'k8s (kubernetes)' }).click();
+    await expect.poll(() => ui.page.getByTestId('usage-note').innerText(), { timeout: 30_000 }).toMatch(/来自 ClusterDeck 提交的作业[\s\S]*按 kubeconfig 用户统计/);
+    await expect.poll(() => ui.page.getByTestId('usage-table').innerText()).toMatch(/alice\s+gpu\s+0/);
+    await ui.page.waitForTimeout(400);
+    await shot(ui.page, 'queues-usage-kube-zh-CN');
+    await setLanguage(ui.page, 'en');
   });
 });

@@ -5,6 +5,7 @@
  *   paged lists, watches with resume and re-list, suspend/resume, pods (list, delete), log follow,
  *   events, Volcano queues, installedKinds() (which CRDs the cluster serves).
  * - toJobState(kind, object): each kind's status → ClusterDeck's job states (raw state kept).
+ * - runTimes / jobDevices(kind, object): when a job ran and the devices its replicas hold (per-user usage).
  * Errors are AppErrors with K8S_* codes (see errors.ts).
  */
 export { KubeClient, toQueue, type KubeClientOptions, type DeleteOptions } from './client';
@@ -15,4 +16,5 @@ export type { PortForwardOptions } from './portForward';
 export type { WatchOptions } from './watch';
 export type { CallOptions } from './transport';
 export { toJobState, isFinished, type MappedState } from './states';
+export { runTimes, jobDevices, type RunTimes } from './usage';
 export type { K8sObject, ObjectMeta, Page, ListOptions, WatchEvent, Queue, QueueSpec, QueueChanges, ResourceList, KubeEvent, PodInfo } from './types';

@@ -40,6 +40,25 @@ function failed(what: string, r: CommandResult, where: string): AppError {
   return new AppError('SLURM_COMMAND_FAILED', `${what} on ${where} failed: ${msg}`, { where });
 }
 
+const SACCT_FIELDS = ['JobID', 'JobName', 'State', 'Reason', 'Partition', 'NodeList', 'User', 'Submit', 'Start', 'End', 'ExitCode'];
+const NO_ACCOUNTING = /accounting storage is disabled|not running a supported accounting_storage plugin/i;
+
+/** `sacct -X -n -P -o SACCT_FIELDS` lines (SLURM_TIME_FORMAT=%s) as jobs; a job requeued twice keeps its last line. */
+export function parseSacctJobs(text: string): SlurmJob[] {
+  const byId = new Map<string, SlurmJob>();
+  for (const line of text.split('\n').filter(Boolean)) {
+    const [id, name, state, reason, partition, nodes, user, submit, start, end, exit] = line.split('|');
+    const t = (s: string | undefined) => (s && /^\d+$/.test(s) && Number(s) > 0 ? Number(s) : null);
+    const code = /^(\d+):\d+$/.exec(exit ?? '');
+    byId.set(id, {
+      id, name: name ?? '', state: (state ?? '').split(' ')[0], reason: !reason || reason === 'None' ? '' : reason, partition: partition ?? '',
+      nodes: !nodes || nodes === 'None assigned' ? '' : nodes, user: user ?? '', exitCode: code ? Number(code[1]) : null,
+      submitTime: t(submit), startTime: t(start), endTime: t(end), output: '',
+    });
+  }
+  return [...byId.values()];
+}
+
 export class SlurmCli implements SlurmClient {
   readonly kind = 'slurm-cli' as const;
   constructor(
@@ -76,6 +95,16 @@ export class SlurmCli implements SlurmClient {
       const t = (s: string) => (s && s !== 'N/A' ? Math.floor(Date.parse(s) / 1000) || null : null);
       return { id, name, state, reason: reason === 'None' ? '' : reason, partition, nodes, user, exitCode: null, submitTime: t(submit), startTime: t(start), endTime: t(end), output: '' };
     });
+  }
+
+  async accounted(ids: string[], signal?: AbortSignal): Promise<SlurmJob[]> {
+    const wanted = ids.filter((id) => /^\d+$/.test(id));
+    if (wanted.length === 0) return [];
+    // Times as Unix seconds (the login node's time zone does not matter); -X: the allocation, not its steps.
+    const r = await this.run(['env', 'SLURM_TIME_FORMAT=%s', 'sacct', '-X', '-n', '-P', '-j', wanted.join(','), '-o', SACCT_FIELDS.join(',')], signal);
+    // No slurmdbd ("accounting storage is disabled"): nothing more is known, and that is not an error.
+    if (r.code !== 0 || NO_ACCOUNTING.test(r.stderr)) return [];
+    return parseSacctJobs(r.stdout).filter((j) => wanted.includes(j.id));
   }
 
   async job(id: string, signal?: AbortSignal): Promise<SlurmJob | null> {

@@ -5,7 +5,7 @@
  * - SlurmRest: slurmrestd openapi/v0.0.38 with a JWT; timeouts and AbortSignal on every request.
  * mapSlurmState maps Slurm's states onto ClusterDeck's job states (the raw state is kept).
  */
-export { SlurmCli, sbatchArgs } from './cli';
+export { SlurmCli, sbatchArgs, parseSacctJobs } from './cli';
 export { SlurmRest, type SlurmRestOptions } from './rest';
 export { localRunner, shQuote, type CommandRunner, type CommandResult, type RunOptions } from './runner';
 export { mapSlurmState, isFinished, type JobState } from './states';

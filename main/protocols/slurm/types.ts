@@ -70,4 +70,9 @@ export interface SlurmClient {
   nodes(signal?: AbortSignal): Promise<SlurmNode[]>;
   /** Cheap reachability check; throws SLURM_UNREACHABLE with what to fix. */
   ping(signal?: AbortSignal): Promise<void>;
+  /**
+   * Jobs slurmctld has forgotten (past MinJobAge) as Slurm accounting (slurmdbd) recorded them; [] where the cluster
+   * has no accounting storage. Absent on clients that cannot ask (slurmrestd here).
+   */
+  accounted?(ids: string[], signal?: AbortSignal): Promise<SlurmJob[]>;
 }

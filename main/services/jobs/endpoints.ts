@@ -4,8 +4,9 @@
 //   tensorboard templates print it); else the template's declared port on the job's first node.
 //   Connections go through the login node as an SSH local forward (ssh -L), or straight to the
 //   node when the backend is this machine.
-// - Kubernetes: the template's declared port (or the port asked for) on the job's main running pod,
-//   through the API server's pods/portforward.
+// - Kubernetes: the same lines in the log of the job's main running pod (the jupyter-k8s and
+//   tensorboard-k8s templates print them), else the template's declared port (or the port asked
+//   for) on that pod, through the API server's pods/portforward.
 // A forward lives as long as its caller (the UI's subscription, the CLI until Ctrl-C) and the job.
 
 import { fileTail } from './fileTail';
@@ -23,6 +24,8 @@ import { parseKubeJobId } from './kubeJobs';
 /** Bytes of a job's output searched for endpoint lines (the lines come first; a chatty job may print more after). */
 const OUTPUT_TAIL_BYTES = 256 * 1024;
 const CONNECT_TIMEOUT_MS = 15_000;
+/** Lines of a pod's log searched for endpoint lines (they come first; a chatty server prints more after). */
+const POD_LOG_LINES = 2000;
 
 /** `clusterdeck-endpoint NAME HOST PORT` lines, the last one per name winning (a restarted server reports again). */
 export function parseEndpointLines(text: string): { name: string; host: string; port: number }[] {
@@ -76,7 +79,11 @@ export class JobEndpoints {
     if (b.kind === 'kubernetes') {
       const pod = mainPod(await this.deps.kube.pods(b, job, signal));
       if (!pod) throw new AppError('JOB_ENDPOINT_UNAVAILABLE', `job ${job.id} has no running pod yet; its endpoints open once a pod runs (see \`clusterdeck jobs pods ${job.id}\`)`, { id: job.id });
-      const list: JobEndpoint[] = declared.map((e) => ({ name: e.name, host: pod.name, port: e.port, source: 'template', pod: pod.name }));
+      // What the pod printed (`clusterdeck-endpoint NAME HOST PORT`; HOST is the pod's own name, and the forward goes to
+      // the pod anyway), then the template's declared ports it did not report.
+      const log = await this.deps.kube.podLogTail(b, job, pod.name, POD_LOG_LINES, signal).catch(() => '');
+      const list: JobEndpoint[] = parseEndpointLines(log).map((e) => ({ name: e.name, host: pod.name, port: e.port, source: 'output', pod: pod.name }));
+      for (const e of declared) if (!list.some((x) => x.name === e.name)) list.push({ name: e.name, host: pod.name, port: e.port, source: 'template', pod: pod.name });
       if (port && !list.some((e) => e.port === port)) list.push({ name: `port-${port}`, host: pod.name, port, source: 'request', pod: pod.name });
       return list;
     }

@@ -15,7 +15,7 @@ import { AppError } from '../../../shared/errors';
 import { isFinished, mapSlurmState, type SlurmClient, type SlurmJob } from '../../protocols/slurm';
 import type { AuditLog } from '../audit/auditLog';
 import { clientFor, isUnreachable, parseSshUrl, sharesFilesystem, type SecretSource, type SshDeps } from './backends';
-import type { JobPatch, JobStore } from './jobStore';
+import type { JobPatch, JobStore, UsageJob } from './jobStore';
 import { SlurmPoller } from './slurmPoller';
 import { CompletionHooks } from './completionHooks';
 import { stringify } from 'yaml';
@@ -74,6 +74,11 @@ export interface JobsServiceMain extends JobsService {
   close(): void;
   /** The backend's cached Kubernetes client (the queues service shares it: one kubeconfig parse per backend). */
   kubeClient(b: Backend): KubeClient;
+  /**
+   * What a Kubernetes backend's jobs booked since `since` (ISO), after bringing unfinished rows up to date (a listing,
+   * unless a watch keeps them current); the outbox is left alone.
+   */
+  kubeUsageJobs(actor: Actor, backend: string, since: string, signal?: CancelSignal): Promise<UsageJob[]>;
 }
 
 const isKube = (b: Backend) => b.kind === 'kubernetes';
@@ -229,7 +234,11 @@ export function createJobsService(deps: JobsDeps): JobsServiceMain {
         continue;
       }
       try {
-        const known = new Map((await client(b).jobs(abortOf(signal))).map((s) => [s.id, s]));
+        const c = client(b);
+        const known = new Map((await c.jobs(abortOf(signal))).map((s) => [s.id, s]));
+        // Jobs slurmctld has forgotten (MinJobAge) are asked of Slurm accounting before they count as vanished.
+        const forgotten = list.filter((j) => !known.has(j.backendJobId!)).map((j) => j.backendJobId!);
+        if (forgotten.length > 0 && c.accounted) for (const s of await c.accounted(forgotten, abortOf(signal)).catch(() => [])) known.set(s.id, s);
         const changed = store.batch(() => list.map((j) => applyState(j, known.get(j.backendJobId!) ?? null)).filter((now, i) => now !== list[i]));
         // One audit entry per look that changed anything: the change feed then reloads open Jobs pages once.
         if (changed.length > 0) audit.record(actor, { module: 'jobs', action: 'state', targets: name, params: { changed: changed.length, jobs: changed.slice(0, 20).map((j) => j.id) } }, () => undefined);
@@ -589,6 +598,14 @@ export function createJobsService(deps: JobsDeps): JobsServiceMain {
     },
     close: () => { kube.close(); slurmPolls.close(); hooks.close(); },
     kubeClient: (b) => kube.client(b),
+    async kubeUsageJobs(actor, backend, since, signal) {
+      const b = backendOf(backend);
+      const errors = await refresh(store.jobs({ backend: b.name, phase: 'submitted', unfinished: true, brief: true }), signal, actor);
+      const first = errors.values().next();
+      // An API server that does not answer (or refuses the token) is the answer: stale figures would look current.
+      if (!first.done) throw new AppError('QUEUES_USAGE_STALE', `backend ${b.name} did not answer while its jobs were brought up to date, so usage would be stale: ${first.value}`, { backend: b.name });
+      return store.usageJobs(b.name, since);
+    },
 
     async partitions(backend, signal) {
       return client(backendOf(backend)).partitions(abortOf(signal));

@@ -12,6 +12,22 @@ interface JobRow {
   backend_job_id: string | null; state: Job['state']; raw_state: string | null; reason: string | null; exit_code: number | null; nodes: string | null; output: string | null;
   last_error: string | null; attempts: number; vanished: number; created_at: string; updated_at: string; submitted_at: string | null;
   hook_url: string | null; hook_result: string | null; submit_user: string | null; queue: string | null;
+  run_started_at: string | null; run_ended_at: string | null; devices: string | null;
+}
+
+/** What a job booked (migration 0009): run times as the cluster reported them, devices by type. */
+export interface RunUsage {
+  start: string | null;
+  end: string | null;
+  devices: Record<string, number> | null;
+}
+
+/** A job that ran, as per-user usage reads it. */
+export interface UsageJob extends RunUsage {
+  id: number;
+  user: string | null;
+  state: Job['state'];
+  start: string;
 }
 
 const toBackend = (r: BackendRow): Backend => ({ name: r.name, kind: r.kind, url: r.url, user: r.username, credential: r.credential, workDir: r.work_dir, env: JSON.parse(r.env), context: r.context ?? null, namespace: r.namespace ?? null, createdAt: r.created_at });
@@ -26,7 +42,7 @@ function toJob(r: JobRow): JobDetail {
   };
 }
 
-export type JobPatch = Partial<Pick<JobRow, 'phase' | 'backend' | 'backend_job_id' | 'state' | 'raw_state' | 'reason' | 'exit_code' | 'nodes' | 'output' | 'last_error' | 'attempts' | 'vanished' | 'submitted_at' | 'hook_result' | 'submit_user' | 'queue'>>;
+export type JobPatch = Partial<Pick<JobRow, 'phase' | 'backend' | 'backend_job_id' | 'state' | 'raw_state' | 'reason' | 'exit_code' | 'nodes' | 'output' | 'last_error' | 'attempts' | 'vanished' | 'submitted_at' | 'hook_result' | 'submit_user' | 'queue' | 'run_started_at' | 'run_ended_at' | 'devices'>>;
 
 export class JobStore {
   private readonly statements = new Map<string, Statement>();
@@ -115,6 +131,17 @@ export class JobStore {
       this.statement(`UPDATE jobs SET ${keys.map((k) => `${k} = ?`).join(', ')}, updated_at = ? WHERE id = ?`).run(...keys.map((k) => patch[k] ?? null), nowIso(), id);
     }
     return this.requireJob(id);
+  }
+  runUsage(id: number): RunUsage | null {
+    const r = this.statement('SELECT run_started_at, run_ended_at, devices FROM jobs WHERE id = ?').get(id) as Pick<JobRow, 'run_started_at' | 'run_ended_at' | 'devices'> | undefined;
+    return r ? { start: r.run_started_at, end: r.run_ended_at, devices: r.devices ? (JSON.parse(r.devices) as Record<string, number>) : null } : null;
+  }
+  /** A backend's submitted jobs that started running and had not ended before `since` (ISO). */
+  usageJobs(backend: string, since: string): UsageJob[] {
+    const rows = this.statement(`SELECT id, submit_user, state, run_started_at, run_ended_at, devices FROM jobs
+      WHERE backend = ? AND run_started_at IS NOT NULL AND phase = 'submitted' AND (run_ended_at IS NULL OR run_ended_at >= ?) ORDER BY id`)
+      .all(backend, since) as Pick<JobRow, 'id' | 'submit_user' | 'state' | 'run_started_at' | 'run_ended_at' | 'devices'>[];
+    return rows.map((r) => ({ id: r.id, user: r.submit_user, state: r.state, start: r.run_started_at!, end: r.run_ended_at, devices: r.devices ? (JSON.parse(r.devices) as Record<string, number>) : null }));
   }
   /** Marks a job's hook as being sent; false when it was already claimed (by this or another process). */
   claimHook(id: number): boolean {

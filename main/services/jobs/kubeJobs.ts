@@ -8,7 +8,7 @@ import { parse } from 'yaml';
 import type { Actor } from '../../../shared/contract/trpc';
 import type { Backend, JobDetail, JobState } from '../../../shared/contract/schemas/jobs';
 import { AppError } from '../../../shared/errors';
-import { JOB_KINDS, KINDS, isFinished, kindOfManifest, toJobState, type JobKind, type K8sObject, type KubeClient, type KubeEvent, type PodInfo, type WatchEvent } from '../../protocols/kubernetes';
+import { JOB_KINDS, KINDS, isFinished, jobDevices, kindOfManifest, runTimes, toJobState, type JobKind, type K8sObject, type KubeClient, type KubeEvent, type PodInfo, type WatchEvent } from '../../protocols/kubernetes';
 import type { AuditLog } from '../audit/auditLog';
 import type { JobStore } from './jobStore';
 import { kubeClientForBackend, namespaceOf, type KubeconfigSource } from './kubeBackend';
@@ -156,14 +156,40 @@ export class KubeJobs {
       const s = toJobState(kind, obj as never);
       patch = { state: s.state, raw_state: s.rawState, reason: s.reason, vanished: 0 };
     }
+    const usage = this.usagePatch(kind, obj, job, deleted || !obj);
     const changed = patch.state !== job.state || (patch.raw_state !== undefined && patch.raw_state !== job.rawState) || (patch.reason !== undefined && patch.reason !== job.reason) || (patch.vanished ?? 0) !== (job.vanished ? 1 : 0);
-    if (!changed) return;
+    if (!changed) {
+      // Times and devices are bookkeeping, not news: written quietly (no audit entry, no change feed).
+      if (usage) this.deps.store.patchJob(job.id, usage);
+      return;
+    }
+    Object.assign(patch, usage ?? {});
     const updated = this.deps.audit.record(actor, { module: 'jobs', action: 'state', targets: `${b.name}:${job.backendJobId}`, params: { job: job.id, state: patch.state, raw: patch.raw_state ?? null } }, () => this.deps.store.patchJob(job.id, patch));
     const told = this.deps.onStateChange?.(actor, updated);
     if (told) {
       this.told.add(told);
       void told.finally(() => this.told.delete(told));
     }
+  }
+
+  /**
+   * What the object says the job booked (run times from its status, devices from its replica templates), as a patch of
+   * the fields that differ from the row; null when nothing changed. A job deleted or gone while it ran ends now.
+   */
+  private usagePatch(kind: JobKind, obj: K8sObject | null, job: JobDetail, gone: boolean): Parameters<JobStore['patchJob']>[1] | null {
+    const had = this.deps.store.runUsage(job.id);
+    if (!had) return null;
+    const norm = (t: string | null) => (t ? new Date(t).toISOString() : null);
+    const times = obj && !gone ? runTimes(kind, obj) : { start: null, end: null };
+    // The cluster's word wins when it has one; what was seen before stays when it no longer says (a deleted job).
+    const start = norm(times.start) ?? had.start;
+    const end = norm(times.end) ?? had.end ?? (gone && start ? new Date().toISOString() : null);
+    const devices = obj ? jobDevices(kind, obj) : had.devices;
+    const patch: Parameters<JobStore['patchJob']>[1] = {};
+    if (start !== had.start) patch.run_started_at = start;
+    if (end !== had.end) patch.run_ended_at = end;
+    if (devices && JSON.stringify(devices) !== JSON.stringify(had.devices)) patch.devices = JSON.stringify(devices);
+    return Object.keys(patch).length > 0 ? patch : null;
   }
 
   /** Applies one watch event; true when a job it concerned may have finished (the watch may then be unneeded). */
@@ -261,7 +287,10 @@ export class KubeJobs {
       }
       throw err;
     }
-    this.deps.store.patchJob(job.id, { state: 'cancelled', raw_state: 'Deleted', reason: 'deleted by ClusterDeck', vanished: 0 });
+    // Its run ends now: the watch ignores a finished job's later events, so nothing else would end it.
+    const run = this.deps.store.runUsage(job.id);
+    const ended = run?.start && !run.end ? { run_ended_at: new Date().toISOString() } : {};
+    this.deps.store.patchJob(job.id, { state: 'cancelled', raw_state: 'Deleted', reason: 'deleted by ClusterDeck', vanished: 0, ...ended });
   }
 
   async suspend(b: Backend, job: JobDetail, suspend: boolean, signal?: AbortSignal): Promise<void> {
@@ -299,6 +328,19 @@ export class KubeJobs {
       }
     }
     return { path: pods.map((p) => `${namespace}/${p.name}`).join(', '), text: out.slice(-tailLines).join('\n') + (out.length ? '\n' : '') };
+  }
+
+  /** The last `tailLines` lines of one pod's log; '' when its container has not started (no log yet). */
+  async podLogTail(b: Backend, job: JobDetail, pod: string, tailLines: number, signal?: AbortSignal): Promise<string> {
+    const { namespace } = parseKubeJobId(job.backendJobId!);
+    const lines: string[] = [];
+    try {
+      for await (const line of this.client(b, job).followLog(namespace, pod, { follow: false, tailLines, signal })) lines.push(line);
+    } catch (err) {
+      if (AppError.is(err) && err.code === 'K8S_BAD_REQUEST') return '';
+      throw err;
+    }
+    return lines.join('\n');
   }
 
   /** Follows the logs of every pod of the job until they end or `signal` aborts. */

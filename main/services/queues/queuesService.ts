@@ -15,6 +15,7 @@ import type { JobsService } from '../../../shared/contract/services';
 import { summarizeNodes, summarizePartitions, type QueueJob } from './slurmSummary';
 import { available } from './quantity';
 import { accountedJobs, activeJobs, usageRows } from './slurmUsage';
+import { kubeUsage, type KubeUsageJob } from './kubeUsage';
 
 export interface QueuesDeps {
   jobs: Pick<JobsService, 'listBackends' | 'partitions' | 'nodes'>;
@@ -23,6 +24,8 @@ export interface QueuesDeps {
   slurmRunner: (b: Backend) => CommandRunner | null;
   /** The KubeClient of a kubernetes backend. */
   kube: (b: Backend) => KubeClient;
+  /** What a kubernetes backend's jobs booked since an ISO time (rows brought up to date first). */
+  kubeUsageJobs: (actor: Actor, b: Backend, since: string, signal?: CancelSignal) => Promise<KubeUsageJob[]>;
   timeoutMs?: number;
   now?: () => number;
 }
@@ -118,22 +121,27 @@ export function createQueuesService(deps: QueuesDeps): QueuesService {
       }));
     },
 
-    async usage(input, signal): Promise<Usage> {
+    async usage(actor, input, signal): Promise<Usage> {
       const all = backends(input.backend);
-      const slurm = all.filter((b) => !isKube(b));
-      if (!input.backend && slurm.length !== 1) {
-        if (slurm.length === 0) throw new AppError('QUEUES_NO_SLURM', 'per-user usage comes from Slurm accounting and no Slurm backend is configured; add one with `clusterdeck backends add`');
-        throw new AppError('JOB_BACKEND_REQUIRED', `several Slurm backends are configured (${slurm.map((x) => x.name).join(', ')}); choose one with --backend`);
+      if (!input.backend && all.length !== 1) {
+        if (all.length === 0) throw new AppError('QUEUES_NO_BACKEND', 'per-user usage comes from a backend\'s jobs and no backend is configured; add one with `clusterdeck backends add`');
+        throw new AppError('JOB_BACKEND_REQUIRED', `several backends are configured (${all.map((x) => x.name).join(', ')}); choose one with --backend`);
       }
-      const b = input.backend ? all[0] : slurm[0];
-      if (isKube(b)) throw new AppError('QUEUES_USAGE_SLURM_ONLY', `backend ${b.name} is kubernetes: per-user usage comes from Slurm accounting; a Volcano queue's allocated resources are shown in \`clusterdeck queues list --backend ${b.name}\``, { backend: b.name });
+      const b = all[0];
       const until = Math.floor(now() / 1000);
       const since = until - input.days * 86400;
       const range = { since: new Date(since * 1000).toISOString(), until: new Date(until * 1000).toISOString() };
+      if (isKube(b)) {
+        const { rows, totals } = kubeUsage(await deps.kubeUsageJobs(actor, b, range.since, signal), since, until);
+        return {
+          backend: b.name, source: 'kubernetes', detail: null, ...range, rows, totals,
+          note: `Past ${input.days} days of the jobs submitted from ClusterDeck to ${b.name}, per kubeconfig user (Kubernetes records no job owner and keeps no accounting): run times from each job's status (startTime/completionTime; Volcano's phase times) as watches and listings saw them, devices from its replicas' limits. Idle hours need GPU utilization, which the API server does not keep, so they are empty.`,
+        };
+      }
       const runner = deps.slurmRunner(b);
       if (!runner) {
         // slurmrestd v0.0.38: no sacct without slurmdbd, and no per-job TRES in this client.
-        return { backend: b.name, source: 'none', note: `backend ${b.name} is slurmrestd: per-user usage needs squeue and sacct on a login node (a slurm-cli backend to the same cluster)`, ...range, rows: [], totals: [] };
+        return { backend: b.name, source: 'none', detail: null, note: `backend ${b.name} is slurmrestd: per-user usage needs squeue and sacct on a login node (a slurm-cli backend to the same cluster)`, ...range, rows: [], totals: [] };
       }
       const [active, acct] = await Promise.all([activeJobs(runner, abortOf(signal), timeoutMs), accountedJobs(runner, input.days, abortOf(signal), timeoutMs)]);
       const { rows, totals } = usageRows(active, acct.jobs, since, until);
@@ -143,7 +151,7 @@ export function createQueuesService(deps: QueuesDeps): QueuesService {
           : acct.source === 'jobcomp'
             ? `This cluster has no accounting storage (slurmdbd)${acct.detail ? ` ("${acct.detail}")` : ''}: booked hours come from the job completion log (sacct --completion: finished jobs with their CPUs, no GPUs) plus the running jobs; idle hours need utilization data and are empty.`
             : `This cluster has no accounting storage (slurmdbd) and no job completion log${acct.detail ? ` (${acct.detail})` : ''}: booked hours count only the jobs running now; idle hours are empty.`;
-      return { backend: b.name, source: acct.source, note, ...range, rows, totals };
+      return { backend: b.name, source: acct.source, detail: acct.detail || null, note, ...range, rows, totals };
     },
 
     /** The backend's Volcano queues, again after every change the API server reports (a watch, not polling). */

@@ -59,11 +59,14 @@ const NO_DBD = /accounting storage is disabled|not running a supported accountin
  * (SLURM_TIME_FORMAT=%s) so the login node's time zone does not matter.
  */
 export async function accountedJobs(runner: CommandRunner, days: number, signal?: AbortSignal, timeoutMs = 60_000): Promise<{ source: 'slurmdbd' | 'jobcomp' | 'none'; jobs: AccountedJob[]; detail: string }> {
-  const window = ['-a', '-X', '-n', '-P', '-S', `now-${days}days`, '-E', 'now'];
+  const window = ['-a', '-n', '-P', '-S', `now-${days}days`, '-E', 'now'];
+  // Not -X: slurmdbd keeps CPU time on the steps, and only with them does sacct sum it into the
+  // job's line (with -X, TotalCPU reads 0). The step lines (JobID "N.batch", "N.0") are skipped.
   const dbd = await runner.run(['env', 'SLURM_TIME_FORMAT=%s', 'sacct', ...window, '-o', 'JobID,User,Start,End,AllocTRES,TotalCPU,State'], { signal, timeoutMs });
   if (dbd.code === 0 && !NO_DBD.test(dbd.stderr + dbd.stdout)) {
     const jobs = dbd.stdout.split('\n').filter(Boolean).map((line): AccountedJob | null => {
       const [id, user, start, end, alloc, totalCpu] = line.split('|');
+      if (id.includes('.')) return null;
       const s = Number(start);
       if (!Number.isFinite(s) || s <= 0) return null; // never started
       const e = Number(end);
@@ -74,7 +77,7 @@ export async function accountedJobs(runner: CommandRunner, days: number, signal?
     return { source: 'slurmdbd', jobs: jobs.filter((j): j is AccountedJob => j !== null), detail: '' };
   }
   const dbdWhy = (dbd.stderr || dbd.stdout).trim().split('\n').pop() ?? '';
-  const comp = await runner.run(['env', 'SLURM_TIME_FORMAT=%s', 'sacct', '--completion', ...window, '-o', 'JobID,User,Start,End,NCPUS,State'], { signal, timeoutMs });
+  const comp = await runner.run(['env', 'SLURM_TIME_FORMAT=%s', 'sacct', '--completion', '-X', ...window, '-o', 'JobID,User,Start,End,NCPUS,State'], { signal, timeoutMs });
   if (comp.code === 0) {
     const jobs = comp.stdout.split('\n').filter(Boolean).map((line): AccountedJob | null => {
       const [id, user, start, end, ncpus] = line.split('|');
@@ -161,14 +164,16 @@ export function usageRows(active: QueueJob[], accounted: AccountedJob[], since: 
     }));
   const types = [...new Set(out.map((r) => r.deviceType))].sort();
   const totals = types.map((type) => {
-    const of = out.filter((r) => r.deviceType === type);
-    const idle = of.every((r) => r.idleHours === null) ? null : round(of.reduce((s, r) => s + (r.idleHours ?? 0), 0));
-    const booked = round(of.reduce((s, r) => s + r.bookedHours, 0));
+    // From the unrounded figures: a sum of rounded rows (0.00 + 0.00) would lose small jobs' idle share.
+    const of = [...rows.values()].filter((r) => r.deviceType === type);
+    const known = of.filter((r) => r.idleKnown && r.idleHours !== null);
+    const idle = known.length === 0 ? null : known.reduce((s, r) => s + (r.idleHours ?? 0), 0);
     // Idle share of the hours whose CPU use is known (as each row computes it), not of every booked hour.
-    const cpuBooked = [...rows.values()].filter((r) => r.deviceType === type && r.idleKnown && r.idleHours !== null).reduce((s, r) => s + r.cpuBooked, 0);
+    const cpuBooked = known.reduce((s, r) => s + r.cpuBooked, 0);
     return {
       user: '', deviceType: type, allocated: of.reduce((s, r) => s + r.allocated, 0), allocatedPreemptible: null, idleNow: null,
-      runningJobs: of.reduce((s, r) => s + r.runningJobs, 0), bookedHours: booked, idleHours: idle, idlePercent: idle !== null && cpuBooked > 0 ? Math.round((idle / cpuBooked) * 100) : null,
+      runningJobs: of.reduce((s, r) => s + r.runningJobs, 0), bookedHours: round(of.reduce((s, r) => s + r.bookedHours, 0)),
+      idleHours: idle === null ? null : round(idle), idlePercent: idle !== null && cpuBooked > 0 ? Math.round((idle / cpuBooked) * 100) : null,
     };
   });
   return { rows: out, totals };

@@ -68,8 +68,8 @@ export const BackendQueues = z.object({
 });
 export type BackendQueues = z.infer<typeof BackendQueues>;
 
-/** Where the usage figures came from. */
-export const USAGE_SOURCES = ['slurmdbd', 'jobcomp', 'none'] as const;
+/** Where the usage figures came from (kubernetes: the jobs ClusterDeck submitted, as their status said). */
+export const USAGE_SOURCES = ['slurmdbd', 'jobcomp', 'none', 'kubernetes'] as const;
 
 export const UsageRow = z.object({
   user: z.string(),
@@ -90,8 +90,10 @@ export type UsageRow = z.infer<typeof UsageRow>;
 export const Usage = z.object({
   backend: z.string(),
   source: z.enum(USAGE_SOURCES),
-  /** A sentence saying what the figures cover and what is missing (e.g. no slurmdbd). */
+  /** A sentence saying what the figures cover and what is missing (e.g. no slurmdbd), in English (CLI, logs). */
   note: z.string(),
+  /** The backend's own words when accounting was missing (sacct's error), for the UI's translated note. */
+  detail: z.string().nullable().default(null),
   since: z.string(),
   until: z.string(),
   rows: z.array(UsageRow),

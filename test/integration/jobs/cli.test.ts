@@ -44,7 +44,7 @@ describe('clusterdeck jobs/templates/backends against the lab Slurm', { timeout:
 
   it('lists the ten offline templates and previews the exact script', () => {
     const names = (JSON.parse(ok('templates', 'list', '--json')) as { name: string }[]).map((t) => t.name).sort();
-    expect(names).toEqual(['horovod', 'jupyter', 'k8s-job', 'pytorch-ddp', 'shell', 'slurm-mpi', 'slurm-single-gpu', 'tensorboard', 'tensorflow', 'volcano-job']);
+    expect(names).toEqual(['horovod', 'jupyter', 'jupyter-k8s', 'k8s-job', 'pytorch-ddp', 'shell', 'slurm-mpi', 'slurm-single-gpu', 'tensorboard', 'tensorboard-k8s', 'tensorflow', 'volcano-job']);
     const text = ok('jobs', 'preview', '--template', 'shell', '--param', 'program=echo', '--param', 'args=$(id)');
     expect(text).toContain("exec echo '$(id)'");
     expect(text).toContain(`#SBATCH --chdir=${lab.workDir}`);

@@ -15,11 +15,13 @@ describe('clusterdeck lab slurm', { timeout: 180_000 }, () => {
     tmp.cleanup();
   });
 
-  it('starts Slurm with two backends, runs a job over slurmrestd, and stops exactly its processes', async () => {
+  it('starts Slurm with accounting and two backends, runs a job over slurmrestd, and stops exactly its processes', async () => {
     const up = cli(data, ['lab', 'slurm', 'up', '--json']);
     expect(up.code, up.stderr).toBe(0);
-    const { pids } = JSON.parse(up.stdout) as { pids: number[] };
-    expect(pids).toHaveLength(4);
+    const { pids, accounting } = JSON.parse(up.stdout) as { pids: number[]; accounting: string };
+    // munged, mariadbd, slurmdbd, slurmctld, slurmd, slurmrestd (.ci/run installs slurmdbd and mariadb-server).
+    expect(accounting).toBe('slurmdbd');
+    expect(pids).toHaveLength(6);
     const backends = JSON.parse(cli(data, ['backends', 'list', '--json']).stdout) as { name: string }[];
     expect(backends.map((b) => b.name)).toEqual(['lab-slurm', 'lab-slurm-rest']);
     const sub = cli(data, ['jobs', 'submit', '--json', '--backend', 'lab-slurm-rest', '--template', 'shell', '--param', 'program=hostname']);
@@ -30,9 +32,13 @@ describe('clusterdeck lab slurm', { timeout: 180_000 }, () => {
       if (j.state === 'succeeded') break;
       await new Promise((r) => setTimeout(r, 200));
     }
+    // The finished job is in slurmdbd's accounting, so per-user usage is read from there.
+    const usage = cli(data, ['queues', 'usage', '--backend', 'lab-slurm', '--json']);
+    expect(usage.code, usage.stderr).toBe(0);
+    expect(JSON.parse(usage.stdout)).toMatchObject({ source: 'slurmdbd' });
     expect(cli(data, ['audit', 'list']).stdout).not.toMatch(/eyJ/); // no JWT in the audit log
     const down = cli(data, ['lab', 'slurm', 'down']);
-    expect(down.stdout).toBe('stopped 4 process(es)\n');
+    expect(down.stdout).toBe('stopped 6 process(es)\n');
     for (const pid of pids) expect(isRunning(pid)).toBe(false); // gone or a zombie awaiting its reaper
   });
 });

@@ -106,9 +106,9 @@ describe('Queues on the lab Slurm', { timeout: 180_000 }, () => {
     expect(u.note).toMatch(/slurm-cli backend/);
   });
 
-  it('names what to fix: an unknown backend, usage with several Slurm backends, a Slurm backend for a Volcano call', async () => {
+  it('names what to fix: an unknown backend, usage with several backends, a Slurm backend for a Volcano call', async () => {
     await expect(api.queues.list({ backend: 'nope' })).rejects.toMatchObject({ message: expect.stringMatching(/no backend named nope \(backends: lab, lab-rest\)/) });
-    await expect(api.queues.usage({})).rejects.toMatchObject({ message: expect.stringMatching(/several Slurm backends .*--backend/) });
+    await expect(api.queues.usage({})).rejects.toMatchObject({ message: expect.stringMatching(/several backends are configured \(lab, lab-rest\); choose one with --backend/) });
     await expect(api.queues.create({ backend: 'lab', name: 'q1' })).rejects.toMatchObject({ message: expect.stringMatching(/backend lab is slurm-cli: Volcano queues live on kubernetes backends/) });
     const all = await api.queues.list({});
     expect(all.map((b) => [b.backend, b.kind])).toEqual([['lab', 'slurm'], ['lab-rest', 'slurm']]);

@@ -112,7 +112,7 @@ export class Controllers {
     this.server.update(t.group, t.plural, t.namespace, t.name, (o) => {
       if (r.group === 'kubeflow.org') o.status = kubeflowStatus(o, step, now);
       else if (r.group === 'batch') o.status = batchStatus(o, step, now);
-      else o.status = { state: { phase: ({ Created: 'Pending', Running: 'Running', Succeeded: 'Completed', Failed: 'Failed', Suspended: 'Aborted' } as const)[step], lastTransitionTime: now } };
+      else o.status = volcanoStatus(o, step, now);
     });
     const reason = r.group === 'kubeflow.org' ? `${obj.kind}${step}` : step;
     this.server.event(t.namespace, { kind: obj.kind!, name: t.name, uid: obj.metadata.uid }, reason, `${obj.kind} ${t.namespace}/${t.name} is ${step.toLowerCase()}.`, step === 'Failed' ? 'Warning' : 'Normal');
@@ -135,6 +135,13 @@ function kubeflowStatus(o: Obj, step: Step, now: string): Record<string, unknown
   const prior = ((o.status?.conditions ?? []) as Array<Record<string, string>>).map((c) => (c.type === 'Running' && step !== 'Running' ? { ...c, status: 'False' } : c));
   const conditions = [...prior, { type: step, status: 'True', reason: `${kind}${step}`, message: `${kind} ${o.metadata.namespace}/${o.metadata.name} is ${step.toLowerCase()}.`, lastUpdateTime: now, lastTransitionTime: now }];
   return { conditions, replicaStatuses: {}, startTime: o.status?.startTime ?? now, ...(step === 'Succeeded' || step === 'Failed' ? { completionTime: now } : {}) };
+}
+
+/** Volcano's job controller: the phase in status.state, and one condition per phase it entered (its time kept). */
+function volcanoStatus(o: Obj, step: Step, now: string): Record<string, unknown> {
+  const phase = ({ Created: 'Pending', Running: 'Running', Succeeded: 'Completed', Failed: 'Failed', Suspended: 'Aborted' } as const)[step];
+  const conditions = [...((o.status?.conditions ?? []) as Array<Record<string, string>>), { status: phase, lastTransitionTime: now }];
+  return { state: { phase, lastTransitionTime: now }, conditions, running: step === 'Running' ? 1 : 0 };
 }
 
 function batchStatus(o: Obj, step: Step, now: string): Record<string, unknown> {

@@ -10,7 +10,7 @@ const byName = (n: string) => BUILTIN_TEMPLATES.find((t) => t.name === n)!;
 
 describe('built-in templates', () => {
   it('ships the ten templates, each schema agreeing with its script or manifest', () => {
-    expect(BUILTIN_TEMPLATES.map((t) => t.name).sort()).toEqual(['horovod', 'jupyter', 'k8s-job', 'pytorch-ddp', 'shell', 'slurm-mpi', 'slurm-single-gpu', 'tensorboard', 'tensorflow', 'volcano-job']);
+    expect(BUILTIN_TEMPLATES.map((t) => t.name).sort()).toEqual(['horovod', 'jupyter', 'jupyter-k8s', 'k8s-job', 'pytorch-ddp', 'shell', 'slurm-mpi', 'slurm-single-gpu', 'tensorboard', 'tensorboard-k8s', 'tensorflow', 'volcano-job']);
     for (const t of BUILTIN_TEMPLATES) {
       expect(lintTemplate(t), t.name).toEqual([]);
       expect(() => renderTemplate(t, 1, {}), t.name).not.toThrow();

@@ -97,6 +97,13 @@ describe('per-user usage', () => {
     const { rows } = usageRows([], [{ id: '1', user: 'dan', devices: { cpu: 4 }, start: since, end: since + 10 * H, cpuUsedSeconds: 10 * H }], since, until);
     expect(rows[0]).toMatchObject({ bookedHours: 40, idleHours: 30, idlePercent: 75 });
   });
+
+  it('totals take the idle share from unrounded hours, so jobs of seconds agree with their rows', () => {
+    // A two-second sleep on one CPU (what the e2e runs): 0.00 hours shown, but all of it idle.
+    const { rows, totals } = usageRows([], [{ id: '1', user: 'root', devices: { cpu: 1 }, start: since + 100, end: since + 102, cpuUsedSeconds: 0.01 }], since, until);
+    expect(rows[0]).toMatchObject({ bookedHours: 0, idleHours: 0, idlePercent: 100 });
+    expect(totals[0]).toMatchObject({ bookedHours: 0, idleHours: 0, idlePercent: 100 });
+  });
 });
 
 describe('CLI quota option', () => {
@@ -109,7 +116,7 @@ describe('CLI quota option', () => {
 
 describe('reading squeue and sacct output', () => {
   // A runner that answers like the commands do (the lab's own outputs for the completion log and
-  // squeue --json; sacct -P's layout for slurmdbd); each call is recorded.
+  // squeue --json; sacct -P's layout for slurmdbd, steps under their job as the lab's slurmdbd prints them); each call is recorded.
   function runner(answers: Array<(argv: string[]) => { code: number; stdout: string; stderr: string } | null>) {
     const calls: string[][] = [];
     return {
@@ -120,9 +127,10 @@ describe('reading squeue and sacct output', () => {
   const has = (word: string) => (argv: string[]) => argv.includes(word);
 
   it('slurmdbd: jobs with GPUs by type, CPU jobs with the CPU time they used, times as Unix seconds', async () => {
-    const { r, calls } = runner([(a) => (has('--completion')(a) ? null : { code: 0, stderr: '', stdout: '101|alice|1795400000|1795403600|billing=8,cpu=8,gres/gpu=2,gres/gpu:a100=2,mem=64G,node=1|02:00:00|COMPLETED\n102|bob|1795400000|1795407200|billing=4,cpu=4,mem=8G,node=1|1:00:00|COMPLETED\n103|carol|Unknown|Unknown|||PENDING\n104|dan|1795400000|Unknown|cpu=2,node=1|00:00:00|RUNNING\n' })]);
+    const { r, calls } = runner([(a) => (has('--completion')(a) ? null : { code: 0, stderr: '', stdout: '101|alice|1795400000|1795403600|billing=8,cpu=8,gres/gpu=2,gres/gpu:a100=2,mem=64G,node=1|02:00:00|COMPLETED\n101.batch||1795400000|1795403600|cpu=8,gres/gpu=2,mem=64G,node=1|02:00:00|COMPLETED\n102|bob|1795400000|1795407200|billing=4,cpu=4,mem=8G,node=1|1:00:00|COMPLETED\n102.batch||1795400000|1795407200|cpu=4,mem=0,node=1|50:00.500|COMPLETED\n102.0||1795400000|1795407200|cpu=4,mem=0,node=1|09:59.500|COMPLETED\n103|carol|Unknown|Unknown|||PENDING\n104|dan|1795400000|Unknown|cpu=2,node=1|00:00:00|RUNNING\n' })]);
     const out = await accountedJobs(r, 30);
-    expect(calls[0]).toEqual(['env', 'SLURM_TIME_FORMAT=%s', 'sacct', '-a', '-X', '-n', '-P', '-S', 'now-30days', '-E', 'now', '-o', 'JobID,User,Start,End,AllocTRES,TotalCPU,State']);
+    // Steps are asked for (their CPU time is summed into the job's line) and then skipped.
+    expect(calls[0]).toEqual(['env', 'SLURM_TIME_FORMAT=%s', 'sacct', '-a', '-n', '-P', '-S', 'now-30days', '-E', 'now', '-o', 'JobID,User,Start,End,AllocTRES,TotalCPU,State']);
     expect(out.source).toBe('slurmdbd');
     expect(out.jobs).toEqual([
       { id: '101', user: 'alice', devices: { 'gpu:a100': 2 }, start: 1795400000, end: 1795403600, cpuUsedSeconds: null },

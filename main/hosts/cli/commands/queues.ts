@@ -101,8 +101,8 @@ export function registerQueues(program: Command, session: () => CliSession): voi
       if (list.some((b) => b.error)) throw new CliExit(EXIT_SOME_FAILED, `${list.filter((b) => b.error).map((b) => b.backend).join(', ')} did not answer`);
     });
 
-  queues.command('usage').description('per-user usage of a Slurm backend: allocated now, booked and idle device-hours (past 30 days)')
-    .option('--backend <name>', 'the Slurm backend (needed when there are several)').option('--days <n>', 'days to look back', '30').option('--json', 'JSON output')
+  queues.command('usage').description('per-user usage of a backend: allocated now, booked and idle device-hours (past 30 days); Slurm from its accounting, Kubernetes from the jobs ClusterDeck submitted')
+    .option('--backend <name>', 'the backend (needed when there are several)').option('--days <n>', 'days to look back', '30').option('--json', 'JSON output')
     .action(async (o: { backend?: string; days: string; json?: boolean }) => {
       if (!/^\d+$/.test(o.days)) throw new AppError('INVALID_INPUT', `--days ${JSON.stringify(o.days)} must be a whole number of days (1-366)`, { detail: '--days' });
       const u = await (await session().caller()).queues.usage({ backend: o.backend, days: Number(o.days) });

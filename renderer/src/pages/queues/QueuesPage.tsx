@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Alert, App, Button, Card, InputNumber, Popconfirm, Select, Space, Table, Tabs, Tag, Tooltip, Typography } from 'antd';
 import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
@@ -186,27 +186,38 @@ function QueuesTab() {
 }
 
 function UsageTab() {
-  const { t } = useTranslation('queues');
+  const { t, i18n } = useTranslation('queues');
   const backends = useCall(() => api.jobs.backends.query(), [], ['jobs']);
-  const slurm = useMemo(() => (backends.data ?? []).filter((b) => (b.kind as string) !== 'kubernetes'), [backends.data]);
+  const all = backends.data ?? [];
   const [picked, setPicked] = useState<string | undefined>();
   const [days, setDays] = useState(30);
-  const backend = picked ?? slurm[0]?.name;
+  const backend = picked ?? all.find((b) => (b.kind as string) !== 'kubernetes')?.name ?? all[0]?.name;
+  const kind = all.find((b) => b.name === backend)?.kind as string | undefined;
   const usage = useCall(() => (backend ? api.queues.usage.query({ backend, days }) : Promise.resolve(null)), [backend, days]);
   const u = usage.data;
   const rows: (UsageRow & { key: string; total?: boolean })[] = u ? [...u.rows.map((r) => ({ ...r, key: `${r.user}/${r.deviceType}` })), ...u.totals.map((r) => ({ ...r, key: `total/${r.deviceType}`, user: t('total'), total: true }))] : [];
   const hours = (v: number | null) => (v === null ? <Tooltip title={t('unknownIdle')}><Typography.Text type="secondary">—</Typography.Text></Tooltip> : v.toFixed(2));
+  // The note in the UI's language; the service's English sentence stays for the CLI and logs.
+  const note = u && (u.source === 'none' && kind === 'slurm-rest' ? t('notes.rest', { backend: u.backend }) : t(`notes.${u.source}`, { days, backend: u.backend }));
 
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
       <Space wrap>
-        <Select style={{ minWidth: 200 }} value={backend} onChange={setPicked} options={slurm.map((b) => ({ value: b.name, label: `${b.name} (${b.kind})` }))} placeholder={t('backend')} data-testid="usage-backend" />
+        <Select style={{ minWidth: 200 }} value={backend} onChange={setPicked} options={all.map((b) => ({ value: b.name, label: `${b.name} (${b.kind})` }))} placeholder={t('backend')} data-testid="usage-backend" />
         <Space size={4}><Typography.Text>{t('days')}</Typography.Text><InputNumber min={1} max={366} precision={0} value={days} onChange={(v) => v && setDays(v)} /></Space>
         <Button icon={<ReloadOutlined />} onClick={usage.reload} loading={usage.loading} data-testid="usage-refresh">{t('common:actions.refresh')}</Button>
       </Space>
-      {!backend && !backends.loading && <Alert type="info" showIcon message={t('noSlurm')} />}
-      {usage.error && <Alert type="error" showIcon message={usage.error.message} />}
-      {u && <Alert type={u.source === 'slurmdbd' ? 'info' : 'warning'} showIcon data-testid="usage-note" message={t(`source.${u.source}`)} description={u.note} />}
+      {!backend && !backends.loading && <Alert type="info" showIcon message={t('noBackend')} />}
+      {usage.error && <Alert type="error" showIcon data-testid="usage-error" message={errorText(usage.error, t, i18n.language)} />}
+      {u && (
+        <Alert
+          type={u.source === 'slurmdbd' || u.source === 'kubernetes' ? 'info' : 'warning'}
+          showIcon
+          data-testid="usage-note"
+          message={t(`source.${u.source}`)}
+          description={<>{note}{u.detail && <div><Typography.Text type="secondary">{t('notes.detail', { detail: u.detail })}</Typography.Text></div>}</>}
+        />
+      )}
       <Table
         data-testid="usage-table"
         rowKey="key"
