@@ -23,8 +23,13 @@ export function agentCommandStart(argv: readonly string[]): { dataDir?: string; 
   return undefined;
 }
 
-/** True when `argv` names a command the agent may run and an agent socket exists for its data folder. */
-export function agentMayRun(argv: readonly string[]): boolean {
+/**
+ * True when `argv` names a command the agent may run and an agent socket exists for its data
+ * folder. CLUSTERDECK_IN_PROCESS=1 runs it in this process all the same (the agent still lends
+ * its key): for comparing the two, or to rule the agent out.
+ */
+export function agentMayRun(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.CLUSTERDECK_IN_PROCESS === '1') return false;
   const start = agentCommandStart(argv);
   return !!start && fs.existsSync(path.join(resolveDataDir(start.dataDir), AGENT_SOCKET_NAME));
 }

@@ -5,7 +5,8 @@
 //
 //   CLI -> agent   one request line  {"v":1,"op":"power.run","user":"alice","input":{...}}
 //                  later, optionally {"type":"cancel"} (Ctrl-C); closing the socket cancels too
-//   agent -> CLI   {"type":"event","event":{plan|started|result|done}} ... as the batch runs
+//   agent -> CLI   {"type":"event","event":{plan|result|done}} ... as the batch runs (no `started`:
+//                  the CLI has no use for them); the frames of one event-loop turn in one write
 //                  {"type":"notice","message":"..."}  something the CLI prints on stderr
 //                  {"type":"error","error":{AppErrorData}}  the request failed (no batch, or no summary)
 //

@@ -100,8 +100,15 @@ export function createBatchRunner(dataDir: string, key: PrederivedKey): BatchRun
     });
     sock.on('end', () => stop.abort());
     sock.on('close', () => stop.abort());
+    // Frames of one event-loop turn leave in one write (syscalls are most of what streaming costs).
+    let pending = '';
+    const flush = (): void => {
+      if (pending && !sock.destroyed) sock.write(pending);
+      pending = '';
+    };
     function write(frame: unknown): void {
-      if (!sock.destroyed) sock.write(`${JSON.stringify(frame)}\n`);
+      if (!pending) setImmediate(flush);
+      pending += `${JSON.stringify(frame)}\n`;
     }
 
     try {
@@ -110,9 +117,12 @@ export function createBatchRunner(dataDir: string, key: PrederivedKey): BatchRun
         : req.op === 'power.sensors' ? await caller.power.sensors(req.input)
         : await caller.power.sel(req.input);
       // Drained to the end even when the CLI is gone: the summary comes after every session closed.
-      for await (const event of events as AsyncIterable<unknown>) write({ type: 'event', event });
+      // `started` events are the Power page's (a row turns to running); the CLI has no use for them.
+      for await (const event of events as AsyncIterable<{ type: string }>) if (event.type !== 'started') write({ type: 'event', event });
+      flush();
       sock.end();
     } catch (error) {
+      flush();
       sock.end(errorFrame(toAppErrorData(error)));
     } finally {
       running.delete(entry);
