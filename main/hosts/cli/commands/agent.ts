@@ -22,7 +22,7 @@ const parseHours = (v: string): number => {
 export function registerAgent(program: Command, session: () => CliSession): void {
   const agent = program.command('agent').description('keep the vault unlocked for this data folder\'s CLI runs, like ssh-agent (the passphrase is never written down)');
 
-  agent.command('start').description('unlock the vault once and serve its key on a 0600 socket in the data folder, in the foreground')
+  agent.command('start').description('unlock the vault once, serve its key and run power/sensors/sel batches on a 0600 socket in the data folder, in the foreground')
     .option('--hours <n>', 'stop after this many hours (default 8)', parseHours, 8)
     .action(async (o: { hours: number }) => {
       const dataDir = session().dataDir;
@@ -34,7 +34,8 @@ export function registerAgent(program: Command, session: () => CliSession): void
         throw error;
       });
       keepSessionOpen();
-      process.stdout.write(`vault agent for ${dataDir} (pid ${process.pid}) on ${running.socketPath}, for ${o.hours} h\nstop it with Ctrl-C or: clusterdeck agent stop\n`);
+      process.stdout.write(`vault agent for ${dataDir} (pid ${process.pid}) on ${running.socketPath}, for ${o.hours} h\n`
+        + 'power, sensors and sel batches of this folder\'s CLI runs now run here\nstop it with Ctrl-C or: clusterdeck agent stop\n');
       const stop = (): void => running.stop('Ctrl-C or a signal');
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
