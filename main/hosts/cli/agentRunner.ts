@@ -67,13 +67,41 @@ export function createBatchRunner(dataDir: string, key: PrederivedKey): BatchRun
       return;
     }
     const req = parsed.data;
+
+    // Listening before the first await: the socket flows, and a frame without a listener is lost.
+    // Ctrl-C in the CLI: a cancel frame; the CLI gone (closed, killed): the socket ends or closes.
+    const stop = new AbortController();
+    let control = '';
+    const onControl = (text: string): void => {
+      control += text;
+      let nl: number;
+      while ((nl = control.indexOf('\n')) >= 0) {
+        const frame = control.slice(0, nl);
+        control = control.slice(nl + 1);
+        try {
+          AgentControl.parse(JSON.parse(frame));
+          stop.abort();
+        } catch {
+          /* nothing else is expected from the CLI; ignored */
+        }
+      }
+      if (control.length > MAX_REQUEST_BYTES) sock.destroy();
+    };
+    sock.on('data', (chunk: Buffer) => onControl(chunk.toString('utf8')));
+    sock.on('end', () => stop.abort());
+    sock.on('close', () => stop.abort());
+    onControl(rest);
+
     const r = await ready;
     if (!r || stopping || !r.app.services.vault.status().unlocked) {
       sock.end(fallback('This vault agent cannot run batches now (its vault does not open, or it is stopping).'));
       return;
     }
+    if (stop.signal.aborted) {
+      sock.destroy(); // the CLI left before anything ran
+      return;
+    }
 
-    const stop = new AbortController();
     let finished!: () => void;
     const entry: Running = {
       abort: () => stop.abort(),
@@ -81,25 +109,6 @@ export function createBatchRunner(dataDir: string, key: PrederivedKey): BatchRun
       done: new Promise<void>((resolve) => (finished = resolve)),
     };
     running.add(entry);
-    // Ctrl-C in the CLI: a cancel frame; the CLI gone (closed, killed): the socket closes.
-    let control = rest;
-    sock.on('data', (chunk: Buffer) => {
-      control += chunk.toString('utf8');
-      let nl: number;
-      while ((nl = control.indexOf('\n')) >= 0) {
-        const text = control.slice(0, nl);
-        control = control.slice(nl + 1);
-        try {
-          AgentControl.parse(JSON.parse(text));
-          stop.abort();
-        } catch {
-          /* nothing else is expected from the CLI; ignored */
-        }
-      }
-      if (control.length > MAX_REQUEST_BYTES) sock.destroy();
-    });
-    sock.on('end', () => stop.abort());
-    sock.on('close', () => stop.abort());
     // Frames of one event-loop turn leave in one write (syscalls are most of what streaming costs).
     let pending = '';
     const flush = (): void => {
