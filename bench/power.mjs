@@ -9,7 +9,7 @@
 // reports the median of the runs' medians, with the load average of each run.
 // Also, with --sweep, a fan-out sweep of the engine (the `--fanout` default comes from it); without
 // it the section keeps the sweep table of the last run that made one.
-// Run: npm run build && node bench/power.mjs [--repeat N] [--sizes 100,500] [--sweep]
+// Run: npm run build && node bench/power.mjs [--repeat N] [--sizes 100,500] [--sweep] [--no-write (print the section only)]
 // Quick look (100 BMCs only, no ipmitool loop, no sweep; prints, does not touch RESULTS.md):
 //   node bench/power.mjs --quick
 import { spawn, spawnSync } from 'node:child_process';
@@ -239,7 +239,7 @@ const sweepText = sweep.length
 ${sweep.join('\n')}`
   : (keptSweep ?? '(no fan-out sweep yet: node bench/power.mjs --sweep)');
 const cpuNote = `CPU (user+sys, median; \`/usr/bin/time\` per command, plus the agent's own CPU for the batches it ran, read from /proc/PID/stat):`;
-writeSection('power', `
+(process.argv.includes('--no-write') ? (_name, text) => console.log(text) : writeSection)('power', `
 ## Batch power status against ipmipower and ipmitool (${new Date().toISOString().slice(0, 10)})
 
 Machine: ${machine()}; load average ${load0.toFixed(1)} at the start, ${load1.toFixed(1)} at the end (the machine is shared
