@@ -46,16 +46,15 @@ const frameOf = <E extends z.ZodType>(event: E) =>
     z.object({ type: z.literal('error'), error: ErrorData }),
   ]);
 
-const FRAMES = {
-  'power.run': frameOf(EVENT_OF['power.run']),
-  'power.sensors': frameOf(EVENT_OF['power.sensors']),
-  'power.sel': frameOf(EVENT_OF['power.sel']),
-};
+type FrameSchema<E extends z.ZodType> = ReturnType<typeof frameOf<E>>;
+type Frames = { [Op in AgentOp]: FrameSchema<(typeof EVENT_OF)[Op]> };
+// Built on first use: a CLI run needs one of them, and building zod schemas is part of its start.
+const frames: Partial<Frames> = {};
 
-export type AgentFrame = z.infer<(typeof FRAMES)[AgentOp]>;
+export type AgentFrame = z.infer<Frames[AgentOp]>;
 
 /** The frame schema for the answers to `op`. */
-export const agentFrame = (op: AgentOp): (typeof FRAMES)[AgentOp] => FRAMES[op];
+export const agentFrame = <Op extends AgentOp>(op: Op): Frames[Op] => (frames[op] ??= frameOf(EVENT_OF[op]) as Frames[Op]) as Frames[Op];
 
 /** An error frame (the agent side builds these without a schema round trip). */
 export const errorFrame = (error: z.infer<typeof ErrorData>): string => `${JSON.stringify({ type: 'error', error })}\n`;
