@@ -79,6 +79,18 @@ describe('batch power in the vault agent (built CLI)', { timeout: 120_000 }, () 
     await cliAsync(data, ['agent', 'stop']);
     await exited;
   }
+  const lastAudit = (): { id: number; finishedAt: string | null; result: string | null; detail: string } => JSON.parse(cli(data, ['audit', 'list', '--json', '--limit', '1']).stdout)[0];
+  /** Starts a slow batch (8 nodes one by one, 400 ms apart) through the agent; resolves once the agent runs it and some nodes answered. */
+  async function slowBatch() {
+    const before = lastAudit().id;
+    const run = spawnCli(data, ['power', 'status', '@gpu', '--fanout', '1', '--stagger', '400ms'], { CLUSTERDECK_PASSPHRASE: '' });
+    await until(() => {
+      const a = lastAudit();
+      return a.id > before && a.finishedAt === null;
+    }, 20_000, 100);
+    await new Promise((r) => setTimeout(r, 1000)); // a few nodes done (one every 400 ms), the rest to come
+    return run;
+  }
   const allClosed = async () => {
     for (const b of lab.bmcs) expect(await activeSessions(b), b.name).toBe(1);
   };
@@ -161,8 +173,7 @@ describe('batch power in the vault agent (built CLI)', { timeout: 120_000 }, () 
 
   it('Ctrl-C cancels the batch in the agent: cancelled nodes, exit 1, every session closed, audit cancelled', async () => {
     if (!agent || agent.exitCode !== null) await startAgent();
-    const run = spawnCli(data, ['power', 'status', '@gpu', '--fanout', '1', '--stagger', '400ms'], { CLUSTERDECK_PASSPHRASE: '' });
-    await new Promise((r) => setTimeout(r, 1500));
+    const run = await slowBatch();
     run.child.kill('SIGINT');
     expect(await run.exit).toBe(1);
     expect(run.out.stderr).toMatch(/cancelling: closing the BMC sessions/);
@@ -175,29 +186,24 @@ describe('batch power in the vault agent (built CLI)', { timeout: 120_000 }, () 
 
   it('a CLI killed mid-batch (its socket closes) cancels the batch in the agent; every session is closed', async () => {
     if (!agent || agent.exitCode !== null) await startAgent();
-    const run = spawnCli(data, ['power', 'status', '@gpu', '--fanout', '1', '--stagger', '400ms'], { CLUSTERDECK_PASSPHRASE: '' });
-    await new Promise((r) => setTimeout(r, 1500));
+    const run = await slowBatch();
     run.child.kill('SIGKILL');
     await run.exit;
-    await until(() => {
-      const a = JSON.parse(cli(data, ['audit', 'list', '--json', '--limit', '1']).stdout)[0];
-      return a.result === 'cancelled';
-    }, 10_000, 200);
-    const a = JSON.parse(cli(data, ['audit', 'list', '--json', '--limit', '1']).stdout)[0];
-    expect(a.detail).toMatch(/^\d+ off, \d+ cancelled: gpu\[/);
+    await until(() => lastAudit().result === 'cancelled', 10_000, 200);
+    expect(lastAudit().detail).toMatch(/^\d+ off, \d+ cancelled: gpu\[/);
     await allClosed();
   });
 
   it('agent stop mid-batch: the batch ends with per-node results and a message, the agent exits, every session closed', async () => {
     if (!agent || agent.exitCode !== null) await startAgent();
     const agentExit = new Promise<number | null>((r) => agent!.once('exit', (c) => r(c)));
-    const run = spawnCli(data, ['power', 'status', '@gpu', '--fanout', '1', '--stagger', '400ms'], { CLUSTERDECK_PASSPHRASE: '' });
-    await new Promise((r) => setTimeout(r, 1500));
+    const run = await slowBatch();
     expect((await cliAsync(data, ['agent', 'stop'])).stdout).toBe('vault agent stopped\n');
     expect(await run.exit).toBe(1);
     expect(run.out.stderr).toMatch(/the vault agent stopped \(clusterdeck agent stop\) during the batch: the nodes not done are cancelled/);
     expect(run.out.stderr).toMatch(/\d+ off, \d+ cancelled: gpu\[.*, cancelled\)\n$/);
-    expect(run.out.stdout).toMatch(/^gpu\[1(-\d)?\]: off\ngpu\[\d-8\]: cancelled: Cancelled\.\n$|^gpu\[\d-8\]: cancelled: Cancelled\.\ngpu\[1(-\d)?\]: off\n$/);
+    const lines = run.out.stdout.trim().split('\n');
+    expect(lines.sort()).toEqual([expect.stringMatching(/^gpu(\d|\[1-\d\]): off$/), expect.stringMatching(/^gpu(8|\[\d-8\]): cancelled: Cancelled\.$/)]);
     expect(await agentExit).toBe(0);
     expect(fs.existsSync(socketPath)).toBe(false);
     await allClosed();
