@@ -16,8 +16,13 @@ import { agentCommandLine } from './agentArgs';
 import { CANCELLING_MESSAGE, printBatch, Progress, type ResultLike } from './batchOutput';
 import { EXIT_SOME_FAILED, exitOfErrorCode } from './exitStatus';
 
-/** How long the agent may take to answer the request at all before the CLI runs it itself. */
-const FIRST_FRAME_TIMEOUT_MS = 2000;
+/**
+ * How long the agent may take to answer the request at all (its first frame comes once the audit
+ * entry is written, before any BMC is contacted) before the CLI gives up on it.
+ */
+const FIRST_FRAME_TIMEOUT_MS = Number(process.env.CLUSTERDECK_AGENT_ANSWER_MS) || 10_000; // the variable: for tests
+/** Actions that must not run twice: after a silent agent they are not run again in-process. */
+const NOT_REPEATABLE = new Set(['cycle', 'reset', 'soft']);
 
 /**
  * The socket of the data folder's agent, if one may be there: a socket file owned by this user.
@@ -75,8 +80,13 @@ function stream(socketPath: string, request: AgentRequest, print: (results: Resu
       process.stderr.write(`clusterdeck: error: ${message}\n`);
       end(EXIT_SOME_FAILED);
     };
-    // An agent that accepts but never answers is treated as none (closing the socket cancels anything it began).
-    const firstFrame = setTimeout(() => end(undefined), FIRST_FRAME_TIMEOUT_MS);
+    // An agent that accepts but never answers is treated as none: closing the socket cancels anything it began,
+    // and the CLI runs the batch itself, unless running it twice could cycle a machine twice.
+    const firstFrame = setTimeout(() => {
+      if (request.op === 'power.run' && NOT_REPEATABLE.has(request.input.action)) {
+        fail(`the vault agent did not answer within ${(FIRST_FRAME_TIMEOUT_MS / 1000).toFixed(1)} s and was left; if it had begun the batch, it cancelled it. Check \`clusterdeck audit list\`, then run again (CLUSTERDECK_IN_PROCESS=1 runs it in this process).`);
+      } else end(undefined);
+    }, FIRST_FRAME_TIMEOUT_MS);
     const onSigint = (): void => {
       if (++interrupts > 1) process.exit(130); // a second Ctrl-C: leave now (the closed socket cancels the batch)
       process.stderr.write(CANCELLING_MESSAGE);

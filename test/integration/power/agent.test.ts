@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBmcs, type BmcGroup } from '../../../main/lab';
 import { BIN, cli, cliAsync, csv, type CliResult } from '../../support/cli';
 import { tempDir } from '../../support/tmp';
-import { activeSessions, removeDir, tempStateDir, until } from '../ipmi/helpers';
+import { activeSessions, chassisEvents, removeDir, tempStateDir, until } from '../ipmi/helpers';
 import { writeFile } from './helpers';
 
 const ENV = { ...process.env, CLUSTERDECK_PASSPHRASE: 'test-passphrase' };
@@ -254,5 +254,17 @@ describe('batch power in the vault agent (built CLI)', { timeout: 120_000 }, () 
       await new Promise<void>((res) => fake.close(() => res()));
       expect(r).toMatchObject({ code: 0, stdout: 'gpu[1-2]: off\n' });
     }
+    // An agent that takes the request and never answers: left after a while; a status runs here instead, a cycle
+    // (it may have begun in the agent) is not run a second time.
+    const silent = net.createServer((s) => s.resume()); // reads, never answers
+    await new Promise<void>((r) => silent.listen(socketPath, () => r()));
+    const quick = { CLUSTERDECK_AGENT_ANSWER_MS: '500' };
+    expect(await cliAsync(data, ['power', 'status', 'gpu[1-2]'], { env: quick })).toMatchObject({ code: 0, stdout: 'gpu[1-2]: off\n' });
+    const eventsBefore = chassisEvents(lab.dir, lab.bmcs[0].name).length;
+    const cycle = await cliAsync(data, ['power', 'cycle', 'gpu1', '--yes'], { env: quick });
+    await new Promise<void>((res) => silent.close(() => res()));
+    expect(cycle.code).toBe(1);
+    expect(cycle.stderr).toMatch(/the vault agent did not answer within 0\.5 s and was left; .*\(CLUSTERDECK_IN_PROCESS=1 runs it in this process\)/);
+    expect(chassisEvents(lab.dir, lab.bmcs[0].name)).toHaveLength(eventsBefore); // nothing reached the BMC
   });
 });
