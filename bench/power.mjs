@@ -1,12 +1,15 @@
 // bench/power.mjs — power status of 100, 500 and 1,000 lab BMCs (ipmi_sim, IPMI 2.0) with
-// `clusterdeck power status`, FreeIPMI's `ipmipower -D LAN_2_0 -W opensesspriv --stat` and an
-// ipmitool loop, in the same run, interleaved, whole commands timed (process start included).
-// Also a fan-out sweep of ClusterDeck's engine (the `--fanout` default comes from it).
+// `clusterdeck power status` both ways — run by the vault agent (`clusterdeck agent start`: the
+// CLI hands the batch to the resident agent) and one-shot in-process (CLUSTERDECK_IN_PROCESS=1,
+// the vault key still from the agent) — against FreeIPMI's `ipmipower -D LAN_2_0 -W opensesspriv
+// --stat` and an ipmitool loop, in the same run, interleaved, whole commands timed (process start
+// included). CPU (user+sys) of every command comes from /usr/bin/time; for the agent-run command
+// the agent's own CPU for that batch (/proc/PID/stat) is added, so the CPU column is the whole cost.
 // The machine is shared: the whole comparison runs --repeat times (default 3) and the section
 // reports the median of the runs' medians, with the load average of each run.
-// ClusterDeck runs with its vault agent (`clusterdeck agent start`, started before the timed runs):
-// no scrypt per command. The figures without it are measured at the end.
-// Run: npm run build && node bench/power.mjs
+// Also, with --sweep, a fan-out sweep of the engine (the `--fanout` default comes from it); without
+// it the section keeps the sweep table of the last run that made one.
+// Run: npm run build && node bench/power.mjs [--repeat N] [--sizes 100,500] [--sweep] [--no-write (print the section only)]
 // Quick look (100 BMCs only, no ipmitool loop, no sweep; prints, does not touch RESULTS.md):
 //   node bench/power.mjs --quick
 import { spawn, spawnSync } from 'node:child_process';
@@ -27,18 +30,31 @@ const BIN = path.join(copy, 'resources', 'bin', 'clusterdeck.cjs');
 const env = { ...process.env, CLUSTERDECK_PASSPHRASE: 'bench-passphrase', NODE_PATH: path.join(ROOT, 'node_modules') };
 const dataDir = path.join(data, 'data');
 const QUICK = process.argv.includes('--quick');
-const REPEAT = QUICK ? 1 : Number(process.argv[process.argv.indexOf('--repeat') + 1] || 3) || 3;
-const SIZES = QUICK ? [100] : [100, 500, 1000];
+const arg = (name) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
+const REPEAT = QUICK ? 1 : Number(arg('--repeat') || 3) || 3;
+const SIZES = QUICK ? [100] : (arg('--sizes') ?? '100,500,1000').split(',').map(Number);
+const SWEEP_RUN = process.argv.includes('--sweep');
 const ROUNDS = { 100: 7, 500: 5, 1000: 3 };
 const SWEEP = [32, 64, 128, 256, 512, 1000];
 const sec = (ms) => `${(ms / 1000).toFixed(2)} s`;
 
+const cpuFile = path.join(data, 'cpu.txt');
+/** One command, timed; `cpuMs` is its user+sys from /usr/bin/time (which adds an exec of its own to both sides alike). */
 function run(cmd, args, extraEnv = {}) {
   const t0 = performance.now();
-  const r = spawnSync(cmd, args, { encoding: 'utf8', env: { ...env, ...extraEnv }, maxBuffer: 64 * 1024 * 1024, timeout: 300_000 });
-  return { ms: performance.now() - t0, code: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+  const r = spawnSync('/usr/bin/time', ['-o', cpuFile, '-f', '%U %S', cmd, ...args], { encoding: 'utf8', env: { ...env, ...extraEnv }, maxBuffer: 64 * 1024 * 1024, timeout: 300_000 });
+  const ms = performance.now() - t0;
+  const [u, sy] = fs.readFileSync(cpuFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
+  return { ms, cpuMs: (u + sy) * 1000, code: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
 }
 const cd = (...args) => run(process.execPath, [BIN, '--data-dir', dataDir, ...args]);
+const TICK_MS = 1000 / Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim() || 100);
+/** A process's CPU so far (user+sys, ms), from /proc. */
+function cpuOf(pid) {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) * TICK_MS;
+}
 
 const load0 = os.loadavg()[0];
 const up = cd('lab', 'up', '--bmcs', String(SIZES.at(-1)), '--ssh-nodes', '0');
@@ -68,13 +84,17 @@ const truth = (n) => {
   return bmcs.slice(0, n).map((b) => (fs.readFileSync(path.join(dir, b.name), 'utf8').trim() === '1' ? 'on' : 'off'));
 };
 
-function clusterdeck(n, fanout, extra = []) {
-  const r = cd('power', 'status', names(n), '--json', ...(fanout ? ['--fanout', String(fanout)] : []), ...extra);
+/** `mode`: 'agent' (the batch runs in the vault agent) or 'local' (in this command's process). */
+function clusterdeck(n, fanout, extra = [], mode = 'agent') {
+  const agentCpu0 = mode === 'agent' ? cpuOf(agent.pid) : 0;
+  const args = ['power', 'status', names(n), '--json', ...(fanout ? ['--fanout', String(fanout)] : []), ...extra];
+  const r = run(process.execPath, [BIN, '--data-dir', dataDir, ...args], mode === 'local' ? { CLUSTERDECK_IN_PROCESS: '1' } : {});
+  const agentCpu = mode === 'agent' ? cpuOf(agent.pid) - agentCpu0 : 0;
   const out = JSON.parse(r.stdout);
   const want = truth(n);
   // A node that did not end ok (a timeout on a loaded machine) is not a wrong answer: counted apart.
   const wrong = out.results.filter((x) => x.status === 'ok' && x.power !== want[Number(x.name.slice(4)) - 1]).length;
-  return { ms: r.ms, engineMs: out.summary.elapsedMs, ok: out.summary.counts.ok, wrong };
+  return { ms: r.ms, cpuMs: r.cpuMs + agentCpu, cliCpuMs: r.cpuMs, engineMs: out.summary.elapsedMs, ok: out.summary.counts.ok, wrong };
 }
 
 function ipmipower(n) {
@@ -83,7 +103,7 @@ function ipmipower(n) {
   // ipmipower prints "127.0.0.1: on" without the port, so only the counts can be checked.
   const lines = r.stdout.trim().split('\n').filter(Boolean);
   const ok = lines.filter((l) => / (on|off)$/.test(l)).length;
-  return { ms: r.ms, ok, failures: lines.length - ok };
+  return { ms: r.ms, cpuMs: r.cpuMs, ok, failures: lines.length - ok };
 }
 
 function ipmitoolLoop(sample) {
@@ -96,8 +116,10 @@ function ipmitoolLoop(sample) {
   return { ms: performance.now() - t0, ok };
 }
 
-// Warm-up: page cache, the CLI's first database open, the BMCs' first answers.
-cd('power', 'status', names(100));
+// Warm-up: page cache, the CLI's first database open, the BMCs' first answers, the agent's JIT
+// (a resident agent has run batches before; its first batch runs cold code).
+for (let i = 0; i < 3; i++) clusterdeck(100);
+clusterdeck(100, 0, [], 'local');
 ipmipower(100);
 
 const rows = [];
@@ -108,35 +130,40 @@ for (let rep = 0; rep < REPEAT; rep++) {
   const loadAt = os.loadavg()[0];
   const perSize = [];
   for (const n of SIZES) {
-    const ours = [];
-    const theirs = [];
+    const ours = { ms: [], cpu: [], cliCpu: [] };
+    const local = { ms: [], cpu: [] };
+    const theirs = { ms: [], cpu: [] };
     let oursOk = Infinity;
     let oursWrong = 0;
     let theirsFailures = 0;
     for (let i = 0; i < ROUNDS[n]; i++) {
-      // Interleaved, so load from anything else on the machine hits both alike.
-      const a = clusterdeck(n);
-      ours.push(a.ms);
-      oursOk = Math.min(oursOk, a.ok);
-      oursWrong = Math.max(oursWrong, a.wrong);
+      // Interleaved, so load from anything else on the machine hits all three alike.
+      for (const [mode, into] of [['agent', ours], ['local', local]]) {
+        const a = clusterdeck(n, 0, [], mode);
+        into.ms.push(a.ms);
+        into.cpu.push(a.cpuMs);
+        if (mode === 'agent') into.cliCpu.push(a.cliCpuMs);
+        oursOk = Math.min(oursOk, a.ok);
+        oursWrong = Math.max(oursWrong, a.wrong);
+      }
       const b = ipmipower(n);
-      theirs.push(b.ms);
+      theirs.ms.push(b.ms);
+      theirs.cpu.push(b.cpuMs);
       theirsFailures = Math.max(theirsFailures, b.failures);
     }
-    const o = stats(ours);
-    const p = stats(theirs);
-    perSize.push({ n, o, p, oursOk, oursWrong, theirsFailures });
-    console.log(`run ${rep + 1}: ${n} BMCs: clusterdeck ${sec(o.p50)} (ok ${oursOk}, wrong ${oursWrong}), ipmipower ${sec(p.p50)} (failures ${theirsFailures}), ratio ${(o.p50 / p.p50).toFixed(2)}; load ${os.loadavg()[0].toFixed(1)}`);
+    const x = { o: stats(ours.ms), oc: stats(ours.cpu), occ: stats(ours.cliCpu), l: stats(local.ms), lc: stats(local.cpu), p: stats(theirs.ms), pc: stats(theirs.cpu) };
+    perSize.push({ n, ...x, oursOk, oursWrong, theirsFailures });
+    console.log(`run ${rep + 1}: ${n} BMCs: agent-run ${sec(x.o.p50)} (cpu ${sec(x.oc.p50)}), in-process ${sec(x.l.p50)} (cpu ${sec(x.lc.p50)}), ipmipower ${sec(x.p.p50)} (cpu ${sec(x.pc.p50)}); ratios ${(x.o.p50 / x.p.p50).toFixed(2)} / ${(x.l.p50 / x.p.p50).toFixed(2)}; ok ${oursOk}, wrong ${oursWrong}, ipmipower failures ${theirsFailures}; load ${os.loadavg()[0].toFixed(1)}`);
   }
-  repeats.push({ loadAt, perSize });
+  repeats.push({ loadAt, loadEnd: os.loadavg()[0], perSize });
 }
 // Per size: the median over the runs of each run's median (and the runs' extremes).
+const pick = (runs, k) => ({ p50: median(runs.map((r) => r[k].p50)), min: Math.min(...runs.map((r) => r[k].min)), max: Math.max(...runs.map((r) => r[k].max)) });
 for (const n of SIZES) {
   const runs = repeats.map((r) => r.perSize.find((x) => x.n === n));
   detail.push({
     n,
-    o: { p50: median(runs.map((r) => r.o.p50)), min: Math.min(...runs.map((r) => r.o.min)), max: Math.max(...runs.map((r) => r.o.max)) },
-    p: { p50: median(runs.map((r) => r.p.p50)), min: Math.min(...runs.map((r) => r.p.min)), max: Math.max(...runs.map((r) => r.p.max)) },
+    o: pick(runs, 'o'), oc: pick(runs, 'oc'), occ: pick(runs, 'occ'), l: pick(runs, 'l'), lc: pick(runs, 'lc'), p: pick(runs, 'p'), pc: pick(runs, 'pc'),
     oursOk: Math.min(...runs.map((r) => r.oursOk)),
     oursWrong: Math.max(...runs.map((r) => r.oursWrong)),
     theirsFailures: Math.max(...runs.map((r) => r.theirsFailures)),
@@ -150,7 +177,7 @@ if (QUICK) {
   const one = stats(Array.from({ length: 5 }, () => cd('power', 'status', nodeName(1)).ms));
   const help = stats(Array.from({ length: 5 }, () => cd('--help').ms));
   const d = detail[0];
-  console.log(`quick: 100 BMCs clusterdeck ${sec(d.o.p50)}, with --no-precheck ${sec(noPre.p50)}, engine ${sec(engine.p50)}; ipmipower ${sec(d.p.p50)}; ratio ${(d.o.p50 / d.p.p50).toFixed(2)}`);
+  console.log(`quick: 100 BMCs agent-run ${sec(d.o.p50)}, with --no-precheck ${sec(noPre.p50)}, engine ${sec(engine.p50)}; in-process ${sec(d.l.p50)}; ipmipower ${sec(d.p.p50)}; ratio ${(d.o.p50 / d.p.p50).toFixed(2)}`);
   console.log(`quick: power status of 1 BMC ${sec(one.p50)}, --help ${sec(help.p50)}; load average ${load0.toFixed(1)} at the start, ${os.loadavg()[0].toFixed(1)} now`);
   process.exit(0);
 }
@@ -159,18 +186,22 @@ if (QUICK) {
 const loop = ipmitoolLoop(bmcs.slice(0, 100));
 const perBmc = loop.ms / 100;
 console.log(`ipmitool loop: 100 BMCs ${sec(loop.ms)} (${loop.ok} ok)`);
+const cpuRows = [];
 for (const d of detail) {
   const loopMs = d.n === 100 ? loop.ms : perBmc * d.n;
-  rows.push(`| ${d.n} | ${sec(d.o.p50)} (${sec(d.o.min)}–${sec(d.o.max)}) | ${sec(d.p.p50)} (${sec(d.p.min)}–${sec(d.p.max)}) | ${(d.o.p50 / d.p.p50).toFixed(2)} | ${sec(loopMs)}${d.n === 100 ? '' : ' (extrapolated)'} | ${d.oursOk}/${d.n} ok and right${d.oursOk < d.n ? ` (${d.n - d.oursOk} not ok in the worst round)` : ''}${d.oursWrong ? `, ${d.oursWrong} wrong` : ''} | ${d.n - d.theirsFailures}/${d.n}${d.theirsFailures ? ` (${d.theirsFailures} failed in the worst round)` : ''} |`);
+  rows.push(`| ${d.n} | ${sec(d.o.p50)} (${sec(d.o.min)}–${sec(d.o.max)}) | ${sec(d.l.p50)} (${sec(d.l.min)}–${sec(d.l.max)}) | ${sec(d.p.p50)} (${sec(d.p.min)}–${sec(d.p.max)}) | ${(d.o.p50 / d.p.p50).toFixed(2)} | ${(d.l.p50 / d.p.p50).toFixed(2)} | ${sec(loopMs)}${d.n === 100 ? '' : ' (extrapolated)'} | ${d.oursOk}/${d.n} ok and right${d.oursOk < d.n ? ` (${d.n - d.oursOk} not ok in the worst round)` : ''}${d.oursWrong ? `, ${d.oursWrong} wrong` : ''} | ${d.n - d.theirsFailures}/${d.n}${d.theirsFailures ? ` (${d.theirsFailures} failed in the worst round)` : ''} |`);
+  cpuRows.push(`| ${d.n} | ${sec(d.oc.p50)} (CLI ${sec(d.occ.p50)}) | ${sec(d.lc.p50)} | ${sec(d.pc.p50)} |`);
 }
 
 // The fixed cost of a CLI run (node start, modules, store), for reading the 100-BMC row.
 const floor = stats(Array.from({ length: 5 }, () => cd('power', 'status', nodeName(1)).ms));
+const floorLocal = stats(Array.from({ length: 5 }, () => clusterdeck(1, 0, [], 'local').ms));
 const version = stats(Array.from({ length: 5 }, () => cd('--version').ms));
+const bareNode = stats(Array.from({ length: 5 }, () => run(process.execPath, ['-e', '0']).ms));
 
 // Fan-out sweep: engine time (from the summary) and whole command, median of 3.
 const sweep = [];
-for (const n of [500, 1000]) {
+for (const n of SWEEP_RUN ? [500, 1000].filter((x) => x <= bmcs.length) : []) {
   for (const f of SWEEP) {
     const runs = Array.from({ length: 3 }, () => clusterdeck(n, f));
     const e = stats(runs.map((r) => r.engineMs));
@@ -187,7 +218,7 @@ const noAgentFloor = stats(Array.from({ length: 5 }, () => cd('power', 'status',
 const noAgent100 = [];
 const withIpmipower100 = [];
 for (let i = 0; i < ROUNDS[100]; i++) {
-  noAgent100.push(clusterdeck(100).ms);
+  noAgent100.push(clusterdeck(100, 0, [], 'none').ms);
   withIpmipower100.push(ipmipower(100).ms);
 }
 const na = stats(noAgent100);
@@ -197,37 +228,51 @@ const load1 = os.loadavg()[0];
 
 const ipmipowerVersion = (spawnSync('ipmipower', ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0] ?? '').trim();
 const ipmitoolVersion = spawnSync('ipmitool', ['-V'], { encoding: 'utf8' }).stdout.trim();
-writeSection('power', `
-## Batch power status against ipmipower and ipmitool (${new Date().toISOString().slice(0, 10)})
-
-Machine: ${machine()}; load average ${load0.toFixed(1)} at the start, ${load1.toFixed(1)} at the end (the machine is shared
-with other work: ${REPEAT} runs of the whole comparison, the table gives the median of the runs' medians; each run below).
-ClusterDeck ran with its vault agent (\`clusterdeck agent start\`, started before the first timed run, README "Vault agent"),
-so no command derived the vault key; without it, see below. The CLI's V8 code cache was warm (one untimed warm-up run).
-Anchors: ${ipmipowerVersion} (\`ipmipower -D LAN_2_0 -W opensesspriv -h host:port,... -u admin -p PW --stat\`), ${ipmitoolVersion}
-(\`ipmitool -I lanplus -C 3 ... chassis power status\`, one process per BMC). BMCs: ${bmcs.length} OpenIPMI \`ipmi_sim\` from
-\`clusterdeck lab up\` (10 per process, power state through a shell script). Command: \`npm run build && node bench/power.mjs\`.
-Whole commands (process start included), median of ${ROUNDS[100]}/${ROUNDS[500]}/${ROUNDS[1000]} interleaved rounds (min–max in brackets);
-ClusterDeck's answers are checked against the BMCs' state files, ipmipower's only by count (it prints \`127.0.0.1\` without the port).
-
-| BMCs | clusterdeck power status | ipmipower --stat | ratio | ipmitool loop | clusterdeck results | ipmipower results |
-| --- | --- | --- | --- | --- | --- | --- |
-${rows.join('\n')}
-
-Each run (median of its rounds; clusterdeck / ipmipower; load average at its start):
-
-${repeats.map((r, i) => `- run ${i + 1} (load ${r.loadAt.toFixed(1)}): ${r.perSize.map((x) => `${x.n} BMCs ${sec(x.o.p50)} / ${sec(x.p.p50)} (${(x.o.p50 / x.p.p50).toFixed(2)}x)`).join('; ')}`).join('\n')}
-
-The fixed cost of one \`clusterdeck\` run: \`power status\` of 1 BMC takes ${sec(floor.p50)}, \`clusterdeck --version\` ${sec(version.p50)}
-(Node start and module loading). Without the vault agent (each command derives the key with scrypt, ~0.1 s of CPU):
-1 BMC ${sec(noAgentFloor.p50)}; 100 BMCs ${sec(na.p50)} against ipmipower's ${sec(nap.p50)} in the same rounds (${(na.p50 / nap.p50).toFixed(2)}x).
-ipmipower opens every session at once, with no window: beyond a few hundred simulated BMCs sharing two cores its
-retransmissions pile up and sessions time out; ClusterDeck's sliding window keeps the BMCs' queues short.
-
-Fan-out sweep (\`clusterdeck power status --fanout F\`; engine = the batch's own elapsed time, wall = whole command):
+// Without --sweep, the sweep table of the last run that made one stays (with its own heading).
+const previous = fs.readFileSync(path.join(ROOT, 'bench', 'RESULTS.md'), 'utf8');
+const keptSweep = /(Fan-out sweep[\s\S]*?)\n<!-- \/power -->/.exec(previous)?.[1]?.trim();
+const sweepText = sweep.length
+  ? `Fan-out sweep (${new Date().toISOString().slice(0, 10)}, load ${os.loadavg()[0].toFixed(1)} at its end; \`clusterdeck power status --fanout F\`, run by the agent; engine = the batch's own elapsed time, wall = whole command):
 
 | BMCs | fan-out | engine | wall | results |
 | --- | --- | --- | --- | --- |
-${sweep.join('\n')}
-`);
+${sweep.join('\n')}`
+  : (keptSweep ?? '(no fan-out sweep yet: node bench/power.mjs --sweep)');
+const cpuNote = `CPU (user+sys, median; \`/usr/bin/time\` per command, plus the agent's own CPU for the batches it ran, read from /proc/PID/stat):`;
+(process.argv.includes('--no-write') ? (_name, text) => console.log(text) : writeSection)('power', `
+## Batch power status against ipmipower and ipmitool (${new Date().toISOString().slice(0, 10)})
 
+Machine: ${machine()}; load average ${load0.toFixed(1)} at the start, ${load1.toFixed(1)} at the end (the machine is shared
+with other work: ${REPEAT} run(s) of the whole comparison, the table gives the median of the runs' medians; each run below).
+ClusterDeck both ways, interleaved in the same rounds: **agent-run**, the CLI handing the batch to the vault agent
+(\`clusterdeck agent start\`, started before the first timed run and warmed by 3 untimed batches; README "Vault agent"), and
+**in-process**, the one-shot CLI running the batch itself (\`CLUSTERDECK_IN_PROCESS=1\`; it still takes the vault key
+from the agent, so no scrypt). The CLI's V8 code cache was warm. Anchors: ${ipmipowerVersion} (\`ipmipower -D LAN_2_0 -W opensesspriv
+-h host:port,... -u admin -p PW --stat\`), ${ipmitoolVersion} (\`ipmitool -I lanplus -C 3 ... chassis power status\`, one process
+per BMC). BMCs: ${bmcs.length} OpenIPMI \`ipmi_sim\` from \`clusterdeck lab up\` (10 per process, power state through a shell script).
+Command: \`npm run build && node bench/power.mjs${process.argv.slice(2).length ? ` ${process.argv.slice(2).join(' ')}` : ''}\`. Whole commands (process start included),
+median of ${SIZES.map((n) => ROUNDS[n]).join('/')} interleaved rounds (min–max in brackets); ClusterDeck's answers are checked
+against the BMCs' state files, ipmipower's only by count (it prints \`127.0.0.1\` without the port).
+
+| BMCs | clusterdeck agent-run | clusterdeck in-process | ipmipower --stat | ratio agent-run | ratio in-process | ipmitool loop | clusterdeck results | ipmipower results |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- |
+${rows.join('\n')}
+
+${cpuNote}
+
+| BMCs | clusterdeck agent-run (CLI + agent) | clusterdeck in-process | ipmipower |
+| --- | --- | --- | --- |
+${cpuRows.join('\n')}
+
+Each run (median of its rounds; agent-run / in-process / ipmipower; load average at its start and end):
+
+${repeats.map((r, i) => `- run ${i + 1} (load ${r.loadAt.toFixed(1)} → ${r.loadEnd.toFixed(1)}): ${r.perSize.map((x) => `${x.n} BMCs ${sec(x.o.p50)} / ${sec(x.l.p50)} / ${sec(x.p.p50)} (${(x.o.p50 / x.p.p50).toFixed(2)}x, ${(x.l.p50 / x.p.p50).toFixed(2)}x)`).join('; ')}`).join('\n')}
+
+Fixed costs (median of 5): \`power status\` of 1 BMC agent-run ${sec(floor.p50)}, in-process ${sec(floorLocal.p50)};
+\`clusterdeck --version\` ${sec(version.p50)}; \`node -e 0\` ${sec(bareNode.p50)}. Without any agent (each command derives the vault
+key with scrypt, ~0.1 s of CPU): 1 BMC ${sec(noAgentFloor.p50)}; 100 BMCs ${sec(na.p50)} against ipmipower's ${sec(nap.p50)} in the same rounds
+(${(na.p50 / nap.p50).toFixed(2)}x). ipmipower opens every session at once, with no window: beyond a few hundred simulated BMCs
+sharing two cores its retransmissions pile up and sessions time out; ClusterDeck's sliding window keeps the BMCs' queues short.
+
+${sweepText}
+`);

@@ -5,17 +5,27 @@
 // on the lab machine). Per user, in a folder only that user may write (cached code runs as-is, so
 // nobody else may be able to plant it); keyed by file name, size and mtime, and V8 itself rejects
 // a cache made for other source or another V8. CLUSTERDECK_NO_COMPILE_CACHE=1 turns it off.
-const crypto = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const vm = require('node:vm');
 const Module = require('node:module');
 
+/**
+ * A short stable name for an installation's folder: 64-bit FNV-1a of its path. Not a secret and
+ * not a defence (the cache folder's owner and mode are): only paths must not collide by chance.
+ * node:crypto would do it too, but loading it costs every command ~5 ms.
+ */
+function rootKey(root) {
+  let h = 0xcbf29ce484222325n;
+  for (const byte of Buffer.from(root)) h = BigInt.asUintN(64, (h ^ BigInt(byte)) * 0x100000001b3n);
+  return h.toString(16).padStart(16, '0');
+}
+
 /** One folder per Node version and per installation (several checkouts must not evict each other). */
 function cacheDir(root) {
   const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
-  const where = crypto.createHash('sha256').update(root).digest('hex').slice(0, 12);
+  const where = rootKey(root);
   return path.join(base, 'clusterdeck', `v8-${process.version}-${process.arch}`, where);
 }
 

@@ -48,6 +48,7 @@ export function createBmcApp(opts: BmcAppOptions): BmcApp {
       services,
       close() {
         void power.close(); // cancels running batches; their sessions close on the pool's socket
+        vault.lock(); // the data key leaves memory (the vault agent keeps this app open for hours)
         feed.close();
         if (db.open) db.close();
       },

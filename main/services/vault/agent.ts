@@ -4,6 +4,15 @@
 // derivation. The passphrase is never written anywhere; the key lives in the agent's memory only
 // and is wiped when it stops. Trade-off (README "Vault agent"): while it runs, any process of
 // this user that can open the socket can unlock the vault, as with ssh-agent.
+//
+// Besides its three verbs (key, status, stop) the socket takes JSON requests, which a
+// `requests` handler serves (the CLI's batch runner, main/hosts/cli/agentRunner.ts): a
+// connection whose first line starts with `{` is handed to it for as long as it lasts.
+//
+// Who may connect: Node cannot read the peer's credentials (SO_PEERCRED / getpeereid are not
+// exposed), so, as for ssh-agent's socket, the boundary is the file system: the socket is made
+// 0600 and the data folder must not be writable by other users (checked at start; it is created
+// 0700). Only this user (and root) can connect or put another socket in its place.
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -47,19 +56,44 @@ export async function deriveCheckedKey(dataDir: string, passphrase: string): Pro
   return { salt: row.salt, params, key };
 }
 
+/** Serves the socket's JSON requests (see above). */
+export interface AgentRequestHandler {
+  /** Takes over a connection whose first line is `line` (`rest`: what followed it in the same read). */
+  serve(sock: net.Socket, line: string, rest: string): void;
+  /** The agent is stopping for `reason`: end what runs and resolve once every connection got its answer. */
+  stop(reason: string): Promise<void>;
+}
+
+/** A line of a verb, or a JSON request up to this size; longer is refused. */
+const MAX_LINE = 256 * 1024;
+
+/** The data folder must be ours and closed to other users' writes (they could swap the socket). */
+function checkFolder(dataDir: string): void {
+  const st = fs.statSync(dataDir);
+  const foreign = typeof process.getuid === 'function' && st.uid !== process.getuid();
+  if (foreign || (st.mode & 0o022) !== 0) {
+    throw new AppError('VAULT_AGENT_FOLDER', `The data folder ${dataDir} is ${foreign ? 'owned by another user' : 'writable by other users'}: the agent's socket must not be reachable by them. Run chmod 700 on it (or use a folder of your own), then start the agent.`, { path: dataDir });
+  }
+}
+
 export interface VaultAgent {
   readonly socketPath: string;
   /** Resolves when the agent stopped (stop(), `clusterdeck agent stop`, or its lifetime ran out). */
   readonly stopped: Promise<void>;
-  stop(): void;
+  /** `reason` is what running batches' CLIs are told (e.g. "clusterdeck agent stop"). */
+  stop(reason?: string): void;
 }
 
-/** Serves `key` on the data folder's socket until stopped or `lifetimeMs` has passed. */
-export async function startVaultAgent(dataDir: string, key: PrederivedKey, lifetimeMs: number): Promise<VaultAgent> {
+/**
+ * Serves `key` on the data folder's socket until stopped or `lifetimeMs` has passed; JSON
+ * requests go to `requests` (without one they are refused like any unknown verb).
+ */
+export async function startVaultAgent(dataDir: string, key: PrederivedKey, lifetimeMs: number, requests?: AgentRequestHandler): Promise<VaultAgent> {
   const socketPath = agentSocketPath(dataDir);
   if (Buffer.byteLength(socketPath) > MAX_SOCKET_PATH) {
     throw new AppError('VAULT_AGENT_PATH', `The agent's socket path ${socketPath} is longer than a unix socket allows (${MAX_SOCKET_PATH} bytes): use a shorter --data-dir.`, { path: socketPath });
   }
+  checkFolder(dataDir);
   if (await askAgent(socketPath, 'status')) {
     throw new AppError('VAULT_AGENT_RUNNING', `A vault agent already serves ${dataDir}: stop it first (clusterdeck agent stop).`, { path: socketPath });
   }
@@ -72,17 +106,27 @@ export async function startVaultAgent(dataDir: string, key: PrederivedKey, lifet
     sock.setTimeout(2000, () => sock.destroy());
     sock.on('error', () => undefined);
     let request = '';
-    sock.on('data', (chunk) => {
+    const onData = (chunk: Buffer): void => {
       request += chunk.toString('utf8');
-      if (!request.includes('\n')) return;
-      const verb = request.slice(0, request.indexOf('\n')).trim();
+      const nl = request.indexOf('\n');
+      if (nl < 0) {
+        if (request.length > MAX_LINE) sock.destroy();
+        return;
+      }
+      const line = request.slice(0, nl);
+      const verb = line.trim();
       if (verb === 'key') sock.end(`${answer()}\n`);
       else if (verb === 'status') sock.end(`${JSON.stringify({ pid: process.pid })}\n`);
       else if (verb === 'stop') {
         sock.end(`${JSON.stringify({ stopping: true })}\n`);
-        stop();
+        stop('clusterdeck agent stop');
+      } else if (requests && !done && verb.startsWith('{')) {
+        sock.off('data', onData);
+        sock.setTimeout(0); // a batch takes as long as it takes; the handler watches the socket
+        requests.serve(sock, line, request.slice(nl + 1));
       } else sock.destroy();
-    });
+    };
+    sock.on('data', onData);
   });
   // Created 0600 (umask) and checked: nobody but this user may connect.
   const umask = process.umask(0o177);
@@ -95,16 +139,18 @@ export async function startVaultAgent(dataDir: string, key: PrederivedKey, lifet
     process.umask(umask);
   }
   fs.chmodSync(socketPath, 0o600);
-  const timer = setTimeout(() => stop(), lifetimeMs);
+  const timer = setTimeout(() => stop(`its lifetime ran out`), lifetimeMs);
   timer.unref?.();
   let done = false;
-  function stop(): void {
+  /** New connections are refused at once; batches running end (their CLIs get a message and their results) first. */
+  function stop(reason = 'it was stopped'): void {
     if (done) return;
     done = true;
     clearTimeout(timer);
     key.key.fill(0);
-    server.close(() => finish());
     fs.rmSync(socketPath, { force: true });
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    void Promise.all([closed, requests?.stop(reason).catch(() => undefined)]).then(() => finish());
   }
   // The timer is unref'd: the listening server keeps the process alive, and stop() ends both.
   return { socketPath, stopped, stop };

@@ -7,7 +7,7 @@ import { startBmcs, type BmcGroup } from '../../../main/lab';
 import { BIN, cli, csv } from '../../support/cli';
 import { RedfishTestServer, TEST_PASSWORD, TEST_USER } from '../../support/redfish';
 import { tempDir } from '../../support/tmp';
-import { activeSessions, chassisEvents, ipmitool, removeDir, tempStateDir } from '../ipmi/helpers';
+import { activeSessions, chassisEvents, ipmitool, removeDir, tempStateDir, until } from '../ipmi/helpers';
 import { writeFile } from './helpers';
 
 /** The CLI without blocking this process (the Redfish test server lives in it). */
@@ -153,6 +153,8 @@ describe('clusterdeck power, sensors and sel (CLI)', { timeout: 90_000 }, () => 
   });
 
   it('Ctrl-C cancels the batch cleanly: cancelled nodes, exit 1, every session closed', { timeout: 30_000 }, async () => {
+    const lastAudit = (): { id: number; finishedAt: string | null } => JSON.parse(cli(data, ['audit', 'list', '--json', '--limit', '1']).stdout)[0];
+    const before = lastAudit().id;
     const child = spawn(process.execPath, [BIN, '--data-dir', data, 'power', 'status', '@gpu', '--fanout', '1', '--stagger', '400ms'], {
       env: { ...process.env, CLUSTERDECK_PASSPHRASE: 'test-passphrase' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -161,7 +163,12 @@ describe('clusterdeck power, sensors and sel (CLI)', { timeout: 90_000 }, () => 
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
-    await new Promise((r) => setTimeout(r, 1500));
+    // Once the batch runs (its audit entry is open; a fixed wait failed under load) and a few nodes answered.
+    await until(() => {
+      const a = lastAudit();
+      return a.id > before && a.finishedAt === null;
+    }, 20_000, 100);
+    await new Promise((r) => setTimeout(r, 1000));
     child.kill('SIGINT');
     const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
     expect(code).toBe(1);

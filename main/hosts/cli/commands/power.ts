@@ -7,7 +7,8 @@ import { printJson, printTable } from '../output';
 import { AppError } from '../../../../shared/errors';
 import { isDestructive, type PowerAction, type PowerResultEvent, type RunOptions } from '../../../../shared/contract/schemas/power';
 import { normalizeFingerprint } from '../../../protocols/redfish';
-import { batchOptionsOf, confirmDestructive, failureText, finish, foldedLines, parseCount, runBatchCommand, withBatchOptions, type BatchFlags } from './batchCli';
+import { batchOptionsOf, confirmDestructive, failureText, parseCount, runBatchCommand, withBatchOptions, type BatchFlags } from './batchCli';
+import { printBatch } from '../batchOutput';
 
 const VERB: Record<PowerAction, string> = {
   status: 'read the power state of',
@@ -24,12 +25,7 @@ async function runPower(session: CliSession, nodeset: string, action: PowerActio
   if (isDestructive(action)) await confirmDestructive(await session.caller(true), nodeset, VERB[action], flags.yes);
   const options: RunOptions = { ...batchOptionsOf(flags), ...extra };
   const { results, summary } = await runBatchCommand<PowerResultEvent>(session, (caller) => caller.power.run({ nodeset, action, options }));
-  const okText = (r: PowerResultEvent): string => (action === 'status' ? (r.power ?? 'unknown') : 'ok');
-  const code = finish(
-    summary,
-    flags.json ? { action, summary, results: results.map(({ type: _t, ...r }) => r) } : undefined,
-    foldedLines(results, okText),
-  );
+  const code = printBatch({ kind: 'power', action }, results, summary, flags.json);
   if (code !== 0) throw new CliExit(code);
 }
 

@@ -2,15 +2,13 @@
 import type { Command } from 'commander';
 import type { CliSession } from '../session';
 import { CliExit } from '../exitCodes';
-import type { SelEvent, SelRecord } from '../../../../shared/contract/schemas/power';
-import { batchOptionsOf, confirmDestructive, finish, foldedBlocks, foldedLines, runBatchCommand, withBatchOptions, type BatchFlags } from './batchCli';
+import type { SelEvent } from '../../../../shared/contract/schemas/power';
+import { printBatch } from '../batchOutput';
+import { batchOptionsOf, confirmDestructive, runBatchCommand, withBatchOptions, type BatchFlags } from './batchCli';
+
+export { selText } from '../batchOutput';
 
 type SelResult = Extract<SelEvent, { type: 'result' }>;
-
-export function selText(entries: SelRecord[]): string {
-  if (!entries.length) return '(empty)';
-  return entries.map((e) => `${String(e.id).padStart(4)} | ${e.time ?? 'no time'} | ${e.sensor} | ${e.event}`).join('\n');
-}
 
 export function registerSel(program: Command, session: () => CliSession): void {
   const sel = program.command('sel').description('the system event logs of the nodes\' BMCs');
@@ -18,7 +16,7 @@ export function registerSel(program: Command, session: () => CliSession): void {
   withBatchOptions(sel.command('list <nodeset>').description('list the event log entries'))
     .action(async (nodeset: string, o: BatchFlags) => {
       const { results, summary } = await runBatchCommand<SelResult>(session(), (caller) => caller.power.sel({ nodeset, op: 'list', options: batchOptionsOf(o) }));
-      const code = finish(summary, o.json ? { summary, results: results.map(({ type: _t, ...r }) => r) } : undefined, foldedBlocks(results, (r) => selText(r.entries ?? [])));
+      const code = printBatch({ kind: 'sel', op: 'list' }, results, summary, o.json);
       if (code !== 0) throw new CliExit(code);
     });
 
@@ -26,7 +24,7 @@ export function registerSel(program: Command, session: () => CliSession): void {
     .action(async (nodeset: string, o: BatchFlags) => {
       await confirmDestructive(await session().caller(true), nodeset, 'erase the event log of', o.yes);
       const { results, summary } = await runBatchCommand<SelResult>(session(), (caller) => caller.power.sel({ nodeset, op: 'clear', options: batchOptionsOf(o) }));
-      const code = finish(summary, o.json ? { summary, results: results.map(({ type: _t, ...r }) => r) } : undefined, foldedLines(results, () => 'cleared'));
+      const code = printBatch({ kind: 'sel', op: 'clear' }, results, summary, o.json);
       if (code !== 0) throw new CliExit(code);
     });
 }
