@@ -396,7 +396,7 @@ export function AnnotateView({ dataset, file, labels, onFile }: { dataset: strin
         </Typography.Text>
         {picture.error && <Typography.Text type="danger">{picture.error.message}</Typography.Text>}
       </Space>
-      <div ref={box} data-testid="annotate-canvas" data-ready={ready ? '1' : '0'} data-view={JSON.stringify(view)} data-shapes={shapes} data-selected={JSON.stringify(selected)}
+      <div ref={box} data-testid="annotate-canvas" data-ready={ready ? '1' : '0'} data-view={JSON.stringify(view)} data-shapes={shapes} data-selected={JSON.stringify(selected)} data-hover={hover ?? ''}
         data-tiles={tiles.shown.length} data-vertices={points.length / 2} data-keys={queuedKeys} style={{ border: '1px solid rgba(0,0,0,0.15)', width: WIDTH, height: HEIGHT, background: '#1f1f1f' }}>
         <Stage ref={stage} width={WIDTH} height={HEIGHT} x={view.x} y={view.y} scaleX={view.scale} scaleY={view.scale} draggable={panning}
           onDragEnd={(e) => { if (e.target === stage.current) setView({ ...live.current, x: e.target.x(), y: e.target.y() }); }}
