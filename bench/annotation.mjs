@@ -5,7 +5,8 @@
 // main-thread work of each frame (from a Chromium trace: every task the page's main thread ran in
 // the frame), the canvas drawing in it (Konva's layer draws, scene and hit canvases), and the work
 // of the frames right after the view stops (the committed view re-renders the page).
-// Run: npm run build && node bench/annotation.mjs   (NO_WRITE=1: print only, leave RESULTS.md alone)
+// Run: npm run build && node bench/annotation.mjs   (NO_WRITE=1: print only, leave RESULTS.md alone;
+// TRACE_OUT=file: keep the trace)
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -155,6 +156,7 @@ async function boxFrames(pg, opened) {
     await pg.keyboard.up(' ');
   });
   const trace = await browser.stopTracing();
+  if (process.env.TRACE_OUT) fs.writeFileSync(process.env.TRACE_OUT, trace); // for a look in chrome://tracing or Perfetto
   for (const [name, got] of [['zoom', zoom], ['pan', pan]]) {
     const { frames: all, marks } = mainThreadFrames(trace, `bench:${name}:start`, `bench:${name}:end`);
     const commits = [...new Set((marks['bench:view-commit'] ?? []).map((m) => m.frame).filter((f) => f >= 0))];

@@ -3,7 +3,7 @@
 // canvas drawing, style, layout, paint, garbage collection), unlike rAF intervals, which cannot go
 // below the display's 16.7 ms and include waiting for a CPU on a busy machine.
 
-export const TRACE_CATEGORIES = ['toplevel', 'devtools.timeline', 'blink.user_timing'];
+export const TRACE_CATEGORIES = ['toplevel', 'devtools.timeline', 'blink.user_timing', ...(process.env.TRACE_MORE ? process.env.TRACE_MORE.split(',') : [])];
 
 /**
  * Frames of the page's main thread between the user-timing marks `from` and `to` (performance.mark
