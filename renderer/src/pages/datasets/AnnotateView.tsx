@@ -235,14 +235,14 @@ export function AnnotateView({ dataset, file, labels, onFile }: { dataset: strin
   const shapeAt = (p: [number, number]) => index.at(p[0], p[1], SLACK / live.current.scale, new Set(selectedRef.current));
 
   const onDown = (e: Konva.KonvaEventObject<MouseEvent>) => {
-    // transformer handles and polygon vertices handle their own presses
-    if (panning || !size || (e.target !== stage.current && e.target.name() !== 'background')) return;
+    // transformer handles and polygon vertices handle their own presses; shapes are found here
+    if (panning || !size || e.target !== stage.current) return;
     const p = pointer();
     if (!p) return;
     const drawingRing = modeRef.current === 'polygon' && pointsRef.current.length > 0;
     const hit = drawingRing || draft ? null : shapeAt(p);
     if (hit) { pick(hit.id, e.evt.shiftKey, p); return; }
-    if (e.target.name() !== 'background') return;
+    if (p[0] < 0 || p[1] < 0 || p[0] > size.width || p[1] > size.height) return; // beside the image
     if (e.evt.shiftKey) { setBand([p[0], p[1], 0, 0]); return; }
     setSelected([]);
     if (modeRef.current === 'polygon') { setPoints([...pointsRef.current, p[0], p[1]]); return; }
@@ -285,6 +285,7 @@ export function AnnotateView({ dataset, file, labels, onFile }: { dataset: strin
     e.evt.preventDefault();
     const s = stage.current, p = s?.getPointerPosition();
     if (!s || !p) return;
+    if (hover !== null) setHover(null); // the shape under the pointer changes as the view zooms; the next move finds it
     const v = live.current;
     const scale = Math.min(64, Math.max(0.005, v.scale * (e.evt.deltaY < 0 ? 1.2 : 1 / 1.2)));
     const ix = (p.x - v.x) / v.scale, iy = (p.y - v.y) / v.scale;
@@ -376,6 +377,7 @@ export function AnnotateView({ dataset, file, labels, onFile }: { dataset: strin
     return <Rect key={`${look}-${a.id}`} id={look === 'selected' ? `ann-${a.id}` : undefined} x={a.bbox![0]} y={a.bbox![1]} width={a.bbox![2]} height={a.bbox![3]}
       fill={look === 'hover' ? HOVER_FILL : SELECTED_FILL} shadowForStrokeEnabled={false} {...common} />;
   };
+  const overlay = chosen.length > 0 || !!hovered || !!draft || !!band || points.length > 0;
   const hiddenCount = annotations.filter((a) => a.hidden).length;
   // Ready once the canvas also stands still at its full size: the dialog it opens in zooms in from
   // a smaller scale, and a drag begun during that lands (correctly) on the shrunken picture, not where
@@ -400,7 +402,7 @@ export function AnnotateView({ dataset, file, labels, onFile }: { dataset: strin
         data-tiles={tiles.shown.length} data-vertices={points.length / 2} data-keys={queuedKeys} style={{ border: '1px solid rgba(0,0,0,0.15)', width: WIDTH, height: HEIGHT, background: '#1f1f1f' }}>
         <Stage ref={stage} width={WIDTH} height={HEIGHT} x={view.x} y={view.y} scaleX={view.scale} scaleY={view.scale} draggable={panning}
           onDragEnd={(e) => { if (e.target === stage.current) setView({ ...live.current, x: e.target.x(), y: e.target.y() }); }}
-          onMouseDown={onDown} onMouseMove={onMove} onMouseUp={onUpMouse} onWheel={onWheel}>
+          onMouseDown={onDown} onMouseMove={onMove} onMouseUp={onUpMouse} onWheel={onWheel} onMouseLeave={() => setHover(null)}>
           {/* The picture and the painted shapes share one layer: every layer is one more canvas for the
               compositor to copy each frame the view moves (with software compositing, ~2 ms each). */}
           <Layer ref={paintLayer} imageSmoothingEnabled={view.scale < 4} listening={false}>
@@ -409,9 +411,9 @@ export function AnnotateView({ dataset, file, labels, onFile }: { dataset: strin
             {tiles.shown.map((tl) => <KImage key={tl.key} image={tl.image} x={tl.x} y={tl.y} width={tl.width} height={tl.height} />)}
             <Shape listening={false} perfectDrawEnabled={false} sceneFunc={paint} />
           </Layer>
-          {/* Not listening while Space is held: a pan begun over the background or a handle moves the view. */}
-          <Layer listening={!panning}>
-            {size && <Rect name="background" x={0} y={0} width={size.width} height={size.height} fill="rgba(0,0,0,0)" />}
+          {/* Not listening while Space is held: a pan begun over a handle moves the view. Hidden while it
+              has nothing to show, so a moving view redraws one canvas, not two. */}
+          <Layer listening={!panning} visible={overlay}>
             {chosen.filter((a) => !a.hidden && (a.bbox || a.polygons)).map((a) => node(a, 'selected'))}
             {hovered && node(hovered, 'hover')}
             {current?.polygons && !current.locked && !current.hidden && current.polygons[0].map((_, i) => (i % 2 === 0 ? (
