@@ -337,6 +337,37 @@ describe('Annotation canvas in Chromium', () => {
     await saved();
     expect(await nodes()).toBeLessThan(30); // and the moved box
     await shot(page, 'datasets-canvas-2000-en');
+
+    // A selection too large for a node each (a rubber band around a few hundred boxes) is painted with
+    // the rest; pressing on one of them and dragging moves them all, in one step.
+    await page.keyboard.press('Escape');
+    const now = await shapes();
+    let start: [number, number] | null = null;
+    for (let y = 100; y < 300 && !start; y += 3) for (let x = 100; x < 400 && !start; x += 3) if (now.every((s) => !inside(s.bbox!, x, y, 12))) start = [x, y];
+    expect(start).not.toBeNull(); // an empty spot to begin the band on
+    const bandView = await view();
+    await drag(await at(...start!), await at(start![0] + 540, start![1] + 380), true);
+    // the band is where the browser saw the pointer (it rounds what it is sent)
+    const { down, up } = await seen();
+    const [b0, b1] = [fromStage(down, bandView), fromStage(up, bandView)];
+    const band = now.filter((s) => s.bbox![0] >= b0[0] && s.bbox![1] >= b0[1] && s.bbox![0] + s.bbox![2] <= b1[0] && s.bbox![1] + s.bbox![3] <= b1[1]);
+    expect(band.length).toBeGreaterThan(100);
+    await expect.poll(async () => (await selected()).length).toBe(band.length);
+    expect(await nodes()).toBeLessThan(30);
+    const grip = band[Math.floor(band.length / 2)].bbox!;
+    const from = await at(grip[0] + grip[2] / 2, grip[1] + grip[3] / 2);
+    await drag(from, [from[0] + 20, from[1] + 10]);
+    const ids = new Set(band.map((s) => s.id));
+    await expect.poll(async () => (await shapes()).filter((s) => ids.has(s.id) && s.bbox![0] !== now.find((o) => o.id === s.id)!.bbox![0]).length, { timeout: 60_000 }).toBe(band.length);
+    const after = await shapes(), s1 = (await view()).scale;
+    for (const b of band) {
+      const a = after.find((o) => o.id === b.id)!;
+      expect(Math.abs(a.bbox![0] - b.bbox![0] - 20 / s1)).toBeLessThanOrEqual(1 / s1);
+      expect(Math.abs(a.bbox![1] - b.bbox![1] - 10 / s1)).toBeLessThanOrEqual(1 / s1);
+    }
+    expect(after.filter((o) => !ids.has(o.id))).toEqual(now.filter((o) => !ids.has(o.id)));
+    await saved();
+    await shot(page, 'datasets-canvas-2000-band-en');
   });
 
   it('opens a 12,000 × 12,000 image through its tile pyramid and saves a box drawn on it in full-resolution pixels', async () => {

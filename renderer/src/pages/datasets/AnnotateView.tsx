@@ -10,11 +10,11 @@ import { useAnnotations, type Change } from './useAnnotations';
 import { useTiles } from './useTiles';
 import { SaveStatus } from './SaveStatus';
 import { boundsOf, drawnShapes, ShapeIndex } from './annotation/shapeIndex';
-import { DEFAULT_COLOR, HOVER_FILL, paintShapes, SELECTED_FILL, SELECTED_POLYGON_FILL, STROKE } from './annotation/paintShapes';
+import { DEFAULT_COLOR, HOVER_FILL, paintShapes, SELECTED_FILL, SELECTED_POLYGON_FILL, STROKE, type PaintedSelection } from './annotation/paintShapes';
 
 type Box = [number, number, number, number];
 type View = { scale: number; x: number; y: number };
-type Painted = { shapes: CanvasAnnotation[]; color: Map<string, string>; skip: Set<number> };
+type Painted = { shapes: CanvasAnnotation[]; color: Map<string, string>; skip: Set<number>; selection?: PaintedSelection };
 const WIDTH = 1100, HEIGHT = 640;
 
 /** The shortcut sheet (?), in the order shown; each row's text is annotate.sheet.<id>. */
@@ -27,6 +27,8 @@ export const SHORTCUTS: [keys: string, id: string][] = [
 
 /** How far from an outline, in screen pixels, a press or hover still finds the shape. */
 const SLACK = 4;
+/** A selection larger than this is painted with the rest (no node each, no transformer): Ctrl+A on 2,000 boxes stays smooth. */
+const NODE_LIMIT = 100;
 
 /**
  * Boxes and polygons on one image (shapes are in full-resolution pixels): drag on empty space to
@@ -82,6 +84,7 @@ export function AnnotateView({ dataset, file, labels, onFile }: { dataset: strin
   const transformer = useRef<Konva.Transformer>(null);
   const paintLayer = useRef<Konva.Layer>(null);
   const moveTimer = useRef<number | null>(null);
+  const paintedRef = useRef<Painted>({ shapes: [], color: new Map(), skip: new Set() });
   const commitTimer = useRef<number | null>(null);
   const [hover, setHover] = useState<number | null>(null);
   /** A press on a shape that may become a move of the selected boxes (pointer start in image pixels, their stored boxes). */
@@ -113,6 +116,7 @@ export function AnnotateView({ dataset, file, labels, onFile }: { dataset: strin
   const annotations = image?.annotations ?? [];
   const chosen = annotations.filter((a) => selected.includes(a.id));
   const current = chosen.length === 1 ? chosen[0] : null;
+  const asNodes = chosen.length <= NODE_LIMIT;
   const drawn = useMemo(() => drawnShapes(annotations), [annotations]);
   const index = useMemo(() => new ShapeIndex(drawn), [drawn]);
   const hovered = hover === null || selected.includes(hover) ? null : drawn.find((a) => a.id === hover) ?? null;
@@ -121,7 +125,7 @@ export function AnnotateView({ dataset, file, labels, onFile }: { dataset: strin
   // along (Konva moves the others only if it saw the dragged node's dragstart while attached).
   useLayoutEffect(() => {
     const nodes = chosen.filter((a) => !a.locked && !a.hidden && a.bbox && !a.polygons).map((a) => stage.current?.findOne(`#ann-${a.id}`)).filter((n): n is Konva.Node => !!n);
-    transformer.current?.nodes(nodes);
+    transformer.current?.nodes(asNodes ? nodes : []);
   }, [selected, image]); // eslint-disable-line react-hooks/exhaustive-deps
 
   /** One step changing each of `list` with `patch` (for locked shapes only what `allowLocked` allows). */
@@ -325,8 +329,10 @@ export function AnnotateView({ dataset, file, labels, onFile }: { dataset: strin
     const boxes = new Map(all.filter((a) => chosenNow.has(a.id) && !a.locked && !a.hidden && a.bbox && !a.polygons).map((a) => [a.id, a.bbox as Box]));
     if (boxes.size === 0) return;
     moving.current = { from: p, boxes };
+    const painted = chosenNow.size > NODE_LIMIT;
     const place = (dx: number, dy: number) => {
-      for (const [bid, b] of boxes) stage.current?.findOne(`#ann-${bid}`)?.position({ x: b[0] + dx, y: b[1] + dy });
+      if (painted && paintedRef.current.selection) paintedRef.current.selection = { ids: paintedRef.current.selection.ids, shift: { ids: new Set(boxes.keys()), dx, dy } };
+      else for (const [bid, b] of boxes) stage.current?.findOne(`#ann-${bid}`)?.position({ x: b[0] + dx, y: b[1] + dy });
       stage.current?.batchDraw();
     };
     const delta = (ev: MouseEvent): [number, number] => {
@@ -360,14 +366,13 @@ export function AnnotateView({ dataset, file, labels, onFile }: { dataset: strin
   const shapes = useMemo(() => JSON.stringify(annotations.map((a) => ({ id: a.id, label: a.label, bbox: a.bbox, polygons: a.polygons, hidden: a.hidden, locked: a.locked }))), [annotations]);
   // The painter draws from a ref and its layer is redrawn only when what it draws changes (or the view
   // moves): a hover, a draft or the selection's handles redraw the layer above it, not 2,000 shapes.
-  const painted = useRef<Painted>({ shapes: drawn, color, skip: new Set(selected) });
   useLayoutEffect(() => {
-    painted.current = { shapes: drawn, color, skip: new Set(selected) };
+    paintedRef.current = asNodes ? { shapes: drawn, color, skip: new Set(selected) } : { shapes: drawn, color, skip: new Set(), selection: { ids: new Set(selected) } };
     paintLayer.current?.batchDraw();
-  }, [drawn, color, selected]);
+  }, [drawn, color, selected]); // eslint-disable-line react-hooks/exhaustive-deps
   const paint = useCallback((context: Konva.Context, shape: Konva.Shape) => {
-    const { shapes: list, color: colors, skip } = painted.current;
-    paintShapes(context._context, list, colors, shape.getAbsoluteScale().x, skip);
+    const { shapes: list, color: colors, skip, selection } = paintedRef.current;
+    paintShapes(context._context, list, colors, shape.getAbsoluteScale().x, skip, selection);
   }, []);
   /** A Konva node for a selected shape (moved and resized through it) or the hovered one. */
   const node = (a: CanvasAnnotation, look: 'selected' | 'hover') => {
@@ -377,7 +382,7 @@ export function AnnotateView({ dataset, file, labels, onFile }: { dataset: strin
     return <Rect key={`${look}-${a.id}`} id={look === 'selected' ? `ann-${a.id}` : undefined} x={a.bbox![0]} y={a.bbox![1]} width={a.bbox![2]} height={a.bbox![3]}
       fill={look === 'hover' ? HOVER_FILL : SELECTED_FILL} shadowForStrokeEnabled={false} {...common} />;
   };
-  const overlay = chosen.length > 0 || !!hovered || !!draft || !!band || points.length > 0;
+  const overlay = (asNodes && chosen.length > 0) || !!hovered || !!draft || !!band || points.length > 0;
   const hiddenCount = annotations.filter((a) => a.hidden).length;
   // Ready once the canvas also stands still at its full size: the dialog it opens in zooms in from
   // a smaller scale, and a drag begun during that lands (correctly) on the shrunken picture, not where
@@ -414,7 +419,7 @@ export function AnnotateView({ dataset, file, labels, onFile }: { dataset: strin
           {/* Not listening while Space is held: a pan begun over a handle moves the view. Hidden while it
               has nothing to show, so a moving view redraws one canvas, not two. */}
           <Layer listening={!panning} visible={overlay}>
-            {chosen.filter((a) => !a.hidden && (a.bbox || a.polygons)).map((a) => node(a, 'selected'))}
+            {asNodes && chosen.filter((a) => !a.hidden && (a.bbox || a.polygons)).map((a) => node(a, 'selected'))}
             {hovered && node(hovered, 'hover')}
             {current?.polygons && !current.locked && !current.hidden && current.polygons[0].map((_, i) => (i % 2 === 0 ? (
               <Circle key={`v${i}`} x={current.polygons![0][i]} y={current.polygons![0][i + 1]} radius={5 / view.scale} fill="#fff" stroke="#1677ff" strokeWidth={1} strokeScaleEnabled={false} draggable

@@ -8,11 +8,14 @@ export const HOVER_FILL = 'rgba(255,255,255,0.12)';
 /** Outline width in screen pixels, whatever the zoom. */
 export const STROKE = 2;
 
-const trace = (ctx: CanvasRenderingContext2D, a: CanvasAnnotation) => {
+/** Shapes painted as selected (a selection too large for a node each), and how far the ones being moved are shifted. */
+export interface PaintedSelection { ids: ReadonlySet<number>; shift?: { ids: ReadonlySet<number>; dx: number; dy: number } }
+
+const trace = (ctx: CanvasRenderingContext2D, a: CanvasAnnotation, dx = 0, dy = 0) => {
   const ring = a.polygons?.[0];
-  if (!ring) { ctx.rect(a.bbox![0], a.bbox![1], a.bbox![2], a.bbox![3]); return; }
-  ctx.moveTo(ring[0], ring[1]);
-  for (let i = 2; i + 1 < ring.length; i += 2) ctx.lineTo(ring[i], ring[i + 1]);
+  if (!ring) { ctx.rect(a.bbox![0] + dx, a.bbox![1] + dy, a.bbox![2], a.bbox![3]); return; }
+  ctx.moveTo(ring[0] + dx, ring[1] + dy);
+  for (let i = 2; i + 1 < ring.length; i += 2) ctx.lineTo(ring[i] + dx, ring[i + 1] + dy);
   ctx.closePath();
 };
 
@@ -22,9 +25,10 @@ const trace = (ctx: CanvasRenderingContext2D, a: CanvasAnnotation) => {
  * the view moves, so overlapping shapes stack the same at all times and in the order the hit test
  * uses. Consecutive boxes with the same outline (colour, dash) are stroked as one path instead of
  * one Konva node each; a polygon is filled (one by one: overlaps in one path could cancel out) and
- * outlined on its own, so every shape lies exactly above the ones before it.
+ * outlined on its own, so every shape lies exactly above the ones before it; so is a shape in
+ * `selection` (with the selected fill, shifted while it is being moved).
  */
-export function paintShapes(ctx: CanvasRenderingContext2D, shapes: CanvasAnnotation[], color: ReadonlyMap<string, string>, scale: number, skip: ReadonlySet<number>): void {
+export function paintShapes(ctx: CanvasRenderingContext2D, shapes: CanvasAnnotation[], color: ReadonlyMap<string, string>, scale: number, skip: ReadonlySet<number>, selection?: PaintedSelection): void {
   const px = 1 / scale;
   ctx.save();
   ctx.lineWidth = STROKE * px;
@@ -40,11 +44,13 @@ export function paintShapes(ctx: CanvasRenderingContext2D, shapes: CanvasAnnotat
   for (const a of shapes) {
     if (skip.has(a.id)) continue;
     const stroke = color.get(a.label) ?? DEFAULT_COLOR;
-    if (a.polygons) { // filled under its own outline, then outlined at once: it ends the run
+    const chosen = selection?.ids.has(a.id) ?? false;
+    if (a.polygons || chosen) { // filled under its own outline, then outlined at once: it ends the run
+      const shift = chosen && selection?.shift?.ids.has(a.id) ? selection.shift : null;
       flush();
       ctx.beginPath();
-      trace(ctx, a);
-      ctx.fillStyle = POLYGON_FILL;
+      trace(ctx, a, shift?.dx, shift?.dy);
+      ctx.fillStyle = chosen ? (a.polygons ? SELECTED_POLYGON_FILL : SELECTED_FILL) : POLYGON_FILL;
       ctx.fill();
       runStroke = stroke;
       runDashed = a.locked;
