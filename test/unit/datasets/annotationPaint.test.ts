@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CanvasAnnotation } from '../../../shared/contract/schemas/datasets';
-import { paintShapes, POLYGON_FILL } from '../../../renderer/src/pages/datasets/annotation/paintShapes';
+import { paintShapes, POLYGON_FILL, SELECTED_FILL } from '../../../renderer/src/pages/datasets/annotation/paintShapes';
 
 const box = (id: number, label: string, extra: Partial<CanvasAnnotation> = {}): CanvasAnnotation => ({
   id, label, bbox: [id, id, 10, 10], polygons: null, iscrowd: false, hidden: false, locked: false, ...extra,
@@ -41,5 +41,11 @@ describe('annotation canvas painter', () => {
     const polygon = box(3, 'person', { bbox: [0, 0, 9, 9], polygons: [[30, 0, 40, 0, 35, 8]] });
     paintShapes(ctx, [box(1, 'car'), box(2, 'car'), polygon, box(4, 'car')], color, 1, new Set([2]));
     expect(ops).toEqual(['stroke red w2 [1]', `fill ${POLYGON_FILL} [30]`, 'stroke blue w2 [30]', 'stroke red w2 [4]']);
+  });
+
+  it('paints a large selection with the selected fill in its place, shifted while it is moved', () => {
+    const { ctx, ops } = recorder();
+    paintShapes(ctx, [box(1, 'car'), box(2, 'car'), box(3, 'car'), box(4, 'car')], color, 1, new Set(), { ids: new Set([2, 3]), shift: { ids: new Set([3]), dx: 100, dy: 0 } });
+    expect(ops).toEqual(['stroke red w2 [1]', `fill ${SELECTED_FILL} [2]`, 'stroke red w2 [2]', `fill ${SELECTED_FILL} [103]`, 'stroke red w2 [103]', 'stroke red w2 [4]']);
   });
 });
