@@ -20,6 +20,7 @@ import { mainThreadFrames, TRACE_CATEGORIES } from './lib/frames.mjs';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = path.join(ROOT, 'resources', 'bin', 'clusterdeck.cjs');
 const BOXES = Number(process.env.BOXES ?? 2000);
+const startLoad = os.loadavg().map((l) => l.toFixed(1)).join(' / ');
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cd-bench-ann-'));
 const env = { ...process.env, CLUSTERDECK_PASSPHRASE: 'bench' };
 const data = path.join(work, 'data');
@@ -186,7 +187,12 @@ if (!process.env.NO_WRITE) writeSection('annotation', `
 ## Annotation canvas (${new Date().toISOString().slice(0, 10)})
 
 Machine: ${machine()}. Command: \`npm run build && node bench/annotation.mjs\`. Headless Chromium with \`--disable-gpu\`
-(software compositing); load average at the end ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')}. No anchor program.
+(software compositing); load average at the start ${startLoad} and at the end ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')}. No anchor program.
+Main-thread work per frame comes from a Chromium trace taken while zooming and panning: every task the page's main
+thread ran between one animation frame and the next (input, React, Konva, style, layout, paint, the commit of the
+canvases to the compositor, GC), as wall time and as the thread's CPU time (on a shared machine wall time also
+counts waits for a CPU in the middle of a task). The frame interval cannot go below 16.7 ms (60 Hz). The frames
+right after the view stops: a wheel zoom commits its view 120 ms after the last step, a pan at the button's release.
 
 | what | result | bar |
 | --- | --- | --- |
