@@ -38,9 +38,9 @@ const NODE_LIMIT = 100;
  * wheel to zoom, Space+drag to pan, ? the shortcut sheet. Large images come as an overview and
  * tiles of the level the zoom needs.
  *
- * Thousands of shapes: every shape that is not selected is drawn by one painter shape on its own
- * layer (paintShapes), the same at rest and while the view moves; only the selection (with the
- * transformer or the polygon's vertex handles) and the hover highlight are Konva nodes. Presses and
+ * Thousands of shapes: every shape that is not selected is drawn by one painter shape in the
+ * picture's layer (paintShapes), the same at rest and while the view moves; only the selection (with
+ * the transformer or the polygon's vertex handles) and the hover highlight are Konva nodes. Presses and
  * hovers find their shape through ShapeIndex, in drawing order, and moving boxes is done here, not
  * by Konva's dragging (a just-pressed shape has no node yet).
  */
@@ -87,8 +87,8 @@ export function AnnotateView({ dataset, file, labels, onFile }: { dataset: strin
   const paintedRef = useRef<Painted>({ shapes: [], color: new Map(), skip: new Set() });
   const commitTimer = useRef<number | null>(null);
   const [hover, setHover] = useState<number | null>(null);
-  /** A press on a shape that may become a move of the selected boxes (pointer start in image pixels, their stored boxes). */
-  const moving = useRef<{ from: [number, number]; boxes: Map<number, Box> } | null>(null);
+  /** True from a press on a shape until its button is released: the selected boxes follow the pointer meanwhile. */
+  const moving = useRef(false);
   const color = useMemo(() => new Map(labels.map((l) => [l.name, l.color])), [labels]);
   const size = picture.data ? { width: picture.data.width, height: picture.data.height } : null;
   const tiles = useTiles(dataset, file, picture.data ?? null, view, WIDTH, HEIGHT);
@@ -120,9 +120,8 @@ export function AnnotateView({ dataset, file, labels, onFile }: { dataset: strin
   const drawn = useMemo(() => drawnShapes(annotations), [annotations]);
   const index = useMemo(() => new ShapeIndex(drawn), [drawn]);
   const hovered = hover === null || selected.includes(hover) ? null : drawn.find((a) => a.id === hover) ?? null;
-  // A layout effect (react-konva has committed its nodes by then): the handles hold the selection from
-  // the commit that shows it, so a drag begun right after a select or unlock carries every chosen box
-  // along (Konva moves the others only if it saw the dragged node's dragstart while attached).
+  // A layout effect (react-konva has committed its nodes by then): the resize handles hold the
+  // selection from the commit that shows it.
   useLayoutEffect(() => {
     const nodes = chosen.filter((a) => !a.locked && !a.hidden && a.bbox && !a.polygons).map((a) => stage.current?.findOne(`#ann-${a.id}`)).filter((n): n is Konva.Node => !!n);
     transformer.current?.nodes(asNodes ? nodes : []);
@@ -328,10 +327,10 @@ export function AnnotateView({ dataset, file, labels, onFile }: { dataset: strin
     const chosenNow = new Set(selectedRef.current);
     const boxes = new Map(all.filter((a) => chosenNow.has(a.id) && !a.locked && !a.hidden && a.bbox && !a.polygons).map((a) => [a.id, a.bbox as Box]));
     if (boxes.size === 0) return;
-    moving.current = { from: p, boxes };
-    const painted = chosenNow.size > NODE_LIMIT;
+    moving.current = true;
+    const painted = chosenNow.size > NODE_LIMIT, ids = new Set(boxes.keys());
     const place = (dx: number, dy: number) => {
-      if (painted && paintedRef.current.selection) paintedRef.current.selection = { ids: paintedRef.current.selection.ids, shift: { ids: new Set(boxes.keys()), dx, dy } };
+      if (painted && paintedRef.current.selection) paintedRef.current.selection = { ids: paintedRef.current.selection.ids, shift: { ids, dx, dy } };
       else for (const [bid, b] of boxes) stage.current?.findOne(`#ann-${bid}`)?.position({ x: b[0] + dx, y: b[1] + dy });
       stage.current?.batchDraw();
     };
@@ -347,7 +346,7 @@ export function AnnotateView({ dataset, file, labels, onFile }: { dataset: strin
       window.removeEventListener('mousemove', onWindowMove, true);
       window.removeEventListener('mouseup', onWindowUp, true);
       const [dx, dy] = delta(ev);
-      moving.current = null;
+      moving.current = false;
       place(0, 0); // shown where it is stored until the save returns
       if (!dx && !dy) return;
       const changes: Change[] = [];
