@@ -368,6 +368,24 @@ describe('Annotation canvas in Chromium', () => {
     expect(after.filter((o) => !ids.has(o.id))).toEqual(now.filter((o) => !ids.has(o.id)));
     await saved();
     await shot(page, 'datasets-canvas-2000-band-en');
+
+    // After a pan (the painted shapes come from their bitmap then), the outlines are where the shapes
+    // are: along the top edge of the topmost box, its colour is found within 2 px of the edge everywhere.
+    await page.keyboard.press('Escape');
+    await page.keyboard.down(' ');
+    await drag(await at(600, 300), [(await at(600, 300))[0] + 37, (await at(600, 300))[1] + 23]);
+    await page.keyboard.up(' ');
+    await page.mouse.move(5, 5); // no hover highlight
+    await expect.poll(() => canvas.getAttribute('data-hover')).toBe('');
+    const top = (await shapes()).find((s) => s.id === over.id)!.bbox!;
+    const png = await page.screenshot();
+    const { data: px, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
+    const rgb = (x: number, y: number) => { const i = (Math.round(y) * info.width + Math.round(x)) * info.channels; return `${px[i]},${px[i + 1]},${px[i + 2]}`; };
+    const near = async (ix: number) => { const [x, y] = await at(ix, top[1]); return [-2, -1, 0, 1, 2].map((d) => rgb(x, y + d)); };
+    const samples = await Promise.all([0.2, 0.4, 0.6, 0.8].map((f) => near(top[0] + f * top[2])));
+    const line = samples[0].find((c) => samples.every((col) => col.includes(c)));
+    expect(line).toBeDefined();
+    expect(line).not.toBe('153,170,187'); // the picture's own colour (#9ab)
   });
 
   it('opens a 12,000 × 12,000 image through its tile pyramid and saves a box drawn on it in full-resolution pixels', async () => {

@@ -10,11 +10,12 @@ import { useAnnotations, type Change } from './useAnnotations';
 import { useTiles } from './useTiles';
 import { SaveStatus } from './SaveStatus';
 import { boundsOf, drawnShapes, ShapeIndex } from './annotation/shapeIndex';
+import { PaintCache } from './annotation/paintCache';
 import { DEFAULT_COLOR, HOVER_FILL, paintShapes, SELECTED_FILL, SELECTED_POLYGON_FILL, STROKE, type PaintedSelection } from './annotation/paintShapes';
 
 type Box = [number, number, number, number];
 type View = { scale: number; x: number; y: number };
-type Painted = { shapes: CanvasAnnotation[]; color: Map<string, string>; skip: Set<number>; selection?: PaintedSelection };
+type Painted = { shapes: CanvasAnnotation[]; color: Map<string, string>; skip: Set<number>; selection?: PaintedSelection; size: { width: number; height: number } | null };
 const WIDTH = 1100, HEIGHT = 640;
 
 /** The shortcut sheet (?), in the order shown; each row's text is annotate.sheet.<id>. */
@@ -84,7 +85,9 @@ export function AnnotateView({ dataset, file, labels, onFile }: { dataset: strin
   const transformer = useRef<Konva.Transformer>(null);
   const paintLayer = useRef<Konva.Layer>(null);
   const moveTimer = useRef<number | null>(null);
-  const paintedRef = useRef<Painted>({ shapes: [], color: new Map(), skip: new Set() });
+  const paintedRef = useRef<Painted>({ shapes: [], color: new Map(), skip: new Set(), size: null });
+  // a bitmap of the painted shapes up to four canvases' worth of pixels (11 MB at 1100 × 640)
+  const paintCache = useRef(new PaintCache(4 * WIDTH * HEIGHT * Math.max(1, window.devicePixelRatio || 1) ** 2));
   const commitTimer = useRef<number | null>(null);
   const [hover, setHover] = useState<number | null>(null);
   /** True from a press on a shape until its button is released: the selected boxes follow the pointer meanwhile. */
@@ -330,7 +333,10 @@ export function AnnotateView({ dataset, file, labels, onFile }: { dataset: strin
     moving.current = true;
     const painted = chosenNow.size > NODE_LIMIT, ids = new Set(boxes.keys());
     const place = (dx: number, dy: number) => {
-      if (painted && paintedRef.current.selection) paintedRef.current.selection = { ids: paintedRef.current.selection.ids, shift: { ids, dx, dy } };
+      if (painted && paintedRef.current.selection) {
+        paintedRef.current.selection = { ids: paintedRef.current.selection.ids, shift: { ids, dx, dy } };
+        paintCache.current.invalidate();
+      }
       else for (const [bid, b] of boxes) stage.current?.findOne(`#ann-${bid}`)?.position({ x: b[0] + dx, y: b[1] + dy });
       stage.current?.batchDraw();
     };
@@ -366,12 +372,16 @@ export function AnnotateView({ dataset, file, labels, onFile }: { dataset: strin
   // The painter draws from a ref and its layer is redrawn only when what it draws changes (or the view
   // moves): a hover, a draft or the selection's handles redraw the layer above it, not 2,000 shapes.
   useLayoutEffect(() => {
-    paintedRef.current = asNodes ? { shapes: drawn, color, skip: new Set(selected) } : { shapes: drawn, color, skip: new Set(), selection: { ids: new Set(selected) } };
+    paintedRef.current = asNodes ? { shapes: drawn, color, skip: new Set(selected), size } : { shapes: drawn, color, skip: new Set(), selection: { ids: new Set(selected) }, size };
+    paintCache.current.invalidate();
     paintLayer.current?.batchDraw();
-  }, [drawn, color, selected]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [drawn, color, selected, size?.width, size?.height]); // eslint-disable-line react-hooks/exhaustive-deps
   const paint = useCallback((context: Konva.Context, shape: Konva.Shape) => {
-    const { shapes: list, color: colors, skip, selection } = paintedRef.current;
-    paintShapes(context._context, list, colors, shape.getAbsoluteScale().x, skip, selection);
+    const { shapes: list, color: colors, skip, selection, size: image } = paintedRef.current;
+    const scale = shape.getAbsoluteScale().x;
+    const direct = (target: CanvasRenderingContext2D) => paintShapes(target, list, colors, scale, skip, selection);
+    if (image) paintCache.current.draw(context._context, scale, context.canvas.getPixelRatio(), image.width, image.height, direct);
+    else direct(context._context);
   }, []);
   /** A Konva node for a selected shape (moved and resized through it) or the hovered one. */
   const node = (a: CanvasAnnotation, look: 'selected' | 'hover') => {
