@@ -386,6 +386,7 @@ describe('Annotation canvas in Chromium', () => {
     const line = samples[0].find((c) => samples.every((col) => col.includes(c)));
     expect(line).toBeDefined();
     expect(line).not.toBe('153,170,187'); // the picture's own colour (#9ab)
+    await shot(page, 'datasets-canvas-2000-panned-en');
   });
 
   it('opens a 12,000 × 12,000 image through its tile pyramid and saves a box drawn on it in full-resolution pixels', async () => {
