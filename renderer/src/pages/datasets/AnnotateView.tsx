@@ -417,8 +417,8 @@ export function AnnotateView({ dataset, file, labels, onFile }: { dataset: strin
         <Stage ref={stage} width={WIDTH} height={HEIGHT} x={view.x} y={view.y} scaleX={view.scale} scaleY={view.scale} draggable={panning}
           onDragEnd={(e) => { if (e.target === stage.current) setView({ ...live.current, x: e.target.x(), y: e.target.y() }); }}
           onMouseDown={onDown} onMouseMove={onMove} onMouseUp={onUpMouse} onWheel={onWheel} onMouseLeave={() => setHover(null)}>
-          {/* The picture and the painted shapes share one layer: every layer is one more canvas for the
-              compositor to copy each frame the view moves (with software compositing, ~2 ms each). */}
+          {/* The picture and the painted shapes share one layer: every layer is one more canvas to
+              rasterize and hand to the compositor each frame the view moves. */}
           <Layer ref={paintLayer} imageSmoothingEnabled={view.scale < 4} listening={false}>
             {size && <Rect x={0} y={0} width={size.width} height={size.height} fill="#333" />}
             {bitmap && size && <KImage image={bitmap} x={0} y={0} width={size.width} height={size.height} />}
