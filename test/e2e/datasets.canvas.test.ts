@@ -10,6 +10,7 @@ import { cli } from '../support/cli';
 
 interface Shape { id: number; label: string; bbox: [number, number, number, number] | null; hidden: boolean; locked: boolean }
 interface View { scale: number; x: number; y: number }
+const CROWD = 2000;
 
 // The annotation canvas in Chromium: several shapes selected (Shift+click, rubber band), hide,
 // lock, copy from the previous image, undo/redo of whole steps, the shortcut sheet, and a
@@ -94,6 +95,24 @@ describe('Annotation canvas in Chromium', () => {
     const started = Date.now();
     r = cli(data, ['datasets', 'create', 'aerial', big, '--kind', 'detection', '--labels', 'roof']);
     createSeconds = (Date.now() - started) / 1000;
+    expect(r.code, r.stderr).toBe(0);
+
+    // 2,000 random boxes, then two that overlap each other on top of them all
+    const crowd = path.join(dir, 'crowd');
+    fs.mkdirSync(crowd);
+    await sharp({ create: { width: 1920, height: 1080, channels: 3, background: '#9ab' } }).png().toFile(path.join(crowd, 'street.png'));
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const boxes = Array.from({ length: CROWD }, () => { const w = 10 + rnd() * 80, h = 10 + rnd() * 80; return [rnd() * (1920 - w), rnd() * (1080 - h), w, h]; });
+    boxes.push([800, 400, 200, 150], [900, 450, 200, 150]);
+    fs.writeFileSync(path.join(dir, 'crowd.json'), JSON.stringify({
+      images: [{ id: 1, file_name: 'street.png', width: 1920, height: 1080 }],
+      categories: [{ id: 1, name: 'car' }, { id: 2, name: 'person' }],
+      annotations: boxes.map((bbox, i) => ({ id: i + 1, image_id: 1, category_id: (i % 2) + 1, bbox, iscrowd: 0, area: bbox[2] * bbox[3] })),
+    }));
+    r = cli(data, ['datasets', 'create', 'crowd', crowd, '--kind', 'detection', '--labels', 'car,person']);
+    expect(r.code, r.stderr).toBe(0);
+    r = cli(data, ['datasets', 'import', 'crowd', '--format', 'coco', '--annotations', path.join(dir, 'crowd.json'), '--images', crowd]);
     expect(r.code, r.stderr).toBe(0);
   }
 
@@ -257,6 +276,117 @@ describe('Annotation canvas in Chromium', () => {
     expect(Math.abs(resized.bbox![2] - box.bbox![2] - 40 / s)).toBeLessThanOrEqual(1.5 / s);
     expect(Math.abs(resized.bbox![3] - box.bbox![3] - 20 / s)).toBeLessThanOrEqual(1.5 / s);
     await saved();
+  });
+
+  it('finds the shape under a click among 2,000 boxes (the topmost one), moves it, and keeps Konva nodes for the selection only', async () => {
+    await open('crowd', 'street.png');
+    await expect.poll(count).toBe(CROWD + 2);
+    const all = await shapes();
+    const [under, over] = all.slice(-2); // the two overlapping boxes drawn last
+    expect([under.bbox, over.bbox]).toEqual([[800, 400, 200, 150], [900, 450, 200, 150]]);
+    const nodes = () => page.evaluate(() => (window as unknown as { Konva: { stages: { find: (s: string) => unknown[] }[] } }).Konva.stages[0].find('Shape').length);
+    expect(await nodes()).toBeLessThan(30); // the 2,000 boxes are painted, not nodes (these are the image, the painter, the transformer's handles)
+    const click = async (x: number, y: number, shift = false) => {
+      if (shift) await page.keyboard.down('Shift');
+      await page.mouse.click(...(await at(x, y)));
+      if (shift) await page.keyboard.up('Shift');
+    };
+    await click(850, 420); // only the lower one
+    await expect.poll(selected).toEqual([under.id]);
+    await click(950, 500); // both: the selected one is drawn on top of the rest, so it keeps the press
+    await expect.poll(selected).toEqual([under.id]);
+    await page.keyboard.press('Escape');
+    await click(950, 500); // none selected: the one drawn later is on top
+    await expect.poll(selected).toEqual([over.id]);
+    await click(1050, 580);
+    await expect.poll(selected).toEqual([over.id]);
+    await click(850, 420, true); // Shift+click adds the lower one
+    await expect.poll(selected).toEqual([over.id, under.id]);
+
+    // Among the random boxes: points well inside some box and far from every outline (the click may
+    // miss by a pixel), where the answer is the last box drawn there.
+    const margin = 10;
+    const inside = (b: number[], x: number, y: number, m: number) => x >= b[0] - m && x <= b[0] + b[2] + m && y >= b[1] - m && y <= b[1] + b[3] + m;
+    const clear = (x: number, y: number) => all.every((s) => inside(s.bbox!, x, y, -margin) || !inside(s.bbox!, x, y, margin));
+    const random = all.slice(0, CROWD);
+    let checked = 0;
+    for (let y = 30; y < 1060 && checked < 4; y += 37) for (let x = 30; x < 1900 && checked < 4; x += 53) {
+      if ((x > 780 && x < 1120 && y > 380 && y < 620) || !clear(x, y)) continue;
+      const want = random.filter((s) => inside(s.bbox!, x, y, 0)).pop();
+      if (!want) continue;
+      await page.keyboard.press('Escape');
+      await click(x, y);
+      await expect.poll(selected).toEqual([want.id]);
+      checked++;
+    }
+    expect(checked).toBe(4);
+
+    // hovering shows which box a click would take; pressing on it and dragging moves it at once
+    const target = over;
+    await page.keyboard.press('Escape');
+    await page.mouse.move(...(await at(1050, 580)));
+    await expect.poll(() => canvas.getAttribute('data-hover')).toBe(String(target.id));
+    const v = await view();
+    await drag(await at(1050, 580), await at(1080, 600));
+    await expect.poll(async () => (await shapes()).find((s) => s.id === target.id)!.bbox![0]).not.toBe(900);
+    const moved = (await shapes()).find((s) => s.id === target.id)!;
+    expect(Math.abs(moved.bbox![0] - 930)).toBeLessThanOrEqual(1 / v.scale);
+    expect(Math.abs(moved.bbox![1] - 470)).toBeLessThanOrEqual(1 / v.scale);
+    expect(await selected()).toEqual([target.id]);
+    expect((await shapes()).filter((s) => s.id !== target.id)).toEqual(all.filter((s) => s.id !== target.id));
+    await saved();
+    expect(await nodes()).toBeLessThan(30); // and the moved box
+    await shot(page, 'datasets-canvas-2000-en');
+
+    // A selection too large for a node each (a rubber band around a few hundred boxes) is painted with
+    // the rest; pressing on one of them and dragging moves them all, in one step.
+    await page.keyboard.press('Escape');
+    const now = await shapes();
+    let start: [number, number] | null = null;
+    for (let y = 100; y < 300 && !start; y += 3) for (let x = 100; x < 400 && !start; x += 3) if (now.every((s) => !inside(s.bbox!, x, y, 12))) start = [x, y];
+    expect(start).not.toBeNull(); // an empty spot to begin the band on
+    const bandView = await view();
+    await drag(await at(...start!), await at(start![0] + 540, start![1] + 380), true);
+    // the band is where the browser saw the pointer (it rounds what it is sent)
+    const { down, up } = await seen();
+    const [b0, b1] = [fromStage(down, bandView), fromStage(up, bandView)];
+    const band = now.filter((s) => s.bbox![0] >= b0[0] && s.bbox![1] >= b0[1] && s.bbox![0] + s.bbox![2] <= b1[0] && s.bbox![1] + s.bbox![3] <= b1[1]);
+    expect(band.length).toBeGreaterThan(100);
+    await expect.poll(async () => (await selected()).length).toBe(band.length);
+    expect(await nodes()).toBeLessThan(30);
+    const grip = band[Math.floor(band.length / 2)].bbox!;
+    const from = await at(grip[0] + grip[2] / 2, grip[1] + grip[3] / 2);
+    await drag(from, [from[0] + 20, from[1] + 10]);
+    const ids = new Set(band.map((s) => s.id));
+    await expect.poll(async () => (await shapes()).filter((s) => ids.has(s.id) && s.bbox![0] !== now.find((o) => o.id === s.id)!.bbox![0]).length, { timeout: 60_000 }).toBe(band.length);
+    const after = await shapes(), s1 = (await view()).scale;
+    for (const b of band) {
+      const a = after.find((o) => o.id === b.id)!;
+      expect(Math.abs(a.bbox![0] - b.bbox![0] - 20 / s1)).toBeLessThanOrEqual(1 / s1);
+      expect(Math.abs(a.bbox![1] - b.bbox![1] - 10 / s1)).toBeLessThanOrEqual(1 / s1);
+    }
+    expect(after.filter((o) => !ids.has(o.id))).toEqual(now.filter((o) => !ids.has(o.id)));
+    await saved();
+    await shot(page, 'datasets-canvas-2000-band-en');
+
+    // After a pan (the painted shapes come from their bitmap then), the outlines are where the shapes
+    // are: along the top edge of the topmost box, its colour is found within 2 px of the edge everywhere.
+    await page.keyboard.press('Escape');
+    await page.keyboard.down(' ');
+    await drag(await at(600, 300), [(await at(600, 300))[0] + 37, (await at(600, 300))[1] + 23]);
+    await page.keyboard.up(' ');
+    await page.mouse.move(5, 5); // no hover highlight
+    await expect.poll(() => canvas.getAttribute('data-hover')).toBe('');
+    const top = (await shapes()).find((s) => s.id === over.id)!.bbox!;
+    const png = await page.screenshot();
+    const { data: px, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
+    const rgb = (x: number, y: number) => { const i = (Math.round(y) * info.width + Math.round(x)) * info.channels; return `${px[i]},${px[i + 1]},${px[i + 2]}`; };
+    const near = async (ix: number) => { const [x, y] = await at(ix, top[1]); return [-2, -1, 0, 1, 2].map((d) => rgb(x, y + d)); };
+    const samples = await Promise.all([0.2, 0.4, 0.6, 0.8].map((f) => near(top[0] + f * top[2])));
+    const line = samples[0].find((c) => samples.every((col) => col.includes(c)));
+    expect(line).toBeDefined();
+    expect(line).not.toBe('153,170,187'); // the picture's own colour (#9ab)
+    await shot(page, 'datasets-canvas-2000-panned-en');
   });
 
   it('opens a 12,000 × 12,000 image through its tile pyramid and saves a box drawn on it in full-resolution pixels', async () => {

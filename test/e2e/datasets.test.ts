@@ -7,6 +7,8 @@ import { recordRequests, shot } from '../support/browser';
 import { useUiSession } from '../support/uiSession';
 import { cli } from '../support/cli';
 
+const LARGE = 4;
+
 describe('Datasets page in Chromium', () => {
   const ui = useUiSession({ tempPrefix: 'clusterdeck-e2e-datasets-', prepare: () => makeFiles() });
   const data = ui.data;
@@ -21,8 +23,10 @@ describe('Datasets page in Chromium', () => {
     await page.getByTestId('nav-datasets').click();
   });
 
-  /** Images (one of them truncated, one with a Chinese name) and a COCO file for them. */
+  /** Images (one of them truncated, one with a Chinese name) and a COCO file for them; large images whose tile pyramids take a while. */
   async function makeFiles() {
+    fs.mkdirSync(path.join(t.dir, 'large'));
+    for (let i = 0; i < LARGE; i++) await sharp({ create: { width: 8000, height: 6000, channels: 3, background: `#${i}${i}8844` } }).jpeg({ quality: 80 }).toFile(path.join(t.dir, 'large', `large-${i}.jpg`));
     fs.mkdirSync(path.join(imgs, 'sub'), { recursive: true });
     await sharp({ create: { width: 640, height: 480, channels: 3, background: '#c84' } }).jpeg().toFile(path.join(imgs, 'a.jpg'));
     await sharp({ create: { width: 50, height: 40, channels: 3, background: '#48c' } }).png().toFile(path.join(imgs, 'sub', '猫.png'));
@@ -146,6 +150,21 @@ describe('Datasets page in Chromium', () => {
     expect(mine).toBeTruthy();
     for (const v of mine.bbox) expect(Number.isFinite(v)).toBe(true);
     expect(mine.bbox[0] + mine.bbox[2]).toBeLessThanOrEqual(50); // clamped to the 50×40 image
+  });
+
+  it('shows the tile pyramids being built in the background after a create, until they are done', async () => {
+    await page.reload();
+    await page.getByTestId('nav-datasets').click();
+    await page.getByTestId('datasets-create').click();
+    await page.getByTestId('datasets-create-name').fill('large');
+    await page.getByTestId('datasets-create-folder').fill(path.join(t.dir, 'large'));
+    await page.getByText('Create', { exact: true }).click();
+    // the create returns at once and opens the dataset; its images' pyramids are built one after another
+    const tag = page.getByTestId('datasets-pyramids');
+    await expect.poll(() => tag.innerText()).toMatch(new RegExp(`^Preparing large images for zooming: [0-${LARGE - 1}] of ${LARGE} done$`));
+    await shot(page, 'datasets-pyramids-en');
+    await expect.poll(() => tag.count(), { timeout: 90_000 }).toBe(0);
+    expect(fs.readdirSync(path.join(data, 'cache', 'pyramids')).filter((d) => !d.endsWith('.tmp'))).toHaveLength(LARGE);
   });
 
   it('asked nothing of the network and nothing by file://', () => {

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type RefObject } from 'react';
 import { Modal, Space, Table, Tag, Typography } from 'antd';
-import { Circle, Group, Image as KImage, Layer, Line, Rect, Shape, Stage, Transformer } from 'react-konva';
+import { Circle, Image as KImage, Layer, Line, Rect, Shape, Stage, Transformer } from 'react-konva';
 import type Konva from 'konva';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
@@ -9,10 +9,13 @@ import type { CanvasAnnotation, Label } from '../../../../shared/contract/schema
 import { useAnnotations, type Change } from './useAnnotations';
 import { useTiles } from './useTiles';
 import { SaveStatus } from './SaveStatus';
+import { boundsOf, drawnShapes, ShapeIndex } from './annotation/shapeIndex';
+import { PaintCache } from './annotation/paintCache';
+import { DEFAULT_COLOR, HOVER_FILL, paintShapes, SELECTED_FILL, SELECTED_POLYGON_FILL, STROKE, type PaintedSelection } from './annotation/paintShapes';
 
 type Box = [number, number, number, number];
 type View = { scale: number; x: number; y: number };
-type Sketch = { annotations: CanvasAnnotation[]; selected: number[]; color: Map<string, string> };
+type Painted = { shapes: CanvasAnnotation[]; color: Map<string, string>; skip: Set<number>; selection?: PaintedSelection; size: { width: number; height: number } | null };
 const WIDTH = 1100, HEIGHT = 640;
 
 /** The shortcut sheet (?), in the order shown; each row's text is annotate.sheet.<id>. */
@@ -23,12 +26,10 @@ export const SHORTCUTS: [keys: string, id: string][] = [
   ['G', 'polygon'], ['Enter', 'close'], ['Escape', 'escape'], ['Wheel', 'zoom'], ['Space+Drag', 'pan'], ['?', 'sheet'],
 ];
 
-const boundsOf = (a: CanvasAnnotation): Box | null => {
-  if (a.bbox) return a.bbox as Box;
-  if (!a.polygons?.[0]) return null;
-  const xs = a.polygons[0].filter((_, i) => i % 2 === 0), ys = a.polygons[0].filter((_, i) => i % 2 === 1);
-  return [Math.min(...xs), Math.min(...ys), Math.max(...xs) - Math.min(...xs), Math.max(...ys) - Math.min(...ys)];
-};
+/** How far from an outline, in screen pixels, a press or hover still finds the shape. */
+const SLACK = 4;
+/** A selection larger than this is painted with the rest (no node each, no transformer): Ctrl+A on 2,000 boxes stays smooth. */
+const NODE_LIMIT = 100;
 
 /**
  * Boxes and polygons on one image (shapes are in full-resolution pixels): drag on empty space to
@@ -37,6 +38,12 @@ const boundsOf = (a: CanvasAnnotation): Box | null => {
  * image, C copy the previous image's shapes, Ctrl+Z / Ctrl+Shift+Z undo and redo (whole steps),
  * wheel to zoom, Space+drag to pan, ? the shortcut sheet. Large images come as an overview and
  * tiles of the level the zoom needs.
+ *
+ * Thousands of shapes: every shape that is not selected is drawn by one painter shape in the
+ * picture's layer (paintShapes), the same at rest and while the view moves; only the selection (with
+ * the transformer or the polygon's vertex handles) and the hover highlight are Konva nodes. Presses and
+ * hovers find their shape through ShapeIndex, in drawing order, and moving boxes is done here, not
+ * by Konva's dragging (a just-pressed shape has no node yet).
  */
 export function AnnotateView({ dataset, file, labels, onFile }: { dataset: string; file: string; labels: Label[]; onFile: (file: string) => void }) {
   const { t } = useTranslation('datasets');
@@ -76,8 +83,15 @@ export function AnnotateView({ dataset, file, labels, onFile }: { dataset: strin
   const [sheet, setSheet] = useState(false);
   const stage = useRef<Konva.Stage>(null);
   const transformer = useRef<Konva.Transformer>(null);
+  const paintLayer = useRef<Konva.Layer>(null);
   const moveTimer = useRef<number | null>(null);
-  const motion = useViewMotion(stage);
+  const paintedRef = useRef<Painted>({ shapes: [], color: new Map(), skip: new Set(), size: null });
+  // a bitmap of the painted shapes up to four canvases' worth of pixels (11 MB at 1100 × 640)
+  const paintCache = useRef(new PaintCache(4 * WIDTH * HEIGHT * Math.max(1, window.devicePixelRatio || 1) ** 2));
+  const commitTimer = useRef<number | null>(null);
+  const [hover, setHover] = useState<number | null>(null);
+  /** True from a press on a shape until its button is released: the selected boxes follow the pointer meanwhile. */
+  const moving = useRef(false);
   const color = useMemo(() => new Map(labels.map((l) => [l.name, l.color])), [labels]);
   const size = picture.data ? { width: picture.data.width, height: picture.data.height } : null;
   const tiles = useTiles(dataset, file, picture.data ?? null, view, WIDTH, HEIGHT);
@@ -93,21 +107,27 @@ export function AnnotateView({ dataset, file, labels, onFile }: { dataset: strin
     img.src = picture.data.overview.dataUrl;
     const fit = Math.min(WIDTH / picture.data.width, HEIGHT / picture.data.height);
     const fitted = { scale: fit, x: (WIDTH - picture.data.width * fit) / 2, y: (HEIGHT - picture.data.height * fit) / 2 };
-    motion.settle();
+    if (commitTimer.current !== null) window.clearTimeout(commitTimer.current);
+    commitTimer.current = null;
     stage.current?.scale({ x: fit, y: fit }).position(fitted); // even if a wheel left the stage where the committed view is not
     setView(fitted);
     setSelected([]);
+    setHover(null);
   }, [picture.data]);
+  useEffect(() => () => { if (commitTimer.current !== null) window.clearTimeout(commitTimer.current); }, []);
 
   const annotations = image?.annotations ?? [];
   const chosen = annotations.filter((a) => selected.includes(a.id));
   const current = chosen.length === 1 ? chosen[0] : null;
-  // A layout effect (react-konva has committed its nodes by then): the handles hold the selection from
-  // the commit that shows it, so a drag begun right after a select or unlock carries every chosen box
-  // along (Konva moves the others only if it saw the dragged node's dragstart while attached).
+  const asNodes = chosen.length <= NODE_LIMIT;
+  const drawn = useMemo(() => drawnShapes(annotations), [annotations]);
+  const index = useMemo(() => new ShapeIndex(drawn), [drawn]);
+  const hovered = hover === null || selected.includes(hover) ? null : drawn.find((a) => a.id === hover) ?? null;
+  // A layout effect (react-konva has committed its nodes by then): the resize handles hold the
+  // selection from the commit that shows it.
   useLayoutEffect(() => {
     const nodes = chosen.filter((a) => !a.locked && !a.hidden && a.bbox && !a.polygons).map((a) => stage.current?.findOne(`#ann-${a.id}`)).filter((n): n is Konva.Node => !!n);
-    transformer.current?.nodes(nodes);
+    transformer.current?.nodes(asNodes ? nodes : []);
   }, [selected, image]); // eslint-disable-line react-hooks/exhaustive-deps
 
   /** One step changing each of `list` with `patch` (for locked shapes only what `allowLocked` allows). */
@@ -217,20 +237,35 @@ export function AnnotateView({ dataset, file, labels, onFile }: { dataset: strin
   const clampCoord = (v: number, axis: 'x' | 'y') => Math.max(0, Math.min(v, (axis === 'x' ? size?.width : size?.height) ?? Infinity));
   const normal = (b: Box): Box => [Math.min(b[0], b[0] + b[2]), Math.min(b[1], b[1] + b[3]), Math.abs(b[2]), Math.abs(b[3])];
 
+  /** The topmost shape under the pointer (the selection first: it is drawn above the rest). */
+  const shapeAt = (p: [number, number]) => index.at(p[0], p[1], SLACK / live.current.scale, new Set(selectedRef.current));
+
   const onDown = (e: Konva.KonvaEventObject<MouseEvent>) => {
-    if (panning || !size || e.target.name() !== 'background') return;
+    // transformer handles and polygon vertices handle their own presses; shapes are found here
+    if (panning || !size || e.target !== stage.current) return;
     const p = pointer();
     if (!p) return;
+    const drawingRing = modeRef.current === 'polygon' && pointsRef.current.length > 0;
+    const hit = drawingRing || draft ? null : shapeAt(p);
+    if (hit) { pick(hit.id, e.evt.shiftKey, p); return; }
+    if (p[0] < 0 || p[1] < 0 || p[0] > size.width || p[1] > size.height) return; // beside the image
     if (e.evt.shiftKey) { setBand([p[0], p[1], 0, 0]); return; }
     setSelected([]);
     if (modeRef.current === 'polygon') { setPoints([...pointsRef.current, p[0], p[1]]); return; }
     if (label) setDraft([p[0], p[1], 0, 0]);
   };
   const onMove = () => {
-    const from = draft ?? band;
-    if (!from) return;
+    if (moving.current) return; // followed on the window
     const p = pointer();
     if (!p) return;
+    const from = draft ?? band;
+    if (!from) {
+      const over = panning ? null : shapeAt(p);
+      if ((over?.id ?? null) !== hover) setHover(over?.id ?? null);
+      const container = stage.current?.container();
+      if (container) container.style.cursor = over ? (over.locked || over.polygons ? 'pointer' : 'move') : '';
+      return;
+    }
     const next: Box = [from[0], from[1], p[0] - from[0], p[1] - from[1]];
     if (draft) setDraft(next); else setBand(next);
   };
@@ -256,22 +291,25 @@ export function AnnotateView({ dataset, file, labels, onFile }: { dataset: strin
     e.evt.preventDefault();
     const s = stage.current, p = s?.getPointerPosition();
     if (!s || !p) return;
+    if (hover !== null) setHover(null); // the shape under the pointer changes as the view zooms; the next move finds it
     const v = live.current;
     const scale = Math.min(64, Math.max(0.005, v.scale * (e.evt.deltaY < 0 ? 1.2 : 1 / 1.2)));
     const ix = (p.x - v.x) / v.scale, iy = (p.y - v.y) / v.scale;
     live.current = { scale, x: p.x - ix * scale, y: p.y - iy * scale };
-    motion.move(() => setView(live.current));
+    // the view (tiles, data-view) is committed once the wheel rests: no React render per wheel step
+    if (commitTimer.current !== null) window.clearTimeout(commitTimer.current);
+    commitTimer.current = window.setTimeout(() => { commitTimer.current = null; setView(live.current); }, IDLE_MS);
     s.scale({ x: scale, y: scale }).position(live.current);
     s.batchDraw();
   };
 
-  // Moves and resizes of one or several boxes end in one step. Konva may end each attached node
-  // separately, so the step is made once, after the last of them, from every box whose node moved.
-  const commitMoves = () => {
+  // Resizes of one or several boxes end in one step. Konva may end each attached node separately,
+  // so the step is made once, after the last of them, from every selected box whose node changed.
+  const commitResizes = () => {
     moveTimer.current = null;
     const changes: Change[] = [];
-    for (const a of annotations) {
-      if (!a.bbox || a.polygons) continue;
+    for (const a of latestImage()?.annotations ?? []) {
+      if (!a.bbox || a.polygons || !selectedRef.current.includes(a.id)) continue;
       const node = stage.current?.findOne(`#ann-${a.id}`);
       if (!node) continue;
       const b = clamp([node.x(), node.y(), node.width() * node.scaleX(), node.height() * node.scaleY()]);
@@ -282,34 +320,78 @@ export function AnnotateView({ dataset, file, labels, onFile }: { dataset: strin
     }
     void applyMany(changes);
   };
-  const moveEnded = () => { if (moveTimer.current === null) moveTimer.current = window.setTimeout(commitMoves, 0); };
+  const resizeEnded = () => { if (moveTimer.current === null) moveTimer.current = window.setTimeout(commitResizes, 0); };
 
-  const pick = (e: Konva.KonvaEventObject<MouseEvent>, id: number) => {
-    e.cancelBubble = true;
-    if (e.evt.shiftKey) setSelected((sel) => (sel.includes(id) ? sel.filter((s) => s !== id) : [...sel, id]));
-    else if (!selected.includes(id)) setSelected([id]);
+  /** A press on shape `id`: Shift toggles it in the selection; else it becomes the selection (unless already in it) and the selected boxes follow the pointer. */
+  const pick = (id: number, shift: boolean, p: [number, number]) => {
+    if (shift) { setSelected((sel) => (sel.includes(id) ? sel.filter((s) => s !== id) : [...sel, id])); return; }
+    if (!selectedRef.current.includes(id)) setSelected([id]);
+    const all = latestImage()?.annotations ?? [];
+    const chosenNow = new Set(selectedRef.current);
+    const boxes = new Map(all.filter((a) => chosenNow.has(a.id) && !a.locked && !a.hidden && a.bbox && !a.polygons).map((a) => [a.id, a.bbox as Box]));
+    if (boxes.size === 0) return;
+    moving.current = true;
+    const painted = chosenNow.size > NODE_LIMIT, ids = new Set(boxes.keys());
+    const place = (dx: number, dy: number) => {
+      if (painted && paintedRef.current.selection) {
+        paintedRef.current.selection = { ids: paintedRef.current.selection.ids, shift: { ids, dx, dy } };
+        paintCache.current.invalidate();
+      }
+      else for (const [bid, b] of boxes) stage.current?.findOne(`#ann-${bid}`)?.position({ x: b[0] + dx, y: b[1] + dy });
+      stage.current?.batchDraw();
+    };
+    const delta = (ev: MouseEvent): [number, number] => {
+      stage.current?.setPointersPositions(ev);
+      const q = pointer() ?? p;
+      return [q[0] - p[0], q[1] - p[1]];
+    };
+    const onWindowMove = (ev: MouseEvent) => {
+      place(...delta(ev));
+    };
+    const onWindowUp = (ev: MouseEvent) => {
+      window.removeEventListener('mousemove', onWindowMove, true);
+      window.removeEventListener('mouseup', onWindowUp, true);
+      const [dx, dy] = delta(ev);
+      moving.current = false;
+      place(0, 0); // shown where it is stored until the save returns
+      if (!dx && !dy) return;
+      const changes: Change[] = [];
+      for (const a of latestImage()?.annotations ?? []) {
+        const b = boxes.get(a.id);
+        if (!b || a.locked) continue;
+        const to = clamp([b[0] + dx, b[1] + dy, b[2], b[3]]);
+        if (to.some((v, i) => v !== a.bbox![i])) changes.push({ before: a, after: { ...a, bbox: to } });
+      }
+      void applyMany(changes);
+    };
+    window.addEventListener('mousemove', onWindowMove, true);
+    window.addEventListener('mouseup', onWindowUp, true);
   };
 
   const shapes = useMemo(() => JSON.stringify(annotations.map((a) => ({ id: a.id, label: a.label, bbox: a.bbox, polygons: a.polygons, hidden: a.hidden, locked: a.locked }))), [annotations]);
-  // The shapes do not change while the view pans or zooms: React leaves their nodes alone then (2,000 boxes stay smooth).
-  const shapeNodes = useMemo(() => (
-    <>
-      {annotations.filter((a) => a.bbox && !a.polygons && !a.hidden).map((a) => (
-        <Rect key={a.id} id={`ann-${a.id}`} x={a.bbox![0]} y={a.bbox![1]} width={a.bbox![2]} height={a.bbox![3]}
-          stroke={color.get(a.label) ?? '#1677ff'} strokeWidth={2} strokeScaleEnabled={false} perfectDrawEnabled={false} shadowForStrokeEnabled={false} fill={selected.includes(a.id) ? SELECTED_FILL : undefined}
-          dash={a.locked ? [4, 4] : undefined} draggable={!a.locked && !panning}
-          onMouseDown={(e) => pick(e, a.id)} onDragEnd={moveEnded} onTransformEnd={moveEnded} />
-      ))}
-      {annotations.filter((a) => a.polygons && !a.hidden).map((a) => (
-        <Line key={`p${a.id}`} points={a.polygons![0]} closed stroke={color.get(a.label) ?? '#1677ff'} strokeWidth={2} strokeScaleEnabled={false}
-          fill={selected.includes(a.id) ? 'rgba(22,119,255,0.2)' : 'rgba(22,119,255,0.05)'} dash={a.locked ? [4, 4] : undefined}
-          onMouseDown={(e) => pick(e, a.id)} />
-      ))}
-    </>
-  ), [annotations, selected, color, panning, size?.width, size?.height]); // eslint-disable-line react-hooks/exhaustive-deps
-  const sketchData = useRef<Sketch>({ annotations, selected, color });
-  useLayoutEffect(() => { sketchData.current = { annotations, selected, color }; });
-  const paintSketch = useCallback((ctx: Konva.Context, sh: Konva.Shape) => drawSketch(ctx, sh, sketchData.current), []);
+  // The painter draws from a ref and its layer is redrawn only when what it draws changes (or the view
+  // moves): a hover, a draft or the selection's handles redraw the layer above it, not 2,000 shapes.
+  useLayoutEffect(() => {
+    paintedRef.current = asNodes ? { shapes: drawn, color, skip: new Set(selected), size } : { shapes: drawn, color, skip: new Set(), selection: { ids: new Set(selected) }, size };
+    paintCache.current.invalidate();
+    paintLayer.current?.batchDraw();
+  }, [drawn, color, selected, size?.width, size?.height]); // eslint-disable-line react-hooks/exhaustive-deps
+  const paint = useCallback((context: Konva.Context, shape: Konva.Shape) => {
+    const { shapes: list, color: colors, skip, selection, size: image } = paintedRef.current;
+    const scale = shape.getAbsoluteScale().x;
+    const direct = (target: CanvasRenderingContext2D) => paintShapes(target, list, colors, scale, skip, selection);
+    if (image) paintCache.current.draw(context._context, scale, context.canvas.getPixelRatio(), image.width, image.height, direct);
+    else direct(context._context);
+  }, []);
+  /** A Konva node for a selected shape (moved and resized through it) or the hovered one. */
+  const node = (a: CanvasAnnotation, look: 'selected' | 'hover') => {
+    const stroke = color.get(a.label) ?? DEFAULT_COLOR, dash = a.locked ? [4, 4] : undefined;
+    const common = { stroke, strokeWidth: look === 'hover' ? STROKE + 1 : STROKE, strokeScaleEnabled: false, dash, listening: false, perfectDrawEnabled: false } as const;
+    if (a.polygons) return <Line key={`${look}-p${a.id}`} points={a.polygons[0]} closed fill={look === 'hover' ? HOVER_FILL : SELECTED_POLYGON_FILL} {...common} />;
+    return <Rect key={`${look}-${a.id}`} id={look === 'selected' ? `ann-${a.id}` : undefined} x={a.bbox![0]} y={a.bbox![1]} width={a.bbox![2]} height={a.bbox![3]}
+      fill={look === 'hover' ? HOVER_FILL : SELECTED_FILL} shadowForStrokeEnabled={false} {...common} />;
+  };
+  const overlay = (asNodes && chosen.length > 0) || !!hovered || !!draft || !!band || points.length > 0;
   const hiddenCount = annotations.filter((a) => a.hidden).length;
   // Ready once the canvas also stands still at its full size: the dialog it opens in zooms in from
   // a smaller scale, and a drag begun during that lands (correctly) on the shrunken picture, not where
@@ -330,22 +412,24 @@ export function AnnotateView({ dataset, file, labels, onFile }: { dataset: strin
         </Typography.Text>
         {picture.error && <Typography.Text type="danger">{picture.error.message}</Typography.Text>}
       </Space>
-      <div ref={box} data-testid="annotate-canvas" data-ready={ready ? '1' : '0'} data-view={JSON.stringify(view)} data-shapes={shapes} data-selected={JSON.stringify(selected)}
+      <div ref={box} data-testid="annotate-canvas" data-ready={ready ? '1' : '0'} data-view={JSON.stringify(view)} data-shapes={shapes} data-selected={JSON.stringify(selected)} data-hover={hover ?? ''}
         data-tiles={tiles.shown.length} data-vertices={points.length / 2} data-keys={queuedKeys} style={{ border: '1px solid rgba(0,0,0,0.15)', width: WIDTH, height: HEIGHT, background: '#1f1f1f' }}>
         <Stage ref={stage} width={WIDTH} height={HEIGHT} x={view.x} y={view.y} scaleX={view.scale} scaleY={view.scale} draggable={panning}
-          onDragStart={(e) => { if (e.target === stage.current) motion.move(); }}
-          onDragEnd={(e) => { if (e.target === stage.current) { setView({ ...live.current, x: e.target.x(), y: e.target.y() }); motion.settle(); } }}
-          onMouseDown={onDown} onMouseMove={onMove} onMouseUp={onUpMouse} onWheel={onWheel}>
-          <Layer imageSmoothingEnabled={view.scale < 4} listening={false}>
+          onDragEnd={(e) => { if (e.target === stage.current) setView({ ...live.current, x: e.target.x(), y: e.target.y() }); }}
+          onMouseDown={onDown} onMouseMove={onMove} onMouseUp={onUpMouse} onWheel={onWheel} onMouseLeave={() => setHover(null)}>
+          {/* The picture and the painted shapes share one layer: every layer is one more canvas to
+              rasterize and hand to the compositor each frame the view moves. */}
+          <Layer ref={paintLayer} imageSmoothingEnabled={view.scale < 4} listening={false}>
             {size && <Rect x={0} y={0} width={size.width} height={size.height} fill="#333" />}
             {bitmap && size && <KImage image={bitmap} x={0} y={0} width={size.width} height={size.height} />}
             {tiles.shown.map((tl) => <KImage key={tl.key} image={tl.image} x={tl.x} y={tl.y} width={tl.width} height={tl.height} />)}
+            <Shape listening={false} perfectDrawEnabled={false} sceneFunc={paint} />
           </Layer>
-          {/* Not listening while Space is held: a pan begun over a shape moves the view (the shape would take the press). */}
-          <Layer listening={!panning}>
-            {size && <Rect name="background" x={0} y={0} width={size.width} height={size.height} fill="rgba(0,0,0,0)" />}
-            <Group ref={motion.nodes}>{shapeNodes}</Group>
-            <Shape ref={motion.sketch} visible={false} listening={false} perfectDrawEnabled={false} sceneFunc={paintSketch} />
+          {/* Not listening while Space is held: a pan begun over a handle moves the view. Hidden while it
+              has nothing to show, so a moving view redraws one canvas, not two. */}
+          <Layer listening={!panning} visible={overlay}>
+            {asNodes && chosen.filter((a) => !a.hidden && (a.bbox || a.polygons)).map((a) => node(a, 'selected'))}
+            {hovered && node(hovered, 'hover')}
             {current?.polygons && !current.locked && !current.hidden && current.polygons[0].map((_, i) => (i % 2 === 0 ? (
               <Circle key={`v${i}`} x={current.polygons![0][i]} y={current.polygons![0][i + 1]} radius={5 / view.scale} fill="#fff" stroke="#1677ff" strokeWidth={1} strokeScaleEnabled={false} draggable
                 onMouseDown={(e) => { e.cancelBubble = true; }}
@@ -362,7 +446,7 @@ export function AnnotateView({ dataset, file, labels, onFile }: { dataset: strin
               stroke={color.get(label) ?? '#1677ff'} strokeWidth={1} strokeScaleEnabled={false} dash={[6, 3]} listening={false} />}
             {band && <Rect x={Math.min(band[0], band[0] + band[2])} y={Math.min(band[1], band[1] + band[3])} width={Math.abs(band[2])} height={Math.abs(band[3])}
               stroke="#fff" strokeWidth={1} strokeScaleEnabled={false} dash={[3, 3]} fill="rgba(255,255,255,0.08)" listening={false} />}
-            <Transformer ref={transformer} rotateEnabled={false} keepRatio={false} ignoreStroke />
+            <Transformer ref={transformer} rotateEnabled={false} keepRatio={false} ignoreStroke onTransformEnd={resizeEnded} />
           </Layer>
         </Stage>
       </div>
@@ -410,75 +494,5 @@ function useSettled(ref: RefObject<HTMLElement | null>): boolean {
   return settled;
 }
 
-/**
- * While the view moves (wheel zoom, Space+drag pan) the shape nodes are hidden and one sketch shape
- * draws every shape in a few batched paths instead: thousands of Konva nodes cost a transform and a
- * hit-canvas draw each per frame, the sketch one pass. `move` starts (or prolongs) a motion; with
- * `commit`, the motion ends by itself once nothing moved for IDLE_MS and `commit` runs then. `settle`
- * ends it at once (a pan's drag end, a new image).
- */
+/** The wheel's zoom is committed as the view (tiles, data-view) once the wheel has rested this long. */
 const IDLE_MS = 120;
-function useViewMotion(stage: RefObject<Konva.Stage | null>) {
-  const nodes = useRef<Konva.Group>(null);
-  const sketch = useRef<Konva.Shape>(null);
-  const timer = useRef<number | null>(null);
-  const show = (moving: boolean) => {
-    if (nodes.current?.visible() !== !moving) nodes.current?.visible(!moving);
-    if (sketch.current?.visible() !== moving) sketch.current?.visible(moving);
-  };
-  const settle = () => {
-    if (timer.current !== null) window.clearTimeout(timer.current);
-    timer.current = null;
-    show(false);
-    stage.current?.batchDraw();
-  };
-  const move = (commit?: () => void) => {
-    show(true);
-    if (timer.current !== null) window.clearTimeout(timer.current);
-    timer.current = commit ? window.setTimeout(() => { settle(); commit(); }, IDLE_MS) : null;
-  };
-  useEffect(() => () => { if (timer.current !== null) window.clearTimeout(timer.current); }, []);
-  return { nodes, sketch, move, settle };
-}
-
-const SELECTED_FILL = 'rgba(22,119,255,0.15)';
-/** Every visible shape in one pass, grouped by look (color, dash, fill) so each group is one path; strokes stay 2 screen pixels wide. */
-function drawSketch(context: Konva.Context, shape: Konva.Shape, { annotations, selected, color }: Sketch) {
-  const ctx = context._context;
-  const px = 1 / shape.getAbsoluteScale().x;
-  const chosen = new Set(selected);
-  const groups = new Map<string, { stroke: string; dashed: boolean; shapes: CanvasAnnotation[] }>();
-  for (const a of annotations) {
-    if (a.hidden || (!a.bbox && !a.polygons)) continue;
-    const stroke = color.get(a.label) ?? '#1677ff';
-    const key = `${stroke}|${a.locked ? 1 : 0}`;
-    const group = groups.get(key) ?? { stroke, dashed: a.locked, shapes: [] };
-    group.shapes.push(a);
-    groups.set(key, group);
-  }
-  const trace = (a: CanvasAnnotation) => {
-    if (a.polygons) {
-      const ring = a.polygons[0];
-      ctx.moveTo(ring[0], ring[1]);
-      for (let i = 2; i < ring.length; i += 2) ctx.lineTo(ring[i], ring[i + 1]);
-      ctx.closePath();
-    } else ctx.rect(a.bbox![0], a.bbox![1], a.bbox![2], a.bbox![3]);
-  };
-  ctx.save();
-  for (const a of annotations) { // fills one by one: overlapping shapes in one path could cancel each other out
-    if (a.hidden || (!a.polygons && !chosen.has(a.id)) || (!a.bbox && !a.polygons)) continue;
-    ctx.beginPath();
-    trace(a);
-    ctx.fillStyle = chosen.has(a.id) ? (a.polygons ? 'rgba(22,119,255,0.2)' : SELECTED_FILL) : 'rgba(22,119,255,0.05)';
-    ctx.fill();
-  }
-  ctx.lineWidth = 2 * px;
-  for (const g of groups.values()) {
-    ctx.beginPath();
-    for (const a of g.shapes) trace(a);
-    ctx.setLineDash(g.dashed ? [4 * px, 4 * px] : []);
-    ctx.strokeStyle = g.stroke;
-    ctx.stroke();
-  }
-  ctx.restore();
-}
