@@ -5,6 +5,11 @@ type Listener<T> = ((item: T) => void) | null | undefined;
 
 const px = (value: string) => parseFloat(value) || 0;
 
+/** The list's record of measured heights, counting the rows recorded at another height than the estimate. */
+export class MeasuredHeights extends CacheMap {
+  uneven = 0;
+}
+
 /**
  * Stands in for @rc-component/virtual-list 1.5's `hooks/useHeights` (the build swaps it in and passes it the
  * list's `itemHeight`: see `stableVirtualRows` in electron.vite.config.ts). Same results, less work per scroll frame:
@@ -14,12 +19,14 @@ const px = (value: string) => parseFloat(value) || 0;
  * - A row whose height is the list's estimate (`itemHeight`, what it assumes for rows it never measured) is not
  *   recorded and does not bump the mark: nothing would move, yet each bump re-rendered the list a second time
  *   per frame, and the record grew by every row ever shown (10,000 after one pass over a long table) while the
- *   list sums it on every change.
+ *   list sums it on every change. `uneven` counts the rows recorded at another height: while it is 0 the list finds
+ *   the rows to show by arithmetic (`uniformRange.ts`), even if a row once measured otherwise (while the page was
+ *   still being laid out, say).
  */
 export default function useHeights<T>(getKey: (item: T) => Key, onItemAdd?: Listener<T>, onItemRemove?: Listener<T>, itemHeight?: number) {
   const [updatedMark, setUpdatedMark] = useState(0);
   const instanceRef = useRef(new Map<Key, HTMLElement>());
-  const heightsRef = useRef(new CacheMap());
+  const heightsRef = useRef(new MeasuredHeights());
   const appeared = useRef(new Set<Key>());
   const measureAll = useRef(false);
   const promiseIdRef = useRef(0);
@@ -41,6 +48,7 @@ export default function useHeights<T>(getKey: (item: T) => Key, onItemAdd?: List
       const height = element.offsetHeight + px(marginTop) + px(marginBottom);
       const known = heights.get(key);
       if (known === height || (known === undefined && height === itemHeight)) continue;
+      heights.uneven += Number(height !== itemHeight) - Number(known !== undefined && known !== itemHeight);
       heights.set(key, height);
       changed = true;
     }
