@@ -33,8 +33,13 @@ describe('Inventory table after a long scroll', () => {
 
   it('draws each row with its own record, in order, after wheeling through thousands', async () => {
     await expect.poll(() => ui.page.getByTestId('nodes-total').innerText()).toMatch(new RegExp(`${N} of ${N} nodes`));
+    const rowElements = '[data-testid=nodes-table] .ant-table-tbody-virtual .ant-table-row';
+    await ui.page.locator(rowElements).evaluateAll((els) => els.forEach((el) => { (el as HTMLElement).dataset.firstKey = el.getAttribute('data-row-key')!; }));
     await scrollDown(60);
     await expect.poll(async () => (await drawn())[0]?.key).not.toBe(name(1));
+    // The rows on screen are the first rows' elements, now showing other nodes: the table recycled them.
+    const reused = await ui.page.locator(rowElements).evaluateAll((els) => els.filter((el) => (el as HTMLElement).dataset.firstKey && (el as HTMLElement).dataset.firstKey !== el.getAttribute('data-row-key')).length);
+    expect(reused).toBeGreaterThan(5);
     const shown = await drawn();
     expect(shown.length).toBeGreaterThan(10);
     const sorted = [...shown].sort((a, b) => a.top - b.top);

@@ -1,6 +1,7 @@
-import { createElement, useMemo, useRef, type Key, type ReactElement, type ReactNode } from 'react';
+import { createElement, useContext, useMemo, useRef, type Key, type ReactElement, type ReactNode } from 'react';
 import { Item } from '@rc-component/virtual-list/es/Item';
 import { assignSlots } from './rowSlots';
+import { RecycleRowsContext } from './recycleRows';
 
 type RenderInfo = { style: { width?: number }; offsetX: number };
 
@@ -14,11 +15,12 @@ const isTableRow = (item: unknown) => typeof item === 'object' && item !== null 
  *   every scroll frame React re-rendered every visible row (the row memo saw new props) and the list measured
  *   every row again. Here the render info changes only with the width or horizontal offset, and each row key
  *   keeps one ref callback for as long as it is shown.
- * - Table rows are keyed by slot rather than by row key (`rowSlots.ts`): a row scrolled out hands its React
- *   tree and DOM to the row scrolled in, which then only re-renders with the new record. Mounting a row (a dozen
- *   cells and a checkbox, ~60 components and their DOM) was most of a scroll frame's work and garbage. The ref
- *   callback still follows the row key, so the list forgets the old row's element and measures the new one.
- *   Other virtual lists (Select, Tree) keep row keys: their items may hold state or animate.
+ * - Rows of a table that allows it (`RecycleRowsContext`, PageTable's `recycleRows`) are keyed by slot rather
+ *   than by row key (`rowSlots.ts`): a row scrolled out hands its React tree and DOM to the row scrolled in,
+ *   which then only re-renders with the new record. Mounting a row (a dozen cells and a checkbox, ~55
+ *   components and their DOM) was most of a scroll frame's React work and garbage. The ref callback still
+ *   follows the row key, so the list forgets the old row's element and measures the new one. Other tables and
+ *   virtual lists (Select, Tree) keep row keys: their rows may hold state or animate.
  */
 export default function useChildren<T>(
   list: T[], startIndex: number, endIndex: number, scrollWidth: number | undefined, offsetX: number,
@@ -35,7 +37,7 @@ export default function useChildren<T>(
   const made = useRef(new Map<Key, { item: T; index: number; info: RenderInfo; render: typeof renderFunc; slot: number | undefined; element: ReactElement }>());
   const shown = list.slice(startIndex, endIndex + 1);
   const keys = shown.map(getKey);
-  const recycle = shown.length > 0 && isTableRow(shown[0]);
+  const recycle = useContext(RecycleRowsContext) && shown.length > 0 && isTableRow(shown[0]);
   if (recycle) slots.current = assignSlots(slots.current, keys); // same answer if React renders twice
   const elements = shown.map((item, i) => {
     const key = keys[i];

@@ -82,6 +82,7 @@ export function JobsPage() {
       <PageTable<Job>
         above={230}
         width={1400}
+        recycleRows
         data-testid="jobs-table"
         rowKey="id"
         loading={list.loading}
