@@ -4,19 +4,23 @@ import { ms, stats } from './results.mjs';
 /**
  * Counts React's work, which unlike frame times does not depend on what else the machine runs: call before
  * the page loads. A stand-in for the React DevTools hook sees every commit; a fiber that was not in the previous
- * commit's tree was created (a mounted component or element) or cloned (re-rendered, or on the path to one) by
- * that commit's render. measureScroll reports both per frame while its counter is on.
+ * commit's tree was created (a mounted component or element) or cloned (re-rendered, or skipped on the path to
+ * one) by that commit's render; a cloned fiber whose props or state differ from before was rendered again.
+ * measureScroll reports the three per frame while its counter is on.
  */
 export function countReactWork(page) {
   return page.addInitScript(() => {
-    const work = { on: false, commits: 0, cloned: 0, mounted: 0 };
+    const work = { on: false, commits: 0, cloned: 0, rendered: 0, mounted: 0 };
     window.__reactWork = work;
     const seen = new WeakMap();
     let commit = 0;
     let primed = false; // the first commit after switching on only records the tree to compare with
     const walk = (first, count) => {
       for (let f = first; f; f = f.sibling) {
-        if (count && seen.get(f) !== commit - 1) { if (f.alternate) work.cloned++; else work.mounted++; }
+        if (count && seen.get(f) !== commit - 1) {
+          if (!f.alternate) work.mounted++;
+          else { work.cloned++; if (f.memoizedProps !== f.alternate.memoizedProps || f.memoizedState !== f.alternate.memoizedState) work.rendered++; }
+        }
         seen.set(f, commit);
         if (f.child) walk(f.child, count);
       }
@@ -58,7 +62,7 @@ export async function measureScroll(page) {
     holder.scrollTop = 0;
     const intervals = [];
     const work = window.__reactWork;
-    if (work && count) Object.assign(work, { on: true, commits: 0, cloned: 0, mounted: 0 });
+    if (work && count) Object.assign(work, { on: true, commits: 0, cloned: 0, rendered: 0, mounted: 0 });
     let last = performance.now();
     const steps = 300;
     for (let i = 1; i <= steps; i++) {
@@ -71,7 +75,7 @@ export async function measureScroll(page) {
       holder.dispatchEvent(new Event('scroll'));
     }
     if (work) work.on = false;
-    return { intervals: intervals.slice(2), work: work && count ? { commits: work.commits, cloned: work.cloned, mounted: work.mounted } : null };
+    return { intervals: intervals.slice(2), work: work && count ? { commits: work.commits, cloned: work.cloned, rendered: work.rendered, mounted: work.mounted } : null };
   }, [mode, count]);
   const summary = ({ intervals, mainThread }) => ({ ...stats(intervals), dropped: intervals.filter((f) => f > 25).length, mainThread });
   const idle = summary(await timed('idle'));
@@ -97,7 +101,7 @@ export function scrollRows({ idle, wheel, jump, domPerRow }, rows) {
     `| wheel-speed scrolling (120 px per frame), ${wheel.n} frames: frame interval p50 / p95 / max | ${ms(wheel.p50)} / ${ms(wheel.p95)} / ${ms(wheel.max)} | 16.7 ms at 60 Hz |`,
     `| frames over 25 ms while wheel-scrolling | ${wheel.dropped} of ${wheel.n} | 0 |`,
     `| renderer main thread per wheel frame (CDP Performance metrics): script + style + layout | ${mainThreadText(wheel.mainThread)} | — |`,
-    ...(wheel.work ? [`| React work per wheel frame (independent of load): components cloned or re-rendered / created | ${(wheel.work.cloned / wheel.n).toFixed(0)} / ${(wheel.work.mounted / wheel.n).toFixed(0)} | — |`] : []),
+    ...(wheel.work ? [`| React work per wheel frame (independent of load): fibers rendered again / created / cloned (rendered or skipped); commits | ${(wheel.work.rendered / wheel.n).toFixed(0)} / ${(wheel.work.mounted / wheel.n).toFixed(0)} / ${(wheel.work.cloned / wheel.n).toFixed(0)}; ${(wheel.work.commits / wheel.n).toFixed(2)} | — |`] : []),
     `| scrollbar drag across all ${rows} rows in ${jump.n} frames: p50 / p95 / max | ${ms(jump.p50)} / ${ms(jump.p95)} / ${ms(jump.max)} | — |`,
     `| frames over 25 ms while dragging | ${jump.dropped} of ${jump.n} | — |`,
     `| renderer main thread per drag frame: script + style + layout | ${mainThreadText(jump.mainThread)} | — |`,
