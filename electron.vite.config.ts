@@ -73,24 +73,53 @@ function lazyExternals(packages: readonly string[]): Plugin {
 }
 
 /**
- * Swaps @rc-component/virtual-list's `hooks/useChildren` for renderer/src/patches/virtualListChildren.ts,
- * which gives rows stable props (why: see that file; the 10,000-node inventory re-rendered and
- * re-measured every visible row on every scroll frame). The build fails if the library stops importing
- * that module, so an upgrade is reviewed rather than silently losing the fix.
+ * Swaps two hooks of @rc-component/virtual-list (under antd's virtual Table, Select and Tree) for the files in
+ * renderer/src/patches/: `useChildren` (stable row props; table rows keyed by slot, so scrolled-in rows reuse
+ * the React tree and DOM of rows scrolled out) and `useHeights` (measures only rows that appear; rows of the
+ * estimated height change nothing), makes List.js pass its `itemHeight` to the latter and find the shown rows by
+ * arithmetic while all rows have that height (`uniformRange`). Why: see those files;
+ * the 10,000-node inventory re-rendered, re-measured or mounted rows on every scroll frame. The build fails if
+ * the library stops importing either module or its List.js changes the code patched, so an upgrade is reviewed rather
+ * than silently losing the fix.
  */
 function stableVirtualRows(): Plugin {
-  const replacement = resolve(__dirname, 'renderer/src/patches/virtualListChildren.ts');
-  let swapped = false;
+  const PACKAGE = /[\\/]@rc-component[\\/]virtual-list[\\/]es[\\/]/;
+  const swaps: Record<string, string> = {
+    useChildren: resolve(__dirname, 'renderer/src/patches/virtualListChildren.ts'),
+    useHeights: resolve(__dirname, 'renderer/src/patches/virtualListHeights.ts'),
+  };
+  const HEIGHTS_CALL = 'useHeights(getKey, null, null)';
+  const RANGE_WALK = 'const dataLen = mergedData.length;\n    for (let i = 0; i < dataLen; i += 1) {';
+  const uniformRange = resolve(__dirname, 'renderer/src/patches/uniformRange.ts');
+  const swapped = new Set<string>();
+  let patchedList = false;
   return {
     name: 'clusterdeck-stable-virtual-rows',
     enforce: 'pre',
     resolveId(source, importer) {
-      if (!importer || !/[\\/]@rc-component[\\/]virtual-list[\\/]es[\\/]/.test(importer) || !/^\.\/hooks\/useChildren(\.js)?$/.test(source)) return null;
-      swapped = true;
-      return replacement;
+      const hook = /^\.\/hooks\/(useChildren|useHeights)(\.js)?$/.exec(source)?.[1];
+      if (!hook || !importer || !PACKAGE.test(importer)) return null;
+      swapped.add(hook);
+      return swaps[hook];
+    },
+    transform(code, id) {
+      if (!PACKAGE.test(id) || !/[\\/]List\.js$/.test(id)) return null;
+      if (!code.includes(HEIGHTS_CALL)) this.error(`@rc-component/virtual-list's List.js no longer calls ${HEIGHTS_CALL}: review renderer/src/patches/virtualListHeights.ts`);
+      if (!code.includes(RANGE_WALK)) this.error("@rc-component/virtual-list's List.js no longer walks its rows as renderer/src/patches/uniformRange.ts expects: review it");
+      patchedList = true;
+      // While no row is recorded at another height than the estimate, the walk over every row to find the shown
+      // ones is arithmetic.
+      const fastRange = 'if (heights.uneven === 0 && Number.isInteger(itemHeight) && itemHeight > 0) ({ startIndex, startOffset, endIndex, itemTop } = __uniformRange(offsetTop, height, itemHeight, dataLen)); else';
+      const patched = code.replace(HEIGHTS_CALL, 'useHeights(getKey, null, null, itemHeight)')
+        .replace(RANGE_WALK, RANGE_WALK.replace('\n', `\n    ${fastRange}\n`));
+      return { code: `import { uniformRange as __uniformRange } from ${JSON.stringify(uniformRange)};\n${patched}`, map: null };
     },
     buildEnd(error) {
-      if (!error && !swapped) this.error('@rc-component/virtual-list no longer imports ./hooks/useChildren: review renderer/src/patches/virtualListChildren.ts against the new version');
+      if (error) return;
+      for (const hook of Object.keys(swaps)) {
+        if (!swapped.has(hook)) this.error(`@rc-component/virtual-list no longer imports ./hooks/${hook}: review ${swaps[hook]} against the new version`);
+      }
+      if (!patchedList) this.error('@rc-component/virtual-list has no es/List.js to patch');
     },
   };
 }

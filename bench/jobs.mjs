@@ -13,7 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchChromium, startServe } from './lib/ui.mjs';
 import { machine, ms, stats, writeSection } from './lib/results.mjs';
-import { measureScroll, scrollRows } from './lib/scroll.mjs';
+import { countReactWork, measureScroll, scrollRows } from './lib/scroll.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = path.join(ROOT, 'resources', 'bin', 'clusterdeck.cjs');
@@ -92,6 +92,7 @@ const list = stats(listTimes);
 const { proc: serve, url } = await startServe(data, env);
 const browser = await launchChromium();
 const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+await countReactWork(page);
 await page.goto(url);
 await page.getByTestId('page-title').waitFor();
 const renders = [];
@@ -105,29 +106,6 @@ for (let run = 0; run < 3; run++) {
 }
 const render = stats(renders);
 const frames = await measureScroll(page);
-// Frame intervals swing with the machine's load (other work shares its 2 cores); two figures that depend far less on it:
-// elements per drawn row, and the renderer main thread's script + style + layout time per wheel step (CDP).
-const domPerRow = await page.evaluate(() => {
-  const rows = [...document.querySelectorAll('[data-testid=jobs-table] .ant-table-tbody-virtual .ant-table-row')];
-  return rows.reduce((n, r) => n + r.querySelectorAll('*').length + 1, 0) / rows.length;
-});
-const cdp = await page.context().newCDPSession(page);
-await cdp.send('Performance.enable');
-const metrics = async () => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
-const WHEEL_STEPS = 300;
-const before = await metrics();
-await page.evaluate(async (steps) => {
-  const holder = document.querySelector('.ant-table-tbody-virtual-holder');
-  holder.scrollTop = 0;
-  for (let i = 1; i <= steps; i++) {
-    await new Promise((r) => requestAnimationFrame(r));
-    holder.scrollTop = i * 120;
-    holder.dispatchEvent(new Event('scroll'));
-  }
-}, WHEEL_STEPS);
-const after = await metrics();
-const perStep = (k) => ((after[k] - before[k]) * 1000) / WHEEL_STEPS;
-const mainThread = { script: perStep('ScriptDuration'), style: perStep('RecalcStyleDuration'), layout: perStep('LayoutDuration') };
 await page.screenshot({ path: path.join(work, 'jobs-50k.png') });
 await browser.close();
 serve.kill('SIGTERM');
@@ -144,10 +122,8 @@ Machine: ${machine()}. Command: \`${cmd}\`. The squeue answer is the lab Slurm's
 | \`clusterdeck jobs list --json\`: squeue → parse ${RUNNING.toLocaleString('en')} jobs → update their rows → print ${listed.toLocaleString('en')} (whole CLI process, median of ${list.n}) | ${ms(list.p50)} (min ${ms(list.min)}, max ${ms(list.max)}) | — |
 | Jobs page: navigate → the same refresh → ${TOTAL.toLocaleString('en')} rows loaded and drawn (median of ${render.n}) | ${ms(render.p50)} (max ${ms(render.max)}) | — |
 ${scrollRows(frames, TOTAL.toLocaleString('en'))}
-| elements per drawn row | ${domPerRow.toFixed(1)} | — |
-| renderer main thread per wheel step (${WHEEL_STEPS} steps of 120 px, CDP Performance metrics): script + style + layout | ${ms(mainThread.script + mainThread.style + mainThread.layout)} (script ${ms(mainThread.script)}, style ${ms(mainThread.style)}, layout ${ms(mainThread.layout)}) | — |
 
 Headless Chromium with \`--disable-gpu\`; there is no anchor program for this page. Load average during the run: ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')}.
 `);
-console.log({ list, listed, render, ...frames, domPerRow, mainThread, load: os.loadavg() });
+console.log({ list, listed, render, ...frames, load: os.loadavg() });
 fs.rmSync(work, { recursive: true, force: true });

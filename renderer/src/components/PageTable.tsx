@@ -1,10 +1,26 @@
 import { Table, type TableProps } from 'antd';
+import { RecycleRowsContext } from '../patches/recycleRows';
+
+type PageTableProps<T> = Omit<TableProps<T>, 'scroll' | 'virtual' | 'pagination' | 'size'> & {
+  above: number;
+  width?: number;
+  /**
+   * Rows scrolled into view reuse the components and DOM of rows scrolled out (renderer/src/patches/): the
+   * cheapest scrolling, but only for tables whose cells keep no state of their own (no Popconfirm, Dropdown or
+   * component that remembers its row), since that state would stay in place and serve the next record.
+   */
+  recycleRows?: boolean;
+};
 
 /**
  * The page's long list: a small virtual antd table without pagination that fills the window below
  * what sits above it. `above` is that height in pixels; `width` the scroll width when columns
  * overflow. Virtual tables need a numeric-looking y: antd accepts the CSS calc() at runtime.
  */
-export function PageTable<T extends object>({ above, width, ...props }: Omit<TableProps<T>, 'scroll' | 'virtual' | 'pagination' | 'size'> & { above: number; width?: number }) {
-  return <Table<T> size="small" virtual pagination={false} scroll={{ x: width, y: `calc(100vh - ${above}px)` as unknown as number }} {...props} />;
+export function PageTable<T extends object>({ above, width, recycleRows = false, ...props }: PageTableProps<T>) {
+  return (
+    <RecycleRowsContext.Provider value={recycleRows}>
+      <Table<T> size="small" virtual pagination={false} scroll={{ x: width, y: `calc(100vh - ${above}px)` as unknown as number }} {...props} />
+    </RecycleRowsContext.Provider>
+  );
 }

@@ -1,16 +1,26 @@
-import { createElement, useMemo, useRef, type Key, type ReactElement, type ReactNode } from 'react';
+import { createElement, useContext, useMemo, useRef, type Key, type ReactElement, type ReactNode } from 'react';
 import { Item } from '@rc-component/virtual-list/es/Item';
+import { assignSlots } from './rowSlots';
+import { RecycleRowsContext } from './recycleRows';
 
 type RenderInfo = { style: { width?: number }; offsetX: number };
 
+/** A row of an antd/rc-table virtual body (its flattened record), as opposed to a Select option or a tree node. */
+const isTableRow = (item: unknown) => typeof item === 'object' && item !== null && 'record' in item && 'indent' in item;
+
 /**
  * Stands in for @rc-component/virtual-list 1.5's `hooks/useChildren` (the build swaps it in: see
- * `stableVirtualRows` in electron.vite.config.ts). The original hands every visible row a new
- * `style` object and a new ref callback on each render, so on every scroll frame React re-renders
- * every visible row of an antd virtual table (the row memo sees new props) and detaches and
- * re-attaches each row's ref, which makes the list measure every row again (a forced layout per
- * frame). Here both are stable: the render info changes only with the width or horizontal offset,
- * and each row key keeps one ref callback for as long as it is mounted. Same arguments and output.
+ * `stableVirtualRows` in electron.vite.config.ts). Same arguments and output, three changes:
+ * - The original hands every visible row a new `style` object and a new ref callback on each render, so on
+ *   every scroll frame React re-rendered every visible row (the row memo saw new props) and the list measured
+ *   every row again. Here the render info changes only with the width or horizontal offset, and each row key
+ *   keeps one ref callback for as long as it is shown.
+ * - Rows of a table that allows it (`RecycleRowsContext`, PageTable's `recycleRows`) are keyed by slot rather
+ *   than by row key (`rowSlots.ts`): a row scrolled out hands its React tree and DOM to the row scrolled in,
+ *   which then only re-renders with the new record. Mounting a row (a dozen cells and a checkbox, ~55
+ *   components and their DOM) was most of a scroll frame's React work and garbage. The ref callback still
+ *   follows the row key, so the list forgets the old row's element and measures the new one. Other tables and
+ *   virtual lists (Select, Tree) keep row keys: their rows may hold state or animate.
  */
 export default function useChildren<T>(
   list: T[], startIndex: number, endIndex: number, scrollWidth: number | undefined, offsetX: number,
@@ -23,17 +33,32 @@ export default function useChildren<T>(
   latestSetNodeRef.current = setNodeRef;
   const items = useRef(new Map<Key, T>());
   const refs = useRef(new Map<Key, (element: HTMLElement | null) => void>());
-  return list.slice(startIndex, endIndex + 1).map((item, i) => {
-    const key = getKey(item);
+  const slots = useRef(new Map<Key, number>());
+  const made = useRef(new Map<Key, { item: T; index: number; info: RenderInfo; render: typeof renderFunc; slot: number | undefined; element: ReactElement }>());
+  const shown = list.slice(startIndex, endIndex + 1);
+  const keys = shown.map(getKey);
+  const recycle = useContext(RecycleRowsContext) && shown.length > 0 && isTableRow(shown[0]);
+  if (recycle) slots.current = assignSlots(slots.current, keys); // same answer if React renders twice
+  const elements = shown.map((item, i) => {
+    const key = keys[i];
+    const index = startIndex + i;
+    const slot = recycle ? slots.current.get(key) : undefined;
+    const last = made.current.get(key);
+    if (last && last.item === item && last.index === index && last.info === info && last.render === renderFunc && last.slot === slot) return last.element;
     items.current.set(key, item);
     let setRef = refs.current.get(key);
     if (!setRef) {
       setRef = (element) => {
         latestSetNodeRef.current(items.current.get(key)!, element);
-        if (!element) { refs.current.delete(key); items.current.delete(key); } // unmounted: forget the row
+        if (!element) { refs.current.delete(key); items.current.delete(key); } // gone or recycled: forget the row
       };
       refs.current.set(key, setRef);
     }
-    return createElement(Item, { key, setRef, children: renderFunc(item, startIndex + i, info) });
+    const element = createElement(Item, { key: recycle ? `slot-${slot}` : key, setRef, children: renderFunc(item, index, info) });
+    made.current.set(key, { item, index, info, render: renderFunc, slot, element });
+    return element;
   });
+  const shownKeys = new Set(keys);
+  for (const key of made.current.keys()) if (!shownKeys.has(key)) made.current.delete(key);
+  return elements;
 }

@@ -109,6 +109,7 @@ export function NodesTab() {
       <PageTable<Node>
         above={300}
         width={1590}
+        recycleRows
         data-testid="nodes-table"
         rowKey="name"
         loading={list.loading}

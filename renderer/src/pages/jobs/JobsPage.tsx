@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import { Button, Input, Select, Space, Typography } from 'antd';
+import { Button, Input, Select, Space, Typography, type TableColumnsType } from 'antd';
 import { CloudServerOutlined, PlusOutlined, ReloadOutlined, SendOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { PageTable } from '../../components/PageTable';
@@ -60,6 +60,22 @@ export function JobsPage() {
     return out;
   }, [list.data, states, backend, user, queue, text, since]);
 
+  // Built once per language: the cells of rows already drawn are not rendered again when a filter changes.
+  const columns = useMemo<TableColumnsType<Job>>(() => [
+    { title: t('columns.id'), dataIndex: 'id', width: 70 },
+    { title: t('columns.name'), dataIndex: 'name', width: 160, ellipsis: true },
+    { title: t('columns.phase'), dataIndex: 'phase', width: 100, render: (v: string) => stateText[v] },
+    { title: t('columns.state'), dataIndex: 'state', width: 110, render: (v: string | null) => (v ? stateText[v] : '') },
+    { title: t('columns.rawState'), dataIndex: 'rawState', width: 130, ellipsis: true },
+    { title: t('columns.backend'), dataIndex: 'backend', width: 100, ellipsis: true },
+    { title: t('columns.user'), dataIndex: 'user', width: 100, ellipsis: true },
+    { title: t('columns.queue'), dataIndex: 'queue', width: 110, ellipsis: true },
+    { title: t('columns.backendId'), dataIndex: 'backendJobId', width: 220, ellipsis: true },
+    { title: t('columns.nodes'), dataIndex: 'nodes', width: 120, ellipsis: true },
+    { title: t('columns.template'), dataIndex: 'template', width: 140, ellipsis: true },
+    { title: t('columns.note'), dataIndex: 'lastError', ellipsis: true },
+  ], [t, stateText]);
+
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
       <Space wrap>
@@ -82,25 +98,13 @@ export function JobsPage() {
       <PageTable<Job>
         above={230}
         width={1400}
+        recycleRows
         data-testid="jobs-table"
         rowKey="id"
         loading={list.loading}
         dataSource={rows}
         onRow={(r) => ({ onClick: () => setDetail(r.id), style: { cursor: 'pointer' } })}
-        columns={[
-          { title: t('columns.id'), dataIndex: 'id', width: 70 },
-          { title: t('columns.name'), dataIndex: 'name', width: 160, ellipsis: true },
-          { title: t('columns.phase'), dataIndex: 'phase', width: 100, render: (v: string) => stateText[v] },
-          { title: t('columns.state'), dataIndex: 'state', width: 110, render: (v: string | null) => (v ? stateText[v] : '') },
-          { title: t('columns.rawState'), dataIndex: 'rawState', width: 130, ellipsis: true },
-          { title: t('columns.backend'), dataIndex: 'backend', width: 100, ellipsis: true },
-          { title: t('columns.user'), dataIndex: 'user', width: 100, ellipsis: true },
-          { title: t('columns.queue'), dataIndex: 'queue', width: 110, ellipsis: true },
-          { title: t('columns.backendId'), dataIndex: 'backendJobId', width: 220, ellipsis: true },
-          { title: t('columns.nodes'), dataIndex: 'nodes', width: 120, ellipsis: true },
-          { title: t('columns.template'), dataIndex: 'template', width: 140, ellipsis: true },
-          { title: t('columns.note'), dataIndex: 'lastError', ellipsis: true },
-        ]}
+        columns={columns}
       />
       <SubmitDrawer open={submitOpen} onClose={() => setSubmitOpen(false)} onDone={list.reload} />
       <JobDetailDrawer id={detail} onClose={() => setDetail(null)} onChanged={list.reload} />

@@ -1,0 +1,84 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { shot } from '../support/browser';
+import { useUiSession } from '../support/uiSession';
+import { cli } from '../support/cli';
+
+// The virtual table hands the React tree and DOM of rows scrolled out to rows scrolled in (renderer/src/patches/):
+// after a long scroll every drawn row must still show, open and select its own node.
+const N = 3000;
+const name = (i: number) => `n${String(i).padStart(4, '0')}`;
+
+describe('Inventory table after a long scroll', () => {
+  const ui = useUiSession({
+    nav: 'inventory',
+    prepare: (s) => {
+      const rows = ['name,hostname,rack,u'];
+      for (let i = 1; i <= N; i++) rows.push(`${name(i)},10.3.${i >> 8}.${i & 255},,`);
+      const file = path.join(s.dir, 'nodes.csv');
+      fs.writeFileSync(file, rows.join('\n'));
+      expect(cli(s.data, ['nodes', 'import', file]).code).toBe(0);
+    },
+  });
+
+  const drawn = () => ui.page.locator('[data-testid=nodes-table] .ant-table-tbody-virtual .ant-table-row').evaluateAll((els) =>
+    els.map((el) => ({ key: el.getAttribute('data-row-key'), name: el.querySelector('a')?.textContent, host: el.children[2]?.textContent, top: el.getBoundingClientRect().top })));
+
+  const scrollDown = async (steps: number) => {
+    const body = ui.page.locator('[data-testid=nodes-table] .ant-table-tbody-virtual-holder');
+    await body.hover();
+    for (let i = 0; i < steps; i++) await ui.page.mouse.wheel(0, 400);
+  };
+
+  it('draws each row with its own record, in order, after wheeling through thousands', async () => {
+    await expect.poll(() => ui.page.getByTestId('nodes-total').innerText()).toMatch(new RegExp(`${N} of ${N} nodes`));
+    const rowElements = '[data-testid=nodes-table] .ant-table-tbody-virtual .ant-table-row';
+    await ui.page.locator(rowElements).evaluateAll((els) => els.forEach((el) => { (el as HTMLElement).dataset.firstKey = el.getAttribute('data-row-key')!; }));
+    await scrollDown(60);
+    await expect.poll(async () => (await drawn())[0]?.key).not.toBe(name(1));
+    // The rows on screen are the first rows' elements, now showing other nodes: the table recycled them.
+    const reused = await ui.page.locator(rowElements).evaluateAll((els) => els.filter((el) => (el as HTMLElement).dataset.firstKey && (el as HTMLElement).dataset.firstKey !== el.getAttribute('data-row-key')).length);
+    expect(reused).toBeGreaterThan(5);
+    const shown = await drawn();
+    expect(shown.length).toBeGreaterThan(10);
+    const sorted = [...shown].sort((a, b) => a.top - b.top);
+    for (const [k, row] of sorted.entries()) {
+      const i = Number(row.key!.slice(1));
+      expect(row.name).toBe(row.key);
+      expect(row.host).toBe(`10.3.${i >> 8}.${i & 255}`);
+      if (k) expect(i).toBe(Number(sorted[k - 1].key!.slice(1)) + 1); // consecutive, top to bottom
+    }
+    await shot(ui.page, 'inventory-scrolled-en');
+  });
+
+  it('opens the node whose name was clicked', async () => {
+    const row = ui.page.locator('[data-testid=nodes-table] .ant-table-tbody-virtual .ant-table-row').nth(8);
+    const key = await row.getAttribute('data-row-key');
+    await row.locator('a').click();
+    await expect.poll(() => ui.page.getByTestId('node-name').inputValue()).toBe(key);
+    await ui.page.keyboard.press('Escape');
+    await expect.poll(() => ui.page.getByTestId('node-name').count()).toBe(0);
+  });
+
+  it('selects a range with shift-click and keeps each row\'s check box its own while scrolling', async () => {
+    const rowsLocator = ui.page.locator('[data-testid=nodes-table] .ant-table-tbody-virtual .ant-table-row');
+    const first = rowsLocator.nth(3);
+    const last = rowsLocator.nth(9);
+    const from = Number((await first.getAttribute('data-row-key'))!.slice(1));
+    const to = Number((await last.getAttribute('data-row-key'))!.slice(1));
+    await first.locator('.ant-checkbox-input').click();
+    await last.locator('.ant-checkbox-input').click({ modifiers: ['Shift'] });
+    await expect.poll(() => ui.page.getByTestId('nodes-total').innerText()).toMatch(new RegExp(`${to - from + 1} selected`));
+    await shot(ui.page, 'inventory-shift-range-en');
+    // Rows that scroll in take over the DOM of the selected ones: none of them may show a check.
+    const before = (await drawn())[0]?.key;
+    await scrollDown(10);
+    await expect.poll(async () => (await drawn())[0]?.key).not.toBe(before);
+    const checks = await rowsLocator.evaluateAll((els) => els.map((el) => [el.getAttribute('data-row-key'), (el.querySelector('.ant-checkbox-input') as HTMLInputElement).checked] as const));
+    for (const [key, checked] of checks) {
+      const i = Number(key!.slice(1));
+      expect(checked).toBe(i >= from && i <= to);
+    }
+  });
+});

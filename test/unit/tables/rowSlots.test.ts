@@ -1,0 +1,32 @@
+import type { Key } from 'react';
+import { describe, expect, it } from 'vitest';
+import { assignSlots } from '../../../renderer/src/patches/rowSlots';
+
+const slotsOf = (map: Map<Key, number>, keys: Key[]) => keys.map((k) => map.get(k));
+
+describe('assignSlots (virtual table rows keyed by slot)', () => {
+  it('numbers the first rows from 0', () => {
+    expect(slotsOf(assignSlots(new Map(), ['a', 'b', 'c']), ['a', 'b', 'c'])).toEqual([0, 1, 2]);
+  });
+
+  it('keeps the slots of rows still shown and gives rows scrolled in the slots of rows scrolled out', () => {
+    const first = assignSlots(new Map(), ['a', 'b', 'c', 'd']);
+    const next = assignSlots(first, ['c', 'd', 'e', 'f']); // scrolled two rows down
+    expect(slotsOf(next, ['c', 'd'])).toEqual([2, 3]);
+    expect(new Set(slotsOf(next, ['e', 'f']))).toEqual(new Set([0, 1]));
+  });
+
+  it('adds slots only when more rows are shown than before, and every shown row has its own', () => {
+    const first = assignSlots(new Map(), [1, 2, 3]);
+    const next = assignSlots(first, [3, 4, 5, 6, 7]);
+    const slots = slotsOf(next, [3, 4, 5, 6, 7]);
+    expect(next.get(3)).toBe(2);
+    expect(new Set(slots).size).toBe(5);
+    expect(Math.max(...(slots as number[]))).toBe(4);
+  });
+
+  it('after a jump to rows never shown reuses every slot', () => {
+    const first = assignSlots(new Map(), ['a', 'b', 'c']);
+    expect(new Set(slotsOf(assignSlots(first, ['x', 'y', 'z']), ['x', 'y', 'z']))).toEqual(new Set([0, 1, 2]));
+  });
+});
