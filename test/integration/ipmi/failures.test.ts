@@ -186,6 +186,26 @@ describe('IPMI client failures', () => {
     }
   });
 
+  it('cancel while the Open Session answer is on its way: the client still learns the session and drops it', async () => {
+    const relay = await UdpRelay.start(bmc.host, bmc.port);
+    try {
+      const ac = new AbortController();
+      // The cancel lands just as the BMC's Open Session response (RMCP+ payload type 0x11) leaves it:
+      // the BMC has allocated a session that only its ID (in that response) lets the client close.
+      relay.policy = (_n, buf, direction) => {
+        if (direction === 'to-client' && buf.length > 5 && buf[4] === 0x06 && (buf[5] & 0x3f) === 0x11) ac.abort();
+        return false;
+      };
+      const { err } = await timed(withIpmiSession(pool, { ...bmc, port: relay.port }, (s) => s.chassisStatus(), { retransmitMs: 50, signal: ac.signal }));
+      expect(ac.signal.aborted).toBe(true);
+      expect(err).toMatchObject({ code: 'IPMI_CANCELLED', params: { stage: 'Open Session' } });
+      await new Promise((r) => setTimeout(r, 100));
+      expect(await activeSessions(bmc)).toBe(1);
+    } finally {
+      await relay.close();
+    }
+  });
+
   it('a closed session refuses requests; pool.close() closes the sessions still open', async () => {
     const s = await openIpmiSession(pool, bmc);
     await s.close();

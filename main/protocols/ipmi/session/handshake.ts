@@ -4,7 +4,7 @@
 import type { AppError } from '../../../../shared/errors';
 import { NetFn, PayloadType, RMCPP_STATUS, privilegeName } from '../constants';
 import { constantTimeEqual, deriveSessionKeys, rakp2AuthCode, rakp3AuthCode, rakp4Icv, type CipherSuite, type RakpValues } from '../crypto';
-import { completionCodeError, ipmiError } from '../errors';
+import { cancelledError, completionCodeError, ipmiError } from '../errors';
 import { freshRandom, randomByte } from '../random';
 import { decodeIpmiResponse, decodeV15, encodeIpmiRequest, encodeV15, encodeV20 } from '../framing';
 import {
@@ -37,6 +37,8 @@ export interface HandshakeHost {
   readonly privilege: number;
   readonly channel: SecureChannel;
   readonly exchanges: Retransmitter;
+  /** The session's cancel signal (the exchanges follow it on their own; Open Session lets it wait a moment). */
+  readonly signal?: AbortSignal;
   /** RAKP 3 status close() sends to abandon a half-open session (table 13-15). */
   abortStatus: number;
   nextRqSeq(): number;
@@ -105,6 +107,7 @@ export async function getChannelAuthCapabilities(h: HandshakeHost, known?: RawRe
 
 /** Section 13.17: propose the cipher suite's algorithms; the BMC allocates a session ID. */
 export async function openSession(h: HandshakeHost): Promise<void> {
+  if (h.signal?.aborted) throw cancelledError(h.target, 'Open Session');
   const tag = randomByte();
   const pkt = encodeV20({
     payloadType: PayloadType.openSessionRequest,
@@ -112,12 +115,21 @@ export async function openSession(h: HandshakeHost): Promise<void> {
     sessionSeq: 0,
     payload: encodeOpenSessionRequest({ tag, privilege: h.privilege, consoleSid: h.consoleSid, suite: h.suite }),
   });
-  const r = await h.exchanges.exchange('Open Session', () => pkt, (i) => {
-    if (i.kind !== 'rmcpp' || i.payloadType !== PayloadType.openSessionResponse) return undefined;
-    const o = decodeOpenSessionResponse(i.payload);
-    if (o.tag !== tag || (o.consoleSid !== undefined && o.consoleSid !== h.consoleSid)) return undefined;
-    return o;
-  });
+  // A cancel while Open Session is in flight waits a moment for the answer: the BMC may have
+  // allocated a session already, and only its ID lets close() drop it (else it holds a slot until
+  // the BMC's own timeout). Every later step knows the ID, so they follow the signal at once.
+  const grace = cancelGrace(h.signal, OPEN_SESSION_CANCEL_GRACE_MS);
+  let r: ReturnType<typeof decodeOpenSessionResponse>;
+  try {
+    r = await h.exchanges.exchange('Open Session', () => pkt, (i) => {
+      if (i.kind !== 'rmcpp' || i.payloadType !== PayloadType.openSessionResponse) return undefined;
+      const o = decodeOpenSessionResponse(i.payload);
+      if (o.tag !== tag || (o.consoleSid !== undefined && o.consoleSid !== h.consoleSid)) return undefined;
+      return o;
+    }, grace ? { signal: grace.signal } : {});
+  } finally {
+    grace?.dispose();
+  }
   if (r.status !== 0) throw statusError(h, 'Open Session', r.status);
   if (r.authAlg !== h.suite.authAlg || r.integAlg !== h.suite.integAlg || r.confAlg !== h.suite.confAlg || !r.bmcSid) {
     if (r.bmcSid) void sendRakp3Abort(h, r.bmcSid, 0x11);
@@ -127,9 +139,30 @@ export async function openSession(h: HandshakeHost): Promise<void> {
     });
   }
   h.channel.bmcSid = r.bmcSid;
+  if (h.signal?.aborted) throw cancelledError(h.target, 'Open Session'); // close() now drops the session
   if (r.privilege !== undefined && r.privilege !== 0 && r.privilege < h.privilege) {
     h.trace(`BMC offers at most ${privilegeName(r.privilege)}`);
   }
+}
+
+/** How long a cancelled Open Session still waits for its answer (a few retransmissions on a LAN). */
+export const OPEN_SESSION_CANCEL_GRACE_MS = 500;
+
+/** A signal that aborts `graceMs` after `signal` does; undefined when there is nothing to follow. */
+function cancelGrace(signal: AbortSignal | undefined, graceMs: number): { signal: AbortSignal; dispose(): void } | undefined {
+  if (!signal) return undefined;
+  const ctrl = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const onAbort = (): void => { timer = setTimeout(() => ctrl.abort(), graceMs); };
+  if (signal.aborted) onAbort();
+  else signal.addEventListener('abort', onAbort, { once: true });
+  return {
+    signal: ctrl.signal,
+    dispose: () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+    },
+  };
 }
 
 /** Sections 13.20-13.23: RAKP 1/2 authenticate the BMC, RAKP 3/4 authenticate us and confirm the keys. */

@@ -122,6 +122,7 @@ export class IpmiSession extends SessionCommands implements PacketListener {
       privilege: this.privilege,
       channel: this.channel,
       exchanges: this.exchanges,
+      signal: opts.signal,
       abortStatus: 0x01,
       nextRqSeq: () => this.nextRqSeq(),
       send: (buf) => this.send(buf),
