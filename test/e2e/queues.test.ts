@@ -55,10 +55,12 @@ describe('Queues page in Chromium against the lab Slurm', () => {
     const doneJob = JSON.parse(done.stdout) as { id: number; backendJobId: string };
     const env = { ...process.env, SLURM_CONF: lab.confPath, SLURM_TIME_FORMAT: '%s' };
     let line = '';
+    // Accounted fully: the job line completed AND its CPU time in (slurmdbd gets the batch step's usage
+    // apart from the job's end; until then TotalCPU reads 0 and the view rightly leaves idle hours blank).
     await expect.poll(() => {
-      line = spawnSync('sacct', ['-a', '-X', '-n', '-P', '-j', doneJob.backendJobId, '-o', 'State,Start,End,NCPUS'], { env, encoding: 'utf8' }).stdout.trim();
+      line = spawnSync('sacct', ['-a', '-n', '-P', '-j', doneJob.backendJobId, '-o', 'State,Start,End,NCPUS,TotalCPU'], { env, encoding: 'utf8' }).stdout.trim().split('\n')[0] ?? '';
       return line;
-    }, { timeout: 60_000 }).toMatch(/^COMPLETED\|/);
+    }, { timeout: 60_000 }).toMatch(/^COMPLETED\|.*\|(?!00:00:00$|00:00\.000$)[\d:.-]+$/);
     const [, start, end, ncpus] = line.split('|').map(Number);
     const booked = (ncpus * (end - start)) / 3600;
     expect(booked).toBeGreaterThan(0);
@@ -66,12 +68,17 @@ describe('Queues page in Chromium against the lab Slurm', () => {
     expect(sub.code, sub.stderr).toBe(0);
     await ui.page.getByTestId('queues-tab-usage').click();
     await expect.poll(() => ui.page.getByTestId('usage-note').innerText(), { timeout: 30_000 }).toMatch(/From Slurm accounting \(slurmdbd\)[\s\S]*CPU-hours allocated but unused/);
-    // The job is picked up on a refresh once slurmctld starts it.
+    // The job is picked up on a refresh once slurmctld starts it; the finished job's idle share is there
+    // too. (Under load one answer in a few showed the running job without the finished job's CPU time
+    // although sacct already had it; the cause was not found: see the closing note.)
+    let text = '';
     await expect.poll(async () => {
       await ui.page.getByTestId('usage-refresh').click();
-      return ui.page.getByTestId('usage-table').innerText();
-    }, { timeout: 30_000 }).toMatch(new RegExp(`${lab.user}\\s+cpu\\s+1\\b`));
-    const text = await ui.page.getByTestId('usage-table').innerText();
+      // The answer to this refresh, not the table of the one before.
+      await expect.poll(() => ui.page.getByTestId('usage-refresh').getAttribute('class')).not.toMatch(/ant-btn-loading/);
+      text = await ui.page.getByTestId('usage-table').innerText();
+      return text;
+    }, { timeout: 30_000 }).toMatch(new RegExp(`${lab.user}\\s+cpu\\s+1\\b[^\\n]*\\s(9\\d|100)%`));
     expect(text).toMatch(/Total\s+cpu\s+1\b/);
     // Booked hours: the finished job's CPU-seconds plus the running job's seconds so far (shown with two decimals).
     const shown = Number(new RegExp(`${lab.user}\\s+cpu\\s+1\\s+\\S+\\s+\\S+\\s+1\\s+([\\d.]+)`).exec(text)?.[1]);
