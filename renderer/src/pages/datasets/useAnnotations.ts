@@ -47,7 +47,11 @@ export function useAnnotations(dataset: string, file: string) {
     void load();
   }, [load]);
 
-  /** Writes each change in order (add, edit or delete), showing each once committed, and records them as one step. */
+  /**
+   * Writes each change in order (add, edit or delete) and shows them once committed: all together
+   * at the end (or at the first failure), so a move of hundreds of selected shapes re-renders the
+   * canvas once, not once per shape. The whole step is recorded for undo.
+   */
   const applyMany = useCallback(async (changes: Change[], record: 'undo' | 'redo' | 'new' = 'new'): Promise<(CanvasAnnotation | null)[]> => {
     if (changes.length === 0) return [];
     const mine = generation.current;
@@ -56,6 +60,9 @@ export function useAnnotations(dataset: string, file: string) {
     const done: Step = [];
     const remap = new Map<number, number>();
     const results: (CanvasAnnotation | null)[] = [];
+    // Committed so far, by id: the stored shape, or null once deleted (applied in order, so the last write wins).
+    const committed = new Map<number, CanvasAnnotation | null>();
+    let savedAt: string | null = null;
     try {
       for (const c of changes) {
         const { before, after } = c;
@@ -64,23 +71,26 @@ export function useAnnotations(dataset: string, file: string) {
           const r = await api.datasets.saveAnnotation.mutate({ name: dataset, file, id: after.id, label: after.label, bbox: after.bbox as Box | null, polygons: after.polygons, hidden: after.hidden, locked: after.locked });
           stored = { ...after, id: r.id };
           if (c.recreates !== undefined && c.recreates !== r.id) remap.set(c.recreates, r.id);
-          setSave({ kind: 'saved', at: r.savedAt });
+          savedAt = r.savedAt;
         } else if (before) {
           await api.datasets.deleteAnnotations.mutate({ name: dataset, ids: [before.id] });
-          setSave({ kind: 'saved', at: new Date().toISOString() });
+          savedAt = new Date().toISOString();
         }
-        if (current()) setImage((img) => {
-          if (!img) return img;
-          let list = img.annotations.filter((a) => a.id !== before?.id && a.id !== stored?.id);
-          if (stored) list = [...list, stored].sort((a, b) => a.id - b.id);
-          return { ...img, annotations: list };
-        });
+        if (before) committed.set(before.id, null);
+        if (stored) committed.set(stored.id, stored);
         done.push({ before, after: stored });
         results.push(stored);
       }
+      setSave({ kind: 'saved', at: savedAt ?? new Date().toISOString() });
     } catch (e) {
       setSave({ kind: 'error', message: appErrorOf(e).message });
     }
+    if (committed.size && current()) setImage((img) => {
+      if (!img) return img;
+      const kept = img.annotations.filter((a) => !committed.has(a.id));
+      const written = [...committed.values()].filter((a): a is CanvasAnnotation => a !== null);
+      return { ...img, annotations: [...kept, ...written].sort((a, b) => a.id - b.id) };
+    });
     // Shapes re-created by this step have new ids (SQLite may even hand out a neighbour's old one):
     // rewrite the remaining steps all at once, so none follows a chain or a swapped id.
     if (remap.size) {
