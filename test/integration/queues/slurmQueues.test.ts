@@ -10,18 +10,10 @@ import { startSlurm, type SlurmLab } from '../../../main/lab/slurm';
 import { localRunner } from '../../../main/protocols/slurm';
 import { appRouter } from '../../../shared/contract/router';
 import { tempDir } from '../../support/tmp';
+import { untilValue as until } from '../../support/untilValue';
 
 const actor = { user: 'tester', via: 'cli' as const };
 
-async function until<T>(f: () => Promise<T>, ok: (v: T) => boolean, ms = 60_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`timed out; last value ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe('Queues on the lab Slurm', { timeout: 180_000 }, () => {
   const t = tempDir('clusterdeck-queues-slurm-');

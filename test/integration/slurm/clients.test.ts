@@ -5,14 +5,8 @@ import { startSlurm, type SlurmLab } from '../../../main/lab/slurm';
 import { SlurmCli, SlurmRest, localRunner, mapSlurmState, type SlurmClient } from '../../../main/protocols/slurm';
 import { pickFreePorts } from '../../../main/lab/ports';
 import { tempDir } from '../../support/tmp';
+import { untilValue as until } from '../../support/untilValue';
 
-async function until<T>(f: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
-  for (;;) {
-    const v = await f();
-    if (ok(v)) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('Slurm clients (CLI and slurmrestd v0.0.38) against the lab', () => {
   const tmp = tempDir('clusterdeck-slurmc-');
