@@ -29,7 +29,10 @@ describe('Datasets: publish a version to a node in Chromium', () => {
     // antd puts a space between the two characters of a two-character Chinese button
     await ui.page.getByTestId('datasets-drawer').getByRole('button', { name: /^(Publish|发 ?布)$/ }).click();
     const dialog = ui.page.getByTestId('publish-dialog');
-    await dialog.getByText(/A folder on a node|节点上的文件夹/).click();
+    // check() clicks and then confirms the radio took it (a click landing while the modal still
+    // opened under CI load was once lost, and the node fields never came).
+    await dialog.getByRole('radio', { name: /A folder on a node|节点上的文件夹/ }).check();
+    await ui.page.getByTestId('publish-node').waitFor({ state: 'visible', timeout: 15_000 });
     return dialog;
   };
 
