@@ -5,45 +5,27 @@
 // is created as is, watches keep the rows current, cancel deletes with Background propagation.
 import { fileTail } from './fileTail';
 import { isAbsolute, join } from 'node:path';
-import { userInfo } from 'node:os';
 import type { JobsService } from '../../../shared/contract/services';
 import type { Actor } from '../../../shared/contract/trpc';
 import type { CancelSignal } from '../../../shared/contract/signal';
-import type { Backend, Job, JobDetail, Params, Rendered } from '../../../shared/contract/schemas/jobs';
-import type { CredentialInput } from '../../../shared/contract/schemas/vault';
+import type { Backend, JobDetail, Params, Rendered } from '../../../shared/contract/schemas/jobs';
 import { AppError } from '../../../shared/errors';
 import { isFinished, mapSlurmState, type SlurmClient, type SlurmJob } from '../../protocols/slurm';
-import type { AuditLog } from '../audit/auditLog';
-import { clientFor, isUnreachable, parseSshUrl, sharesFilesystem, type SecretSource, type SshDeps } from './backends';
-import type { JobPatch, JobStore, UsageJob } from './jobStore';
+import { isUnreachable, sharesFilesystem } from './backends';
+import type { JobPatch, UsageJob } from './jobStore';
 import { SlurmPoller } from './slurmPoller';
 import { CompletionHooks } from './completionHooks';
 import { stringify } from 'yaml';
 import { renderTemplate } from './render';
 import { KubeJobs, isKubeUnreachable, manifestOf } from './kubeJobs';
-import { contextsOf, kubeconfigCredentialName } from './kubeBackend';
-import { KubeClient } from '../../protocols/kubernetes';
-import type { ResolvedTemplate } from './templateService';
+import type { KubeClient } from '../../protocols/kubernetes';
 import { JobEndpoints, listenLocal } from './endpoints';
 import type { EndpointEvent } from '../../../shared/contract/schemas/jobs';
+import { SYSTEM, abortOf, isKube, strip, watches, type JobsContext, type JobsDeps } from './jobContext';
+import { addBackend, backendOf, kubeContexts, removeBackend, requireSubmitted, slurmClient, slurmUserOf, switchContext } from './jobBackends';
 
-export interface JobsDeps {
-  store: JobStore;
-  audit: AuditLog;
-  /** reveal for clients; add stores an imported kubeconfig (the app passes its vault). */
-  vault: SecretSource & { add?(actor: Actor, input: CredentialInput): unknown; remove?(actor: Actor, name: string): void };
-  templates: { resolve(name: string, version?: number): ResolvedTemplate };
-  /** Request timeout towards backends (ms). */
-  timeoutMs?: number;
-  /** How often a long-lived front door asks squeue about unfinished jobs (ms, default 5,000). */
-  pollMs?: number;
-  /** SSH login nodes (slurm-cli backends with an ssh:// url). */
-  ssh?: SshDeps;
-  /** Tests substitute a fake cluster here. */
-  makeClient?: (b: Backend) => SlurmClient;
-}
+export type { JobsDeps } from './jobContext';
 
-const abortOf = (s?: CancelSignal) => s as AbortSignal | undefined;
 /** Waits `ms`; true when `signal` aborted first (or already had). */
 function pauseOrAbort(ms: number, signal?: AbortSignal): Promise<boolean> {
   if (signal?.aborted) return Promise.resolve(true);
@@ -57,12 +39,6 @@ function pauseOrAbort(ms: number, signal?: AbortSignal): Promise<boolean> {
     signal?.addEventListener('abort', done, { once: true });
   });
 }
-/** Refreshes without a caller (show, logs, cancel) list once and start no watch. */
-const SYSTEM: Actor = { user: 'clusterdeck', via: 'cli' };
-const strip = (j: JobDetail): Job => {
-  const { rendered: _r, ...rest } = j;
-  return rest;
-};
 
 /** slurmrestd reports the output path as submitted (relative to the job's folder). */
 function absoluteOutput(path: string, job: JobDetail): string {
@@ -81,16 +57,12 @@ export interface JobsServiceMain extends JobsService {
   kubeUsageJobs(actor: Actor, backend: string, since: string, signal?: CancelSignal): Promise<UsageJob[]>;
 }
 
-const isKube = (b: Backend) => b.kind === 'kubernetes';
-/** Long-running front doors keep watches; a CLI call lists once. */
-const watches = (actor: Actor) => actor.via !== 'cli';
 
 export function createJobsService(deps: JobsDeps): JobsServiceMain {
   const { store, audit } = deps;
   const hooks = new CompletionHooks({ store, audit });
   const kube = new KubeJobs({ store, audit, vault: deps.vault, timeoutMs: deps.timeoutMs, onStateChange: (actor, job) => hooks.notify(actor, job) });
   const endpointFinder = new JobEndpoints({ kube, vault: deps.vault, ssh: deps.ssh, timeoutMs: deps.timeoutMs });
-  // The poll acts for the front door that started it (audit entries say serve or electron).
   const pollActors = new Map<string, Actor>();
   const slurmPolls = new SlurmPoller(async (name) => {
     const unfinished = () => store.jobs({ backend: name, phase: 'submitted', unfinished: true, brief: true });
@@ -104,22 +76,8 @@ export function createJobsService(deps: JobsDeps): JobsServiceMain {
     pollActors.set(backend, actor);
     slurmPolls.ensure(backend);
   };
+  const ctx: JobsContext = { deps, store, audit, hooks, kube, endpoints: endpointFinder, slurmPolls, pollActors };
 
-  function backendOf(name?: string | null): Backend {
-    const all = store.backends();
-    if (name) {
-      const b = store.backend(name);
-      if (!b) throw new AppError('JOB_BACKEND_NOT_FOUND', `no backend named ${name} (backends: ${all.map((x) => x.name).join(', ') || 'none; add one with `clusterdeck backends add`'})`, { name });
-      return b;
-    }
-    if (all.length === 1) return all[0];
-    if (all.length === 0) throw new AppError('JOB_NO_BACKEND', 'no backend is configured; add one with `clusterdeck backends add NAME --kind slurm-cli|slurm-rest ...`');
-    throw new AppError('JOB_BACKEND_REQUIRED', `several backends are configured (${all.map((x) => x.name).join(', ')}); choose one with --backend`);
-  }
-  const client = (b: Backend): SlurmClient => {
-    if (isKube(b)) throw new AppError('JOB_UNSUPPORTED', `backend ${b.name} is Kubernetes: partitions, nodes and Slurm job control do not apply (see the Queues page for Volcano queues)`, { name: b.name });
-    return (deps.makeClient ?? ((x: Backend) => clientFor(x, deps.vault, deps.timeoutMs, deps.ssh)))(b);
-  };
 
   function render(template: string, version: number | undefined, params: Params, b: Backend | null, forSubmit = true): Rendered {
     const t = deps.templates.resolve(template, version);
@@ -148,7 +106,7 @@ export function createJobsService(deps: JobsDeps): JobsServiceMain {
 
   /** Hand a stored job to its backend. Unreachable → outbox; any other failure → draft with the error. */
   async function send(actor: Actor, job: JobDetail, signal?: CancelSignal): Promise<JobDetail> {
-    const b = backendOf(job.backend);
+    const b = backendOf(ctx, job.backend);
     const r = job.rendered!;
     const auditId = audit.begin(actor, { module: 'jobs', action: 'submit', targets: `${b.name}:${job.name}`, params: { job: job.id, template: r.template, version: r.version, params: r.params } });
     try {
@@ -161,7 +119,7 @@ export function createJobsService(deps: JobsDeps): JobsServiceMain {
         return updated;
       }
       const spec = r.spec;
-      const { id } = await client(b).submit(
+      const { id } = await slurmClient(ctx, b).submit(
         {
           script: r.text, name: spec.name, partition: spec.partition ?? undefined, nodes: spec.shape.nodes, tasksPerNode: spec.shape.tasksPerNode,
           gpusPerNode: spec.devices.count, gpuType: spec.devices.type ?? undefined, cwd: spec.workDir ?? '/tmp', output: spec.output ?? undefined,
@@ -174,7 +132,7 @@ export function createJobsService(deps: JobsDeps): JobsServiceMain {
         phase: 'submitted', backend_job_id: id, state: 'queued', raw_state: 'PENDING', last_error: null, attempts: job.attempts + 1,
         submitted_at: new Date().toISOString(), output: isAbsolute(out) ? out : join(spec.workDir ?? '/tmp', out),
         // squeue's user and partition replace these on the first look (the default partition when none was named).
-        submit_user: slurmUserOf(b), queue: spec.partition || null,
+        submit_user: slurmUserOf(ctx, b), queue: spec.partition || null,
       });
       audit.complete(auditId, 'ok', `${b.name} job ${id}`);
       if (watches(actor)) pollSlurm(actor, b.name);
@@ -234,7 +192,7 @@ export function createJobsService(deps: JobsDeps): JobsServiceMain {
         continue;
       }
       try {
-        const c = client(b);
+        const c = slurmClient(ctx, b);
         const known = new Map((await c.jobs(abortOf(signal))).map((s) => [s.id, s]));
         // Jobs slurmctld has forgotten (MinJobAge) are asked of Slurm accounting before they count as vanished.
         const forgotten = list.filter((j) => !known.has(j.backendJobId!)).map((j) => j.backendJobId!);
@@ -267,12 +225,6 @@ export function createJobsService(deps: JobsDeps): JobsServiceMain {
     return { submitted, waiting };
   }
 
-  function requireSubmitted(id: number): { job: JobDetail; backend: Backend } {
-    const job = store.requireJob(id);
-    if (job.phase !== 'submitted') throw new AppError('JOB_NOT_SUBMITTED', `job ${id} is a ${job.phase === 'draft' ? 'draft' : 'job waiting in the outbox'}; it has not reached a backend yet`, { id });
-    return { job, backend: backendOf(job.backend) };
-  }
-
   async function vanishedCheck(job: JobDetail, c: SlurmClient, signal?: CancelSignal): Promise<void> {
     const s = await c.job(job.backendJobId!, abortOf(signal));
     if (!s) {
@@ -283,9 +235,9 @@ export function createJobsService(deps: JobsDeps): JobsServiceMain {
 
   /** A submitted job that runs now (endpoints exist only then). */
   async function requireRunning(id: number, signal?: CancelSignal): Promise<{ job: JobDetail; backend: Backend }> {
-    requireSubmitted(id);
+    requireSubmitted(ctx, id);
     await refresh([store.requireJob(id)], signal).catch(() => undefined);
-    const { job, backend } = requireSubmitted(id);
+    const { job, backend } = requireSubmitted(ctx, id);
     if (job.state !== 'running') {
       throw new AppError('JOB_NOT_RUNNING', `job ${id} is ${job.state ?? 'not known yet'}${job.vanished ? ' (vanished)' : ''}; its endpoints can be opened only while it runs`, { id, state: job.state ?? '' });
     }
@@ -344,80 +296,18 @@ export function createJobsService(deps: JobsDeps): JobsServiceMain {
     }
   }
 
-  /** The cluster user a Slurm backend's jobs run as, as far as ClusterDeck knows before squeue says. */
-  function slurmUserOf(b: Backend): string | null {
-    if (b.kind === 'slurm-cli' && b.url === 'local') return userInfo().username;
-    const fromUrl = b.kind === 'slurm-cli' ? parseSshUrl(b.url)?.user : null;
-    if (fromUrl || b.user) return fromUrl || b.user;
-    try {
-      return b.credential ? deps.vault.reveal(b.credential).username : null;
-    } catch {
-      return null;
-    }
-  }
-
-  function addKubeBackend(actor: Actor, input: Parameters<JobsService['addBackend']>[1]): Backend {
-    const name = input.name;
-    return audit.record(actor, { module: 'jobs', action: 'backend-add', targets: name, params: { kind: input.kind, context: input.context ?? null, namespace: input.namespace ?? null, credential: input.credential ?? null } }, () => {
-      if (!input.replace && store.backend(name)) throw new AppError('JOB_BACKEND_EXISTS', `a backend named ${name} already exists (use --replace to change it)`, { name });
-      let credential = input.credential ?? null;
-      let text: string;
-      if (input.kubeconfig) {
-        text = input.kubeconfig;
-      } else if (credential) {
-        text = deps.vault.reveal(credential).secret;
-      } else {
-        throw new AppError('JOB_BACKEND_INVALID', `backend ${name}: a kubernetes backend needs --kubeconfig FILE (stored in the vault) or --credential naming a vault kubeconfig`, { name });
-      }
-      // Parses the kubeconfig and checks the context offline (no exec plugins; a context that exists).
-      const c = KubeClient.fromKubeconfig(text, input.context ?? undefined);
-      if (input.kubeconfig) {
-        if (!deps.vault.add) throw new AppError('JOB_BACKEND_INVALID', 'this process cannot store secrets', { name });
-        credential = input.credential ?? kubeconfigCredentialName(name);
-        deps.vault.add(actor, { name: credential, kind: 'kubeconfig', username: c.context.user, secret: text, passphrase: null, replace: true });
-      }
-      // The namespace is kept explicitly (the context's unless given), so forms can show it.
-      kube.closeBackend(name); // a re-imported kubeconfig: watches and cached clients of the old one go
-      return store.putBackend({ name, kind: 'kubernetes', url: c.context.server ?? '', user: null, credential, workDir: null, env: {}, context: c.context.name, namespace: input.namespace ?? c.context.namespace }, !!input.replace);
-    });
-  }
-
   return {
     listBackends: () => store.backends(),
-    addBackend(actor, input) {
-      if (input.kind === 'kubernetes') return addKubeBackend(actor, input);
-      return audit.record(actor, { module: 'jobs', action: 'backend-add', targets: input.name, params: { kind: input.kind, url: input.url, credential: input.credential } }, () => {
-        const b = { name: input.name, kind: input.kind, url: input.url, user: input.user, credential: input.credential, workDir: input.workDir, env: input.env, context: null, namespace: null };
-        if (b.kind === 'slurm-cli' && b.url !== 'local' && !parseSshUrl(b.url)) {
-          throw new AppError('JOB_BACKEND_INVALID', `backend ${b.name}: a slurm-cli url is "local" or ssh://user@login-node:22, not ${b.url}`, { name: b.name });
-        }
-        if (b.kind === 'slurm-cli' && b.url !== 'local' && !b.credential) {
-          throw new AppError('JOB_BACKEND_INVALID', `backend ${b.name}: an SSH login node needs --credential naming a vault SSH key or password`, { name: b.name });
-        }
-        if (input.kubeconfig) throw new AppError('JOB_BACKEND_INVALID', `backend ${b.name}: --kubeconfig is for kubernetes backends`, { name: b.name });
-        if (b.kind === 'slurm-rest') clientFor({ ...b, createdAt: '' }, { reveal: () => ({ secret: '', username: null }) }); // validates url and credential
-        return store.putBackend(b, input.replace);
-      });
-    },
-    removeBackend(actor, name) {
-      const b = store.backend(name);
-      audit.record(actor, { module: 'jobs', action: 'backend-remove', targets: name }, () => store.removeBackend(name));
-      slurmPolls.stop(name);
-      if (b && isKube(b)) {
-        kube.closeBackend(name); // its watches end; other backends' keep running
-        // The kubeconfig ClusterDeck imported for this backend goes with it (one named by --credential stays).
-        const imported = b.credential === kubeconfigCredentialName(name) && !store.backends().some((x) => x.credential === b.credential);
-        if (imported && deps.vault.remove) deps.vault.remove(actor, b.credential!);
-      }
-    },
+    addBackend: (actor, input) => addBackend(ctx, actor, input),
+    removeBackend: (actor, name) => removeBackend(ctx, actor, name),
 
     preview(input) {
-      const b = input.backend || store.backends().length > 0 ? backendOf(input.backend) : null;
+      const b = input.backend || store.backends().length > 0 ? backendOf(ctx, input.backend) : null;
       return render(input.template, input.version, input.params, b, false);
     },
 
     async submit(actor, input, signal) {
-      const b = input.draft && !input.backend && store.backends().length !== 1 ? null : backendOf(input.backend);
+      const b = input.draft && !input.backend && store.backends().length !== 1 ? null : backendOf(ctx, input.backend);
       const rendered = render(input.template, input.version, input.params, b);
       const job = store.insertJob({ name: rendered.spec.name, phase: 'draft', backend: b?.name ?? null, template: rendered.template, version: rendered.version, params: rendered.params, rendered, hookUrl: input.hook ?? null });
       if (input.draft) {
@@ -431,7 +321,7 @@ export function createJobsService(deps: JobsDeps): JobsServiceMain {
       const job = store.requireJob(id);
       if (job.phase === 'submitted') throw new AppError('JOB_ALREADY_SUBMITTED', `job ${id} was already submitted (backend job ${job.backendJobId}); use \`jobs rerun ${id}\` for a new run`, { id });
       if (!job.backend) {
-        const b = backendOf(null);
+        const b = backendOf(ctx, null);
         store.patchJob(id, { backend: b.name });
       }
       return send(actor, store.requireJob(id), signal);
@@ -455,7 +345,7 @@ export function createJobsService(deps: JobsDeps): JobsServiceMain {
     async logs(input) {
       const job = store.requireJob(input.id);
       if (job.phase !== 'submitted') throw new AppError('JOB_NOT_SUBMITTED', `job ${input.id} has not run yet (${job.phase})`, { id: input.id });
-      const b = backendOf(job.backend);
+      const b = backendOf(ctx, job.backend);
       if (isKube(b)) {
         const lines = Math.min(2000, Math.max(1, Math.ceil(input.tailBytes / 80)));
         const t = await kube.tail(b, job, lines);
@@ -477,7 +367,7 @@ export function createJobsService(deps: JobsDeps): JobsServiceMain {
         audit.record(actor, { module: 'jobs', action: 'cancel', targets: `job ${id}`, params: { phase: job.phase } }, () => store.patchJob(id, { phase: 'draft', last_error: 'withdrawn before submission' }));
         return strip(store.requireJob(id));
       }
-      const { backend } = requireSubmitted(id);
+      const { backend } = requireSubmitted(ctx, id);
       if (isKube(backend)) {
         const auditId = audit.begin(actor, { module: 'jobs', action: 'cancel', targets: `${backend.name}:${job.backendJobId}`, params: { job: id, propagation: 'Background' } });
         try {
@@ -490,7 +380,7 @@ export function createJobsService(deps: JobsDeps): JobsServiceMain {
         await hooks.notify(actor, store.requireJob(id));
         return strip(store.requireJob(id));
       }
-      const c = client(backend);
+      const c = slurmClient(ctx, backend);
       const auditId = audit.begin(actor, { module: 'jobs', action: 'cancel', targets: `${backend.name}:${job.backendJobId}`, params: { job: id } });
       try {
         await vanishedCheck(job, c, signal);
@@ -505,7 +395,7 @@ export function createJobsService(deps: JobsDeps): JobsServiceMain {
     },
 
     async control(actor, input, signal) {
-      const { job, backend } = requireSubmitted(input.id);
+      const { job, backend } = requireSubmitted(ctx, input.id);
       if (isKube(backend)) {
         if (input.action !== 'suspend' && input.action !== 'resume') throw new AppError('JOB_UNSUPPORTED', `${input.action} is a Slurm action; a Kubernetes job is paused with suspend and continued with resume`, { action: input.action });
         // audit.record completes synchronously; this call is async, so its outcome is completed here.
@@ -519,7 +409,7 @@ export function createJobsService(deps: JobsDeps): JobsServiceMain {
         }
         return strip(store.requireJob(input.id));
       }
-      const c = client(backend);
+      const c = slurmClient(ctx, backend);
       const auditId = audit.begin(actor, { module: 'jobs', action: input.action, targets: `${backend.name}:${job.backendJobId}`, params: { job: input.id } });
       try {
         await vanishedCheck(job, c, signal);
@@ -535,7 +425,7 @@ export function createJobsService(deps: JobsDeps): JobsServiceMain {
 
     async rerun(actor, id, signal) {
       const old = store.requireJob(id);
-      const b = backendOf(old.backend);
+      const b = backendOf(ctx, old.backend);
       let rendered = render(old.template, old.templateVersion, old.params, b);
       if (isKube(b)) {
         // Same parameters, but an object name of its own (the first run's object may still exist):
@@ -560,18 +450,18 @@ export function createJobsService(deps: JobsDeps): JobsServiceMain {
     },
 
     async pods(id, signal) {
-      const { job, backend } = requireSubmitted(id);
+      const { job, backend } = requireSubmitted(ctx, id);
       if (!isKube(backend)) throw new AppError('JOB_UNSUPPORTED', `job ${id} runs on Slurm (${backend.name}); pods are a Kubernetes notion (see its nodes instead)`, { id });
       return (await kube.pods(backend, job, abortOf(signal))).map(({ raw: _raw, ...p }) => p);
     },
     async events(id, signal) {
-      const { job, backend } = requireSubmitted(id);
+      const { job, backend } = requireSubmitted(ctx, id);
       if (!isKube(backend)) throw new AppError('JOB_UNSUPPORTED', `job ${id} runs on Slurm (${backend.name}); events are a Kubernetes notion`, { id });
       return kube.events(backend, job, abortOf(signal));
     },
     async *followLogs(id, tailLines, signal) {
       const abort = (signal as AbortSignal | undefined) ?? new AbortController().signal;
-      const { job, backend } = requireSubmitted(id);
+      const { job, backend } = requireSubmitted(ctx, id);
       if (!isKube(backend)) throw new AppError('JOB_UNSUPPORTED', `job ${id} runs on Slurm; follow its output file with \`clusterdeck jobs logs ${id} -f\``, { id });
       yield* kube.follow(backend, job, tailLines, abort);
     },
@@ -580,26 +470,12 @@ export function createJobsService(deps: JobsDeps): JobsServiceMain {
       return endpointFinder.find(backend, job, undefined, abortOf(signal));
     },
     openEndpoint,
-    kubeContexts(input) {
-      if (input.kubeconfig) return contextsOf(input.kubeconfig);
-      if (!input.backend) throw new AppError('INVALID_INPUT', 'give the kubeconfig text or a kubernetes backend name');
-      const b = backendOf(input.backend);
-      if (!isKube(b)) throw new AppError('JOB_BACKEND_INVALID', `backend ${b.name} is ${b.kind}; contexts belong to kubernetes backends`, { name: b.name });
-      return contextsOf(deps.vault.reveal(b.credential!).secret, b.context);
-    },
-    switchContext(actor, input) {
-      const b = backendOf(input.backend);
-      if (!isKube(b)) throw new AppError('JOB_BACKEND_INVALID', `backend ${b.name} is ${b.kind}; contexts belong to kubernetes backends`, { name: b.name });
-      return audit.record(actor, { module: 'jobs', action: 'backend-context', targets: b.name, params: { context: input.context, namespace: input.namespace ?? null } }, () => {
-        const c = KubeClient.fromKubeconfig(deps.vault.reveal(b.credential!).secret, input.context);
-        kube.closeBackend(b.name); // watches of the old context end; the next list starts new ones
-        return store.putBackend({ ...b, url: c.context.server ?? '', context: c.context.name, namespace: input.namespace ?? c.context.namespace }, true);
-      });
-    },
+    kubeContexts: (input) => kubeContexts(ctx, input),
+    switchContext: (actor, input) => switchContext(ctx, actor, input),
     close: () => { kube.close(); slurmPolls.close(); hooks.close(); },
     kubeClient: (b) => kube.client(b),
     async kubeUsageJobs(actor, backend, since, signal) {
-      const b = backendOf(backend);
+      const b = backendOf(ctx, backend);
       const errors = await refresh(store.jobs({ backend: b.name, phase: 'submitted', unfinished: true, brief: true }), signal, actor);
       const first = errors.values().next();
       // An API server that does not answer (or refuses the token) is the answer: stale figures would look current.
@@ -608,10 +484,10 @@ export function createJobsService(deps: JobsDeps): JobsServiceMain {
     },
 
     async partitions(backend, signal) {
-      return client(backendOf(backend)).partitions(abortOf(signal));
+      return slurmClient(ctx, backendOf(ctx, backend)).partitions(abortOf(signal));
     },
     async nodes(backend, signal) {
-      return client(backendOf(backend)).nodes(abortOf(signal));
+      return slurmClient(ctx, backendOf(ctx, backend)).nodes(abortOf(signal));
     },
   };
 }
