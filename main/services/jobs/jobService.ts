@@ -10,9 +10,9 @@ import type { Actor } from '../../../shared/contract/trpc';
 import type { CancelSignal } from '../../../shared/contract/signal';
 import type { Backend, JobDetail, Params, Rendered } from '../../../shared/contract/schemas/jobs';
 import { AppError } from '../../../shared/errors';
-import { isFinished, mapSlurmState, type SlurmClient, type SlurmJob } from '../../protocols/slurm';
+import { isFinished } from '../../protocols/slurm';
 import { isUnreachable, sharesFilesystem } from './backends';
-import type { JobPatch, UsageJob } from './jobStore';
+import type { UsageJob } from './jobStore';
 import { SlurmPoller } from './slurmPoller';
 import { CompletionHooks } from './completionHooks';
 import { stringify } from 'yaml';
@@ -21,7 +21,8 @@ import { KubeJobs, isKubeUnreachable, manifestOf } from './kubeJobs';
 import type { KubeClient } from '../../protocols/kubernetes';
 import { JobEndpoints, listenLocal } from './endpoints';
 import type { EndpointEvent } from '../../../shared/contract/schemas/jobs';
-import { SYSTEM, abortOf, isKube, strip, watches, type JobsContext, type JobsDeps } from './jobContext';
+import { abortOf, isKube, strip, watches, type JobsContext, type JobsDeps } from './jobContext';
+import { pollBackend, pollSlurm, refresh, vanishedCheck } from './stateRefresh';
 import { addBackend, backendOf, kubeContexts, removeBackend, requireSubmitted, slurmClient, slurmUserOf, switchContext } from './jobBackends';
 
 export type { JobsDeps } from './jobContext';
@@ -40,11 +41,6 @@ function pauseOrAbort(ms: number, signal?: AbortSignal): Promise<boolean> {
   });
 }
 
-/** slurmrestd reports the output path as submitted (relative to the job's folder). */
-function absoluteOutput(path: string, job: JobDetail): string {
-  return isAbsolute(path) ? path : join(job.rendered?.spec.workDir ?? '/tmp', path);
-}
-
 /** The jobs service; close() ends its Kubernetes watches. */
 export interface JobsServiceMain extends JobsService {
   close(): void;
@@ -57,27 +53,17 @@ export interface JobsServiceMain extends JobsService {
   kubeUsageJobs(actor: Actor, backend: string, since: string, signal?: CancelSignal): Promise<UsageJob[]>;
 }
 
-
 export function createJobsService(deps: JobsDeps): JobsServiceMain {
   const { store, audit } = deps;
   const hooks = new CompletionHooks({ store, audit });
   const kube = new KubeJobs({ store, audit, vault: deps.vault, timeoutMs: deps.timeoutMs, onStateChange: (actor, job) => hooks.notify(actor, job) });
-  const endpointFinder = new JobEndpoints({ kube, vault: deps.vault, ssh: deps.ssh, timeoutMs: deps.timeoutMs });
-  const pollActors = new Map<string, Actor>();
-  const slurmPolls = new SlurmPoller(async (name) => {
-    const unfinished = () => store.jobs({ backend: name, phase: 'submitted', unfinished: true, brief: true });
-    const jobs = unfinished();
-    if (!store.backend(name) || jobs.length === 0) return false;
-    const errors = await refresh(jobs, undefined, pollActors.get(name) ?? SYSTEM);
-    if (errors.size > 0) throw new Error([...errors.values()][0]);
-    return unfinished().length > 0;
-  }, deps.pollMs);
-  const pollSlurm = (actor: Actor, backend: string) => {
-    pollActors.set(backend, actor);
-    slurmPolls.ensure(backend);
+  const ctx: JobsContext = {
+    deps, store, audit, hooks, kube,
+    endpoints: new JobEndpoints({ kube, vault: deps.vault, ssh: deps.ssh, timeoutMs: deps.timeoutMs }),
+    slurmPolls: new SlurmPoller((name) => pollBackend(ctx, name), deps.pollMs),
+    pollActors: new Map(),
   };
-  const ctx: JobsContext = { deps, store, audit, hooks, kube, endpoints: endpointFinder, slurmPolls, pollActors };
-
+  const { endpoints: endpointFinder, slurmPolls } = ctx;
 
   function render(template: string, version: number | undefined, params: Params, b: Backend | null, forSubmit = true): Rendered {
     const t = deps.templates.resolve(template, version);
@@ -135,7 +121,7 @@ export function createJobsService(deps: JobsDeps): JobsServiceMain {
         submit_user: slurmUserOf(ctx, b), queue: spec.partition || null,
       });
       audit.complete(auditId, 'ok', `${b.name} job ${id}`);
-      if (watches(actor)) pollSlurm(actor, b.name);
+      if (watches(actor)) pollSlurm(ctx, actor, b.name);
       return updated;
     } catch (err) {
       const msg = AppError.is(err) ? err.message : String((err as Error)?.message ?? err);
@@ -149,65 +135,6 @@ export function createJobsService(deps: JobsDeps): JobsServiceMain {
       if (AppError.is(err)) throw new AppError(err.code, `${err.message} (job ${job.id} is kept as a draft)`, { ...err.params, job: job.id }, err.key);
       throw err;
     }
-  }
-
-  function applyState(job: JobDetail, s: SlurmJob | null): JobDetail {
-    if (!s) {
-      if (job.state && isFinished(job.state as never)) return job;
-      return store.patchJob(job.id, { vanished: 1, state: 'unknown', reason: 'the backend no longer knows this job' });
-    }
-    const patch: JobPatch = {
-      state: mapSlurmState(s.state, s.reason), raw_state: s.state, reason: s.reason || null, exit_code: s.exitCode,
-      nodes: s.nodes || null, vanished: 0, ...(s.output ? { output: absoluteOutput(s.output, job) } : {}),
-      ...(s.user ? { submit_user: s.user } : {}), ...(s.partition ? { queue: s.partition } : {}),
-    };
-    // squeue repeats every job on every look: write (and touch updated_at) only when something changed.
-    const now: JobPatch = { state: job.state, raw_state: job.rawState, reason: job.reason, exit_code: job.exitCode, nodes: job.nodes, vanished: job.vanished ? 1 : 0, output: job.output, submit_user: job.user, queue: job.queue };
-    if ((Object.keys(patch) as (keyof JobPatch)[]).every((k) => patch[k] === now[k])) return job;
-    return store.patchJob(job.id, patch);
-  }
-
-  async function refresh(jobs: JobDetail[], signal?: CancelSignal, actor: Actor = SYSTEM): Promise<Map<number, string>> {
-    const errors = new Map<number, string>();
-    const byBackend = new Map<string, JobDetail[]>();
-    for (const j of jobs) {
-      if (j.phase !== 'submitted' || !j.backend) continue;
-      if (j.state && isFinished(j.state as never) && !j.vanished) continue;
-      const list = byBackend.get(j.backend);
-      if (list) list.push(j);
-      else byBackend.set(j.backend, [j]);
-    }
-    for (const [name, list] of byBackend) {
-      const b = store.backend(name);
-      if (!b) continue;
-      if (isKube(b)) {
-        // A running watch keeps these rows current; otherwise list once (and start watching if this process lives on).
-        if (watches(actor)) kube.ensureWatches(actor, b);
-        if (watches(actor) && kube.watched(b)) continue;
-        try {
-          await kube.refresh(actor, b, list, abortOf(signal));
-        } catch (err) {
-          for (const j of list) errors.set(j.id, (err as Error).message);
-        }
-        continue;
-      }
-      try {
-        const c = slurmClient(ctx, b);
-        const known = new Map((await c.jobs(abortOf(signal))).map((s) => [s.id, s]));
-        // Jobs slurmctld has forgotten (MinJobAge) are asked of Slurm accounting before they count as vanished.
-        const forgotten = list.filter((j) => !known.has(j.backendJobId!)).map((j) => j.backendJobId!);
-        if (forgotten.length > 0 && c.accounted) for (const s of await c.accounted(forgotten, abortOf(signal)).catch(() => [])) known.set(s.id, s);
-        const changed = store.batch(() => list.map((j) => applyState(j, known.get(j.backendJobId!) ?? null)).filter((now, i) => now !== list[i]));
-        // One audit entry per look that changed anything: the change feed then reloads open Jobs pages once.
-        if (changed.length > 0) audit.record(actor, { module: 'jobs', action: 'state', targets: name, params: { changed: changed.length, jobs: changed.slice(0, 20).map((j) => j.id) } }, () => undefined);
-        if (watches(actor)) pollSlurm(actor, name);
-        // Completion hooks of the jobs that just finished (awaited: a CLI call must not exit before they are sent).
-        await Promise.all(changed.map((j) => hooks.notify(actor, j)));
-      } catch (err) {
-        for (const j of list) errors.set(j.id, (err as Error).message);
-      }
-    }
-    return errors;
   }
 
   async function flush(actor: Actor, signal?: CancelSignal) {
@@ -225,18 +152,10 @@ export function createJobsService(deps: JobsDeps): JobsServiceMain {
     return { submitted, waiting };
   }
 
-  async function vanishedCheck(job: JobDetail, c: SlurmClient, signal?: CancelSignal): Promise<void> {
-    const s = await c.job(job.backendJobId!, abortOf(signal));
-    if (!s) {
-      applyState(job, null);
-      throw new AppError('JOB_VANISHED', `job ${job.id} (${job.backend} job ${job.backendJobId}) is no longer known to its backend; it may have finished and been purged`, { id: job.id });
-    }
-  }
-
   /** A submitted job that runs now (endpoints exist only then). */
   async function requireRunning(id: number, signal?: CancelSignal): Promise<{ job: JobDetail; backend: Backend }> {
     requireSubmitted(ctx, id);
-    await refresh([store.requireJob(id)], signal).catch(() => undefined);
+    await refresh(ctx, [store.requireJob(id)], signal).catch(() => undefined);
     const { job, backend } = requireSubmitted(ctx, id);
     if (job.state !== 'running') {
       throw new AppError('JOB_NOT_RUNNING', `job ${id} is ${job.state ?? 'not known yet'}${job.vanished ? ' (vanished)' : ''}; its endpoints can be opened only while it runs`, { id, state: job.state ?? '' });
@@ -281,7 +200,7 @@ export function createJobsService(deps: JobsDeps): JobsServiceMain {
           reason = 'closed by the caller';
           break;
         }
-        if (!watches(actor) && tick % 5 === 0) await refresh([store.requireJob(job.id)], signal).catch(() => undefined);
+        if (!watches(actor) && tick % 5 === 0) await refresh(ctx, [store.requireJob(job.id)], signal).catch(() => undefined);
         const now = store.job(job.id);
         if (!now || now.state !== 'running') {
           reason = now ? `job ${job.id} is ${now.state ?? 'gone'}` : `job ${job.id} was deleted`;
@@ -331,14 +250,14 @@ export function createJobsService(deps: JobsDeps): JobsServiceMain {
       if (input.refresh) {
         // The outbox is retried whenever jobs are looked at: a backend that answers again gets them.
         if (store.jobs({ phase: 'outbox' }).length > 0) await flush(actor, signal).catch(() => undefined);
-        await refresh(store.jobs({ ...input, unfinished: true }), signal, actor);
+        await refresh(ctx, store.jobs({ ...input, unfinished: true }), signal, actor);
       }
       return store.jobs({ ...input, brief: true }).map(strip);
     },
 
     async show(id, signal) {
       const job = store.requireJob(id);
-      if (job.phase === 'submitted') await refresh([job], signal);
+      if (job.phase === 'submitted') await refresh(ctx, [job], signal);
       return store.requireJob(id);
     },
 
@@ -353,7 +272,7 @@ export function createJobsService(deps: JobsDeps): JobsServiceMain {
         return { ...t, finished: j.state !== null && isFinished(j.state as never) };
       }
       if (!sharesFilesystem(b)) throw new AppError('JOB_LOGS_UNAVAILABLE', `job ${input.id}'s output is on backend ${b.name}'s file system (${job.output}); reading it needs the SSH transport`, { id: input.id });
-      await refresh([job]).catch(() => undefined);
+      await refresh(ctx, [job]).catch(() => undefined);
       const j = store.requireJob(input.id);
       const path = j.output ?? '';
       const finished = j.state !== null && isFinished(j.state as never);
@@ -383,14 +302,14 @@ export function createJobsService(deps: JobsDeps): JobsServiceMain {
       const c = slurmClient(ctx, backend);
       const auditId = audit.begin(actor, { module: 'jobs', action: 'cancel', targets: `${backend.name}:${job.backendJobId}`, params: { job: id } });
       try {
-        await vanishedCheck(job, c, signal);
+        await vanishedCheck(ctx, job, c, signal);
         await c.cancel(job.backendJobId!, abortOf(signal));
         audit.complete(auditId, 'ok');
       } catch (err) {
         audit.complete(auditId, 'failed', (err as Error).message);
         throw err;
       }
-      await refresh([store.requireJob(id)], signal);
+      await refresh(ctx, [store.requireJob(id)], signal);
       return strip(store.requireJob(id));
     },
 
@@ -412,14 +331,14 @@ export function createJobsService(deps: JobsDeps): JobsServiceMain {
       const c = slurmClient(ctx, backend);
       const auditId = audit.begin(actor, { module: 'jobs', action: input.action, targets: `${backend.name}:${job.backendJobId}`, params: { job: input.id } });
       try {
-        await vanishedCheck(job, c, signal);
+        await vanishedCheck(ctx, job, c, signal);
         await c.control(job.backendJobId!, input.action, abortOf(signal));
         audit.complete(auditId, 'ok');
       } catch (err) {
         audit.complete(auditId, 'failed', (err as Error).message);
         throw err;
       }
-      await refresh([store.requireJob(input.id)], signal);
+      await refresh(ctx, [store.requireJob(input.id)], signal);
       return strip(store.requireJob(input.id));
     },
 
@@ -476,7 +395,7 @@ export function createJobsService(deps: JobsDeps): JobsServiceMain {
     kubeClient: (b) => kube.client(b),
     async kubeUsageJobs(actor, backend, since, signal) {
       const b = backendOf(ctx, backend);
-      const errors = await refresh(store.jobs({ backend: b.name, phase: 'submitted', unfinished: true, brief: true }), signal, actor);
+      const errors = await refresh(ctx, store.jobs({ backend: b.name, phase: 'submitted', unfinished: true, brief: true }), signal, actor);
       const first = errors.values().next();
       // An API server that does not answer (or refuses the token) is the answer: stale figures would look current.
       if (!first.done) throw new AppError('QUEUES_USAGE_STALE', `backend ${b.name} did not answer while its jobs were brought up to date, so usage would be stale: ${first.value}`, { backend: b.name });
