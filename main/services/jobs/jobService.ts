@@ -19,7 +19,8 @@ import type { KubeClient } from '../../protocols/kubernetes';
 import { JobEndpoints, listenLocal } from './endpoints';
 import type { EndpointEvent } from '../../../shared/contract/schemas/jobs';
 import { abortOf, isKube, strip, watches, type JobsContext, type JobsDeps } from './jobContext';
-import { pollBackend, refresh, vanishedCheck } from './stateRefresh';
+import { pollBackend, refresh } from './stateRefresh';
+import { cancel, control, deleteJob } from './jobControl';
 import { flushOutbox, preview, rerun, sendStored, submit } from './jobSubmit';
 import { addBackend, backendOf, kubeContexts, removeBackend, requireSubmitted, slurmClient, switchContext } from './jobBackends';
 
@@ -168,80 +169,14 @@ export function createJobsService(deps: JobsDeps): JobsServiceMain {
       return { path, text: path ? fileTail(path, input.tailBytes) : '', finished };
     },
 
-    async cancel(actor, id, signal) {
-      const job = store.requireJob(id);
-      if (job.phase !== 'submitted') {
-        // A draft or outbox job is withdrawn locally: it never reaches the backend.
-        audit.record(actor, { module: 'jobs', action: 'cancel', targets: `job ${id}`, params: { phase: job.phase } }, () => store.patchJob(id, { phase: 'draft', last_error: 'withdrawn before submission' }));
-        return strip(store.requireJob(id));
-      }
-      const { backend } = requireSubmitted(ctx, id);
-      if (isKube(backend)) {
-        const auditId = audit.begin(actor, { module: 'jobs', action: 'cancel', targets: `${backend.name}:${job.backendJobId}`, params: { job: id, propagation: 'Background' } });
-        try {
-          await kube.cancel(backend, job, abortOf(signal));
-          audit.complete(auditId, 'ok', 'deleted (Background propagation)');
-        } catch (err) {
-          audit.complete(auditId, 'failed', (err as Error).message);
-          throw err;
-        }
-        await hooks.notify(actor, store.requireJob(id));
-        return strip(store.requireJob(id));
-      }
-      const c = slurmClient(ctx, backend);
-      const auditId = audit.begin(actor, { module: 'jobs', action: 'cancel', targets: `${backend.name}:${job.backendJobId}`, params: { job: id } });
-      try {
-        await vanishedCheck(ctx, job, c, signal);
-        await c.cancel(job.backendJobId!, abortOf(signal));
-        audit.complete(auditId, 'ok');
-      } catch (err) {
-        audit.complete(auditId, 'failed', (err as Error).message);
-        throw err;
-      }
-      await refresh(ctx, [store.requireJob(id)], signal);
-      return strip(store.requireJob(id));
-    },
-
-    async control(actor, input, signal) {
-      const { job, backend } = requireSubmitted(ctx, input.id);
-      if (isKube(backend)) {
-        if (input.action !== 'suspend' && input.action !== 'resume') throw new AppError('JOB_UNSUPPORTED', `${input.action} is a Slurm action; a Kubernetes job is paused with suspend and continued with resume`, { action: input.action });
-        // audit.record completes synchronously; this call is async, so its outcome is completed here.
-        const auditId = audit.begin(actor, { module: 'jobs', action: input.action, targets: `${backend.name}:${job.backendJobId}`, params: { job: input.id } });
-        try {
-          await kube.suspend(backend, job, input.action === 'suspend', abortOf(signal));
-          audit.complete(auditId, 'ok');
-        } catch (err) {
-          audit.complete(auditId, 'failed', (err as Error).message);
-          throw err;
-        }
-        return strip(store.requireJob(input.id));
-      }
-      const c = slurmClient(ctx, backend);
-      const auditId = audit.begin(actor, { module: 'jobs', action: input.action, targets: `${backend.name}:${job.backendJobId}`, params: { job: input.id } });
-      try {
-        await vanishedCheck(ctx, job, c, signal);
-        await c.control(job.backendJobId!, input.action, abortOf(signal));
-        audit.complete(auditId, 'ok');
-      } catch (err) {
-        audit.complete(auditId, 'failed', (err as Error).message);
-        throw err;
-      }
-      await refresh(ctx, [store.requireJob(input.id)], signal);
-      return strip(store.requireJob(input.id));
-    },
+    cancel: (actor, id, signal) => cancel(ctx, actor, id, signal),
+    control: (actor, input, signal) => control(ctx, actor, input, signal),
 
     rerun: (actor, id, signal) => rerun(ctx, actor, id, signal),
 
     flushOutbox: (actor, signal) => flushOutbox(ctx, actor, signal),
 
-    async deleteJob(actor, id) {
-      const job = store.requireJob(id);
-      if (job.phase === 'submitted' && job.state && !isFinished(job.state as never) && !job.vanished) {
-        throw new AppError('JOB_STILL_ACTIVE', `job ${id} is ${job.state} on ${job.backend}; cancel it first`, { id });
-      }
-      audit.record(actor, { module: 'jobs', action: 'delete', targets: `job ${id}` }, () => store.deleteJob(id));
-    },
+    deleteJob: (actor, id) => deleteJob(ctx, actor, id),
 
     async pods(id, signal) {
       const { job, backend } = requireSubmitted(ctx, id);
