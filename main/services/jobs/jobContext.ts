@@ -55,6 +55,8 @@ export const strip = (j: JobDetail): Job => {
 export const isKube = (b: Backend) => b.kind === 'kubernetes';
 /** Long-running front doors keep watches; a CLI call lists once. */
 export const watches = (actor: Actor) => actor.via !== 'cli';
+/** What the audit entry of a call on a submitted job names: its backend and the backend's job id. */
+export const targetOf = (backend: Backend, job: JobDetail) => `${backend.name}:${job.backendJobId}`;
 
 /**
  * Runs an async backend call between audit.begin and audit.complete (audit.record completes synchronously, so an

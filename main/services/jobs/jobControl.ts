@@ -7,12 +7,9 @@ import type { CancelSignal } from '../../../shared/contract/signal';
 import type { Backend, Job, JobDetail } from '../../../shared/contract/schemas/jobs';
 import { AppError } from '../../../shared/errors';
 import { isFinished, type SlurmClient } from '../../protocols/slurm';
-import { abortOf, audited, isKube, strip, type JobsContext } from './jobContext';
+import { abortOf, audited, isKube, strip, targetOf, type JobsContext } from './jobContext';
 import { requireSubmitted, slurmClient } from './jobBackends';
 import { refresh, vanishedCheck } from './stateRefresh';
-
-/** What a control call's audit entry names: the backend and its job id. */
-const targetOf = (backend: Backend, job: JobDetail) => `${backend.name}:${job.backendJobId}`;
 
 /** A Slurm control call, audited, after the vanished check; the row is refreshed after it. */
 async function controlSlurm(ctx: JobsContext, actor: Actor, job: JobDetail, backend: Backend, action: string, call: (c: SlurmClient) => Promise<void>, signal?: CancelSignal): Promise<Job> {

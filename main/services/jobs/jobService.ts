@@ -3,42 +3,32 @@
 // Submits and cancels are audit-logged; nothing a user wrote is lost when a backend is down.
 // Kubernetes backends (kind kubernetes) go through KubeJobs (kubeJobs.ts): the previewed manifest
 // is created as is, watches keep the rows current, cancel deletes with Background propagation.
-import { fileTail } from './fileTail';
+// This file wires the service and keeps the reads (list, show, logs, pods, events); the rest lives in modules that
+// share one JobsContext (jobContext.ts): jobBackends (backends, contexts), jobSubmit (render, submit, outbox),
+// stateRefresh (squeue/sacct, the Slurm poll), jobControl (cancel, hold/release/suspend/resume, delete) and
+// endpointSessions (a running job's endpoints and their tunnels).
 import type { JobsService } from '../../../shared/contract/services';
 import type { Actor } from '../../../shared/contract/trpc';
 import type { CancelSignal } from '../../../shared/contract/signal';
-import type { Backend, JobDetail } from '../../../shared/contract/schemas/jobs';
+import type { Backend } from '../../../shared/contract/schemas/jobs';
 import { AppError } from '../../../shared/errors';
 import { isFinished } from '../../protocols/slurm';
-import { sharesFilesystem } from './backends';
-import type { UsageJob } from './jobStore';
-import { SlurmPoller } from './slurmPoller';
-import { CompletionHooks } from './completionHooks';
-import { KubeJobs } from './kubeJobs';
 import type { KubeClient } from '../../protocols/kubernetes';
-import { JobEndpoints, listenLocal } from './endpoints';
-import type { EndpointEvent } from '../../../shared/contract/schemas/jobs';
-import { abortOf, isKube, strip, watches, type JobsContext, type JobsDeps } from './jobContext';
+import { sharesFilesystem } from './backends';
+import { CompletionHooks } from './completionHooks';
+import { JobEndpoints } from './endpoints';
+import { fileTail } from './fileTail';
+import type { UsageJob } from './jobStore';
+import { KubeJobs } from './kubeJobs';
+import { SlurmPoller } from './slurmPoller';
+import { abortOf, isKube, strip, type JobsContext, type JobsDeps } from './jobContext';
+import { addBackend, backendOf, kubeContexts, removeBackend, requireSubmitted, slurmClient, switchContext } from './jobBackends';
+import { flushOutbox, preview, rerun, sendStored, submit } from './jobSubmit';
 import { pollBackend, refresh } from './stateRefresh';
 import { cancel, control, deleteJob } from './jobControl';
-import { flushOutbox, preview, rerun, sendStored, submit } from './jobSubmit';
-import { addBackend, backendOf, kubeContexts, removeBackend, requireSubmitted, slurmClient, switchContext } from './jobBackends';
+import { listEndpoints, openEndpoint } from './endpointSessions';
 
 export type { JobsDeps } from './jobContext';
-
-/** Waits `ms`; true when `signal` aborted first (or already had). */
-function pauseOrAbort(ms: number, signal?: AbortSignal): Promise<boolean> {
-  if (signal?.aborted) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(t);
-      signal?.removeEventListener('abort', done);
-      resolve(!!signal?.aborted);
-    };
-    const t = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
 
 /** The jobs service; close() ends its Kubernetes watches. */
 export interface JobsServiceMain extends JobsService {
@@ -62,70 +52,6 @@ export function createJobsService(deps: JobsDeps): JobsServiceMain {
     slurmPolls: new SlurmPoller((name) => pollBackend(ctx, name), deps.pollMs),
     pollActors: new Map(),
   };
-  const { endpoints: endpointFinder, slurmPolls } = ctx;
-
-  /** A submitted job that runs now (endpoints exist only then). */
-  async function requireRunning(id: number, signal?: CancelSignal): Promise<{ job: JobDetail; backend: Backend }> {
-    requireSubmitted(ctx, id);
-    await refresh(ctx, [store.requireJob(id)], signal).catch(() => undefined);
-    const { job, backend } = requireSubmitted(ctx, id);
-    if (job.state !== 'running') {
-      throw new AppError('JOB_NOT_RUNNING', `job ${id} is ${job.state ?? 'not known yet'}${job.vanished ? ' (vanished)' : ''}; its endpoints can be opened only while it runs`, { id, state: job.state ?? '' });
-    }
-    return { job, backend };
-  }
-
-  async function* openEndpoint(actor: Actor, input: { id: number; name?: string; port?: number; localPort: number }, signal?: CancelSignal): AsyncGenerator<EndpointEvent> {
-    const abort = abortOf(signal);
-    const { job, backend } = await requireRunning(input.id, signal);
-    const found = await endpointFinder.find(backend, job, input.port, abort);
-    const endpoint = input.port ? found.find((e) => e.port === input.port)! : input.name ? found.find((e) => e.name === input.name) : found[0];
-    if (!endpoint) {
-      throw new AppError('JOB_NO_ENDPOINT', input.name
-        ? `job ${input.id} has no endpoint named ${input.name} (it has: ${found.map((e) => e.name).join(', ') || 'none'})`
-        : `job ${input.id} reports no endpoint (its template declares none and its output has no "clusterdeck-endpoint NAME HOST PORT" line); give the port with --port N`, { id: input.id, name: input.name ?? '' });
-    }
-    const auditId = audit.begin(actor, { module: 'jobs', action: 'endpoint-open', targets: `${backend.name}:${job.backendJobId}`, params: { job: job.id, endpoint: endpoint.name, target: `${endpoint.host}:${endpoint.port}`, localPort: input.localPort } });
-    let tunnel: Awaited<ReturnType<JobEndpoints['tunnel']>>;
-    let listener: Awaited<ReturnType<typeof listenLocal>>;
-    let lastError: string | null = null;
-    try {
-      tunnel = await endpointFinder.tunnel(backend, job, endpoint, abort);
-      try {
-        listener = await listenLocal(() => tunnel.connect(endpoint.host, endpoint.port), input.localPort, (m) => (lastError = m));
-      } catch (err) {
-        tunnel.close();
-        throw err;
-      }
-      audit.complete(auditId, 'ok', `${listener.url} → ${endpoint.host}:${endpoint.port} via ${tunnel.via}`);
-    } catch (err) {
-      audit.complete(auditId, 'failed', (err as Error).message);
-      throw err;
-    }
-    let reason = 'closed';
-    try {
-      yield { type: 'open', endpoint, url: listener.url, localPort: listener.port, via: tunnel.via };
-      // Until the caller leaves (tab closed, Ctrl-C) or the job stops running. A long-lived front door's
-      // poller or watch keeps the row current; a CLI caller asks the backend itself every few seconds.
-      for (let tick = 1; ; tick++) {
-        if (await pauseOrAbort(1000, abort)) {
-          reason = 'closed by the caller';
-          break;
-        }
-        if (!watches(actor) && tick % 5 === 0) await refresh(ctx, [store.requireJob(job.id)], signal).catch(() => undefined);
-        const now = store.job(job.id);
-        if (!now || now.state !== 'running') {
-          reason = now ? `job ${job.id} is ${now.state ?? 'gone'}` : `job ${job.id} was deleted`;
-          break;
-        }
-      }
-      if (!abort?.aborted) yield { type: 'closed', reason: lastError && reason === 'closed' ? lastError : reason };
-    } finally {
-      await listener.close();
-      tunnel.close();
-      audit.record(actor, { module: 'jobs', action: 'endpoint-close', targets: `${backend.name}:${job.backendJobId}`, params: { job: job.id, endpoint: endpoint.name, url: listener.url, reason } }, () => undefined);
-    }
-  }
 
   return {
     listBackends: () => store.backends(),
@@ -171,11 +97,8 @@ export function createJobsService(deps: JobsDeps): JobsServiceMain {
 
     cancel: (actor, id, signal) => cancel(ctx, actor, id, signal),
     control: (actor, input, signal) => control(ctx, actor, input, signal),
-
     rerun: (actor, id, signal) => rerun(ctx, actor, id, signal),
-
     flushOutbox: (actor, signal) => flushOutbox(ctx, actor, signal),
-
     deleteJob: (actor, id) => deleteJob(ctx, actor, id),
 
     async pods(id, signal) {
@@ -194,14 +117,11 @@ export function createJobsService(deps: JobsDeps): JobsServiceMain {
       if (!isKube(backend)) throw new AppError('JOB_UNSUPPORTED', `job ${id} runs on Slurm; follow its output file with \`clusterdeck jobs logs ${id} -f\``, { id });
       yield* kube.follow(backend, job, tailLines, abort);
     },
-    async endpoints(id, signal) {
-      const { job, backend } = await requireRunning(id, signal);
-      return endpointFinder.find(backend, job, undefined, abortOf(signal));
-    },
-    openEndpoint,
+    endpoints: (id, signal) => listEndpoints(ctx, id, signal),
+    openEndpoint: (actor, input, signal) => openEndpoint(ctx, actor, input, signal),
     kubeContexts: (input) => kubeContexts(ctx, input),
     switchContext: (actor, input) => switchContext(ctx, actor, input),
-    close: () => { kube.close(); slurmPolls.close(); hooks.close(); },
+    close: () => { kube.close(); ctx.slurmPolls.close(); hooks.close(); },
     kubeClient: (b) => kube.client(b),
     async kubeUsageJobs(actor, backend, since, signal) {
       const b = backendOf(ctx, backend);
