@@ -3,71 +3,32 @@
 // Submits and cancels are audit-logged; nothing a user wrote is lost when a backend is down.
 // Kubernetes backends (kind kubernetes) go through KubeJobs (kubeJobs.ts): the previewed manifest
 // is created as is, watches keep the rows current, cancel deletes with Background propagation.
-import { fileTail } from './fileTail';
-import { isAbsolute, join } from 'node:path';
-import { userInfo } from 'node:os';
+// This file wires the service and keeps the reads (list, show, logs, pods, events); the rest lives in modules that
+// share one JobsContext (jobContext.ts): jobBackends (backends, contexts), jobSubmit (render, submit, outbox),
+// stateRefresh (squeue/sacct, the Slurm poll), jobControl (cancel, hold/release/suspend/resume, delete) and
+// endpointSessions (a running job's endpoints and their tunnels).
 import type { JobsService } from '../../../shared/contract/services';
 import type { Actor } from '../../../shared/contract/trpc';
 import type { CancelSignal } from '../../../shared/contract/signal';
-import type { Backend, Job, JobDetail, Params, Rendered } from '../../../shared/contract/schemas/jobs';
-import type { CredentialInput } from '../../../shared/contract/schemas/vault';
+import type { Backend } from '../../../shared/contract/schemas/jobs';
 import { AppError } from '../../../shared/errors';
-import { isFinished, mapSlurmState, type SlurmClient, type SlurmJob } from '../../protocols/slurm';
-import type { AuditLog } from '../audit/auditLog';
-import { clientFor, isUnreachable, parseSshUrl, sharesFilesystem, type SecretSource, type SshDeps } from './backends';
-import type { JobPatch, JobStore, UsageJob } from './jobStore';
-import { SlurmPoller } from './slurmPoller';
+import { isFinished } from '../../protocols/slurm';
+import type { KubeClient } from '../../protocols/kubernetes';
+import { sharesFilesystem } from './backends';
 import { CompletionHooks } from './completionHooks';
-import { stringify } from 'yaml';
-import { renderTemplate } from './render';
-import { KubeJobs, isKubeUnreachable, manifestOf } from './kubeJobs';
-import { contextsOf, kubeconfigCredentialName } from './kubeBackend';
-import { KubeClient } from '../../protocols/kubernetes';
-import type { ResolvedTemplate } from './templateService';
-import { JobEndpoints, listenLocal } from './endpoints';
-import type { EndpointEvent } from '../../../shared/contract/schemas/jobs';
+import { JobEndpoints } from './endpoints';
+import { fileTail } from './fileTail';
+import type { UsageJob } from './jobStore';
+import { KubeJobs } from './kubeJobs';
+import { SlurmPoller } from './slurmPoller';
+import { abortOf, isKube, strip, type JobsContext, type JobsDeps } from './jobContext';
+import { addBackend, backendOf, kubeContexts, removeBackend, requireSubmitted, slurmClient, switchContext } from './jobBackends';
+import { flushOutbox, preview, rerun, sendStored, submit } from './jobSubmit';
+import { pollBackend, refresh } from './stateRefresh';
+import { cancel, control, deleteJob } from './jobControl';
+import { listEndpoints, openEndpoint } from './endpointSessions';
 
-export interface JobsDeps {
-  store: JobStore;
-  audit: AuditLog;
-  /** reveal for clients; add stores an imported kubeconfig (the app passes its vault). */
-  vault: SecretSource & { add?(actor: Actor, input: CredentialInput): unknown; remove?(actor: Actor, name: string): void };
-  templates: { resolve(name: string, version?: number): ResolvedTemplate };
-  /** Request timeout towards backends (ms). */
-  timeoutMs?: number;
-  /** How often a long-lived front door asks squeue about unfinished jobs (ms, default 5,000). */
-  pollMs?: number;
-  /** SSH login nodes (slurm-cli backends with an ssh:// url). */
-  ssh?: SshDeps;
-  /** Tests substitute a fake cluster here. */
-  makeClient?: (b: Backend) => SlurmClient;
-}
-
-const abortOf = (s?: CancelSignal) => s as AbortSignal | undefined;
-/** Waits `ms`; true when `signal` aborted first (or already had). */
-function pauseOrAbort(ms: number, signal?: AbortSignal): Promise<boolean> {
-  if (signal?.aborted) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(t);
-      signal?.removeEventListener('abort', done);
-      resolve(!!signal?.aborted);
-    };
-    const t = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
-/** Refreshes without a caller (show, logs, cancel) list once and start no watch. */
-const SYSTEM: Actor = { user: 'clusterdeck', via: 'cli' };
-const strip = (j: JobDetail): Job => {
-  const { rendered: _r, ...rest } = j;
-  return rest;
-};
-
-/** slurmrestd reports the output path as submitted (relative to the job's folder). */
-function absoluteOutput(path: string, job: JobDetail): string {
-  return isAbsolute(path) ? path : join(job.rendered?.spec.workDir ?? '/tmp', path);
-}
+export type { JobsDeps } from './jobContext';
 
 /** The jobs service; close() ends its Kubernetes watches. */
 export interface JobsServiceMain extends JobsService {
@@ -81,381 +42,45 @@ export interface JobsServiceMain extends JobsService {
   kubeUsageJobs(actor: Actor, backend: string, since: string, signal?: CancelSignal): Promise<UsageJob[]>;
 }
 
-const isKube = (b: Backend) => b.kind === 'kubernetes';
-/** Long-running front doors keep watches; a CLI call lists once. */
-const watches = (actor: Actor) => actor.via !== 'cli';
-
 export function createJobsService(deps: JobsDeps): JobsServiceMain {
   const { store, audit } = deps;
   const hooks = new CompletionHooks({ store, audit });
   const kube = new KubeJobs({ store, audit, vault: deps.vault, timeoutMs: deps.timeoutMs, onStateChange: (actor, job) => hooks.notify(actor, job) });
-  const endpointFinder = new JobEndpoints({ kube, vault: deps.vault, ssh: deps.ssh, timeoutMs: deps.timeoutMs });
-  // The poll acts for the front door that started it (audit entries say serve or electron).
-  const pollActors = new Map<string, Actor>();
-  const slurmPolls = new SlurmPoller(async (name) => {
-    const unfinished = () => store.jobs({ backend: name, phase: 'submitted', unfinished: true, brief: true });
-    const jobs = unfinished();
-    if (!store.backend(name) || jobs.length === 0) return false;
-    const errors = await refresh(jobs, undefined, pollActors.get(name) ?? SYSTEM);
-    if (errors.size > 0) throw new Error([...errors.values()][0]);
-    return unfinished().length > 0;
-  }, deps.pollMs);
-  const pollSlurm = (actor: Actor, backend: string) => {
-    pollActors.set(backend, actor);
-    slurmPolls.ensure(backend);
+  const ctx: JobsContext = {
+    deps, store, audit, hooks, kube,
+    endpoints: new JobEndpoints({ kube, vault: deps.vault, ssh: deps.ssh, timeoutMs: deps.timeoutMs }),
+    slurmPolls: new SlurmPoller((name) => pollBackend(ctx, name), deps.pollMs),
+    pollActors: new Map(),
   };
-
-  function backendOf(name?: string | null): Backend {
-    const all = store.backends();
-    if (name) {
-      const b = store.backend(name);
-      if (!b) throw new AppError('JOB_BACKEND_NOT_FOUND', `no backend named ${name} (backends: ${all.map((x) => x.name).join(', ') || 'none; add one with `clusterdeck backends add`'})`, { name });
-      return b;
-    }
-    if (all.length === 1) return all[0];
-    if (all.length === 0) throw new AppError('JOB_NO_BACKEND', 'no backend is configured; add one with `clusterdeck backends add NAME --kind slurm-cli|slurm-rest ...`');
-    throw new AppError('JOB_BACKEND_REQUIRED', `several backends are configured (${all.map((x) => x.name).join(', ')}); choose one with --backend`);
-  }
-  const client = (b: Backend): SlurmClient => {
-    if (isKube(b)) throw new AppError('JOB_UNSUPPORTED', `backend ${b.name} is Kubernetes: partitions, nodes and Slurm job control do not apply (see the Queues page for Volcano queues)`, { name: b.name });
-    return (deps.makeClient ?? ((x: Backend) => clientFor(x, deps.vault, deps.timeoutMs, deps.ssh)))(b);
-  };
-
-  function render(template: string, version: number | undefined, params: Params, b: Backend | null, forSubmit = true): Rendered {
-    const t = deps.templates.resolve(template, version);
-    if (b && (t.body.target === 'kubernetes') !== isKube(b) && forSubmit) {
-      throw new AppError('JOB_TARGET_MISMATCH', `template ${template} is a ${t.body.target === 'kubernetes' ? 'Kubernetes manifest' : 'Slurm script'} and backend ${b.name} is ${b.kind}; pick a ${t.body.target === 'kubernetes' ? 'kubernetes' : 'Slurm'} backend (or preview/export it instead)`, { template, backend: b.name });
-    }
-    if (b && isKube(b) && t.body.target === 'kubernetes') {
-      // The backend's namespace is the default of a template's namespace parameter (shown in the preview).
-      const ns = t.body.parameters.properties.namespace;
-      if (ns && params.namespace === undefined) {
-        let value = b.namespace;
-        if (!value) {
-          try {
-            value = kube.client(b).namespace;
-          } catch {
-            value = null; // vault locked: the template's default stays
-          }
-        }
-        if (value) params = { ...params, namespace: value };
-      }
-      return renderTemplate(t.body, t.version, params, {});
-    }
-    const workDir = b && !isKube(b) ? (b.workDir ?? (sharesFilesystem(b) ? process.cwd() : '/tmp')) : null;
-    return renderTemplate(t.body, t.version, params, { workDir });
-  }
-
-  /** Hand a stored job to its backend. Unreachable → outbox; any other failure → draft with the error. */
-  async function send(actor: Actor, job: JobDetail, signal?: CancelSignal): Promise<JobDetail> {
-    const b = backendOf(job.backend);
-    const r = job.rendered!;
-    const auditId = audit.begin(actor, { module: 'jobs', action: 'submit', targets: `${b.name}:${job.name}`, params: { job: job.id, template: r.template, version: r.version, params: r.params } });
-    try {
-      if (isKube(b)) {
-        if (r.kind !== 'manifest') throw new AppError('JOB_TARGET_MISMATCH', `job ${job.id} is a Slurm script and backend ${b.name} is Kubernetes`, { template: r.template, backend: b.name });
-        const k = await kube.submit(b, r.text, abortOf(signal));
-        const updated = store.patchJob(job.id, { phase: 'submitted', backend_job_id: k.id, state: k.state, raw_state: k.rawState, last_error: null, attempts: job.attempts + 1, submitted_at: new Date().toISOString(), output: null, submit_user: k.user, queue: k.queue });
-        audit.complete(auditId, 'ok', `${b.name} ${k.id}`);
-        if (watches(actor)) kube.ensureWatches(actor, b);
-        return updated;
-      }
-      const spec = r.spec;
-      const { id } = await client(b).submit(
-        {
-          script: r.text, name: spec.name, partition: spec.partition ?? undefined, nodes: spec.shape.nodes, tasksPerNode: spec.shape.tasksPerNode,
-          gpusPerNode: spec.devices.count, gpuType: spec.devices.type ?? undefined, cwd: spec.workDir ?? '/tmp', output: spec.output ?? undefined,
-          env: spec.env, nice: spec.priority < 100 ? 100 - spec.priority : undefined, timeLimitMin: spec.timeLimitMin ?? undefined,
-        },
-        abortOf(signal),
-      );
-      const out = spec.output ? spec.output.replace(/%j/g, id) : `slurm-${id}.out`;
-      const updated = store.patchJob(job.id, {
-        phase: 'submitted', backend_job_id: id, state: 'queued', raw_state: 'PENDING', last_error: null, attempts: job.attempts + 1,
-        submitted_at: new Date().toISOString(), output: isAbsolute(out) ? out : join(spec.workDir ?? '/tmp', out),
-        // squeue's user and partition replace these on the first look (the default partition when none was named).
-        submit_user: slurmUserOf(b), queue: spec.partition || null,
-      });
-      audit.complete(auditId, 'ok', `${b.name} job ${id}`);
-      if (watches(actor)) pollSlurm(actor, b.name);
-      return updated;
-    } catch (err) {
-      const msg = AppError.is(err) ? err.message : String((err as Error)?.message ?? err);
-      if (isUnreachable(err) || isKubeUnreachable(err)) {
-        const j = store.patchJob(job.id, { phase: 'outbox', last_error: msg, attempts: job.attempts + 1 });
-        audit.complete(auditId, 'failed', `outbox: ${msg}`);
-        return j;
-      }
-      store.patchJob(job.id, { phase: 'draft', last_error: msg, attempts: job.attempts + 1 });
-      audit.complete(auditId, 'failed', msg);
-      if (AppError.is(err)) throw new AppError(err.code, `${err.message} (job ${job.id} is kept as a draft)`, { ...err.params, job: job.id }, err.key);
-      throw err;
-    }
-  }
-
-  function applyState(job: JobDetail, s: SlurmJob | null): JobDetail {
-    if (!s) {
-      if (job.state && isFinished(job.state as never)) return job;
-      return store.patchJob(job.id, { vanished: 1, state: 'unknown', reason: 'the backend no longer knows this job' });
-    }
-    const patch: JobPatch = {
-      state: mapSlurmState(s.state, s.reason), raw_state: s.state, reason: s.reason || null, exit_code: s.exitCode,
-      nodes: s.nodes || null, vanished: 0, ...(s.output ? { output: absoluteOutput(s.output, job) } : {}),
-      ...(s.user ? { submit_user: s.user } : {}), ...(s.partition ? { queue: s.partition } : {}),
-    };
-    // squeue repeats every job on every look: write (and touch updated_at) only when something changed.
-    const now: JobPatch = { state: job.state, raw_state: job.rawState, reason: job.reason, exit_code: job.exitCode, nodes: job.nodes, vanished: job.vanished ? 1 : 0, output: job.output, submit_user: job.user, queue: job.queue };
-    if ((Object.keys(patch) as (keyof JobPatch)[]).every((k) => patch[k] === now[k])) return job;
-    return store.patchJob(job.id, patch);
-  }
-
-  async function refresh(jobs: JobDetail[], signal?: CancelSignal, actor: Actor = SYSTEM): Promise<Map<number, string>> {
-    const errors = new Map<number, string>();
-    const byBackend = new Map<string, JobDetail[]>();
-    for (const j of jobs) {
-      if (j.phase !== 'submitted' || !j.backend) continue;
-      if (j.state && isFinished(j.state as never) && !j.vanished) continue;
-      const list = byBackend.get(j.backend);
-      if (list) list.push(j);
-      else byBackend.set(j.backend, [j]);
-    }
-    for (const [name, list] of byBackend) {
-      const b = store.backend(name);
-      if (!b) continue;
-      if (isKube(b)) {
-        // A running watch keeps these rows current; otherwise list once (and start watching if this process lives on).
-        if (watches(actor)) kube.ensureWatches(actor, b);
-        if (watches(actor) && kube.watched(b)) continue;
-        try {
-          await kube.refresh(actor, b, list, abortOf(signal));
-        } catch (err) {
-          for (const j of list) errors.set(j.id, (err as Error).message);
-        }
-        continue;
-      }
-      try {
-        const c = client(b);
-        const known = new Map((await c.jobs(abortOf(signal))).map((s) => [s.id, s]));
-        // Jobs slurmctld has forgotten (MinJobAge) are asked of Slurm accounting before they count as vanished.
-        const forgotten = list.filter((j) => !known.has(j.backendJobId!)).map((j) => j.backendJobId!);
-        if (forgotten.length > 0 && c.accounted) for (const s of await c.accounted(forgotten, abortOf(signal)).catch(() => [])) known.set(s.id, s);
-        const changed = store.batch(() => list.map((j) => applyState(j, known.get(j.backendJobId!) ?? null)).filter((now, i) => now !== list[i]));
-        // One audit entry per look that changed anything: the change feed then reloads open Jobs pages once.
-        if (changed.length > 0) audit.record(actor, { module: 'jobs', action: 'state', targets: name, params: { changed: changed.length, jobs: changed.slice(0, 20).map((j) => j.id) } }, () => undefined);
-        if (watches(actor)) pollSlurm(actor, name);
-        // Completion hooks of the jobs that just finished (awaited: a CLI call must not exit before they are sent).
-        await Promise.all(changed.map((j) => hooks.notify(actor, j)));
-      } catch (err) {
-        for (const j of list) errors.set(j.id, (err as Error).message);
-      }
-    }
-    return errors;
-  }
-
-  async function flush(actor: Actor, signal?: CancelSignal) {
-    const submitted: { id: number; backendJobId: string }[] = [];
-    const waiting: { id: number; error: string }[] = [];
-    for (const j of store.jobs({ phase: 'outbox' })) {
-      try {
-        const r = await send(actor, j, signal);
-        if (r.phase === 'submitted') submitted.push({ id: r.id, backendJobId: r.backendJobId! });
-        else waiting.push({ id: r.id, error: r.lastError ?? '' });
-      } catch (err) {
-        waiting.push({ id: j.id, error: (err as Error).message });
-      }
-    }
-    return { submitted, waiting };
-  }
-
-  function requireSubmitted(id: number): { job: JobDetail; backend: Backend } {
-    const job = store.requireJob(id);
-    if (job.phase !== 'submitted') throw new AppError('JOB_NOT_SUBMITTED', `job ${id} is a ${job.phase === 'draft' ? 'draft' : 'job waiting in the outbox'}; it has not reached a backend yet`, { id });
-    return { job, backend: backendOf(job.backend) };
-  }
-
-  async function vanishedCheck(job: JobDetail, c: SlurmClient, signal?: CancelSignal): Promise<void> {
-    const s = await c.job(job.backendJobId!, abortOf(signal));
-    if (!s) {
-      applyState(job, null);
-      throw new AppError('JOB_VANISHED', `job ${job.id} (${job.backend} job ${job.backendJobId}) is no longer known to its backend; it may have finished and been purged`, { id: job.id });
-    }
-  }
-
-  /** A submitted job that runs now (endpoints exist only then). */
-  async function requireRunning(id: number, signal?: CancelSignal): Promise<{ job: JobDetail; backend: Backend }> {
-    requireSubmitted(id);
-    await refresh([store.requireJob(id)], signal).catch(() => undefined);
-    const { job, backend } = requireSubmitted(id);
-    if (job.state !== 'running') {
-      throw new AppError('JOB_NOT_RUNNING', `job ${id} is ${job.state ?? 'not known yet'}${job.vanished ? ' (vanished)' : ''}; its endpoints can be opened only while it runs`, { id, state: job.state ?? '' });
-    }
-    return { job, backend };
-  }
-
-  async function* openEndpoint(actor: Actor, input: { id: number; name?: string; port?: number; localPort: number }, signal?: CancelSignal): AsyncGenerator<EndpointEvent> {
-    const abort = abortOf(signal);
-    const { job, backend } = await requireRunning(input.id, signal);
-    const found = await endpointFinder.find(backend, job, input.port, abort);
-    const endpoint = input.port ? found.find((e) => e.port === input.port)! : input.name ? found.find((e) => e.name === input.name) : found[0];
-    if (!endpoint) {
-      throw new AppError('JOB_NO_ENDPOINT', input.name
-        ? `job ${input.id} has no endpoint named ${input.name} (it has: ${found.map((e) => e.name).join(', ') || 'none'})`
-        : `job ${input.id} reports no endpoint (its template declares none and its output has no "clusterdeck-endpoint NAME HOST PORT" line); give the port with --port N`, { id: input.id, name: input.name ?? '' });
-    }
-    const auditId = audit.begin(actor, { module: 'jobs', action: 'endpoint-open', targets: `${backend.name}:${job.backendJobId}`, params: { job: job.id, endpoint: endpoint.name, target: `${endpoint.host}:${endpoint.port}`, localPort: input.localPort } });
-    let tunnel: Awaited<ReturnType<JobEndpoints['tunnel']>>;
-    let listener: Awaited<ReturnType<typeof listenLocal>>;
-    let lastError: string | null = null;
-    try {
-      tunnel = await endpointFinder.tunnel(backend, job, endpoint, abort);
-      try {
-        listener = await listenLocal(() => tunnel.connect(endpoint.host, endpoint.port), input.localPort, (m) => (lastError = m));
-      } catch (err) {
-        tunnel.close();
-        throw err;
-      }
-      audit.complete(auditId, 'ok', `${listener.url} → ${endpoint.host}:${endpoint.port} via ${tunnel.via}`);
-    } catch (err) {
-      audit.complete(auditId, 'failed', (err as Error).message);
-      throw err;
-    }
-    let reason = 'closed';
-    try {
-      yield { type: 'open', endpoint, url: listener.url, localPort: listener.port, via: tunnel.via };
-      // Until the caller leaves (tab closed, Ctrl-C) or the job stops running. A long-lived front door's
-      // poller or watch keeps the row current; a CLI caller asks the backend itself every few seconds.
-      for (let tick = 1; ; tick++) {
-        if (await pauseOrAbort(1000, abort)) {
-          reason = 'closed by the caller';
-          break;
-        }
-        if (!watches(actor) && tick % 5 === 0) await refresh([store.requireJob(job.id)], signal).catch(() => undefined);
-        const now = store.job(job.id);
-        if (!now || now.state !== 'running') {
-          reason = now ? `job ${job.id} is ${now.state ?? 'gone'}` : `job ${job.id} was deleted`;
-          break;
-        }
-      }
-      if (!abort?.aborted) yield { type: 'closed', reason: lastError && reason === 'closed' ? lastError : reason };
-    } finally {
-      await listener.close();
-      tunnel.close();
-      audit.record(actor, { module: 'jobs', action: 'endpoint-close', targets: `${backend.name}:${job.backendJobId}`, params: { job: job.id, endpoint: endpoint.name, url: listener.url, reason } }, () => undefined);
-    }
-  }
-
-  /** The cluster user a Slurm backend's jobs run as, as far as ClusterDeck knows before squeue says. */
-  function slurmUserOf(b: Backend): string | null {
-    if (b.kind === 'slurm-cli' && b.url === 'local') return userInfo().username;
-    const fromUrl = b.kind === 'slurm-cli' ? parseSshUrl(b.url)?.user : null;
-    if (fromUrl || b.user) return fromUrl || b.user;
-    try {
-      return b.credential ? deps.vault.reveal(b.credential).username : null;
-    } catch {
-      return null;
-    }
-  }
-
-  function addKubeBackend(actor: Actor, input: Parameters<JobsService['addBackend']>[1]): Backend {
-    const name = input.name;
-    return audit.record(actor, { module: 'jobs', action: 'backend-add', targets: name, params: { kind: input.kind, context: input.context ?? null, namespace: input.namespace ?? null, credential: input.credential ?? null } }, () => {
-      if (!input.replace && store.backend(name)) throw new AppError('JOB_BACKEND_EXISTS', `a backend named ${name} already exists (use --replace to change it)`, { name });
-      let credential = input.credential ?? null;
-      let text: string;
-      if (input.kubeconfig) {
-        text = input.kubeconfig;
-      } else if (credential) {
-        text = deps.vault.reveal(credential).secret;
-      } else {
-        throw new AppError('JOB_BACKEND_INVALID', `backend ${name}: a kubernetes backend needs --kubeconfig FILE (stored in the vault) or --credential naming a vault kubeconfig`, { name });
-      }
-      // Parses the kubeconfig and checks the context offline (no exec plugins; a context that exists).
-      const c = KubeClient.fromKubeconfig(text, input.context ?? undefined);
-      if (input.kubeconfig) {
-        if (!deps.vault.add) throw new AppError('JOB_BACKEND_INVALID', 'this process cannot store secrets', { name });
-        credential = input.credential ?? kubeconfigCredentialName(name);
-        deps.vault.add(actor, { name: credential, kind: 'kubeconfig', username: c.context.user, secret: text, passphrase: null, replace: true });
-      }
-      // The namespace is kept explicitly (the context's unless given), so forms can show it.
-      kube.closeBackend(name); // a re-imported kubeconfig: watches and cached clients of the old one go
-      return store.putBackend({ name, kind: 'kubernetes', url: c.context.server ?? '', user: null, credential, workDir: null, env: {}, context: c.context.name, namespace: input.namespace ?? c.context.namespace }, !!input.replace);
-    });
-  }
 
   return {
     listBackends: () => store.backends(),
-    addBackend(actor, input) {
-      if (input.kind === 'kubernetes') return addKubeBackend(actor, input);
-      return audit.record(actor, { module: 'jobs', action: 'backend-add', targets: input.name, params: { kind: input.kind, url: input.url, credential: input.credential } }, () => {
-        const b = { name: input.name, kind: input.kind, url: input.url, user: input.user, credential: input.credential, workDir: input.workDir, env: input.env, context: null, namespace: null };
-        if (b.kind === 'slurm-cli' && b.url !== 'local' && !parseSshUrl(b.url)) {
-          throw new AppError('JOB_BACKEND_INVALID', `backend ${b.name}: a slurm-cli url is "local" or ssh://user@login-node:22, not ${b.url}`, { name: b.name });
-        }
-        if (b.kind === 'slurm-cli' && b.url !== 'local' && !b.credential) {
-          throw new AppError('JOB_BACKEND_INVALID', `backend ${b.name}: an SSH login node needs --credential naming a vault SSH key or password`, { name: b.name });
-        }
-        if (input.kubeconfig) throw new AppError('JOB_BACKEND_INVALID', `backend ${b.name}: --kubeconfig is for kubernetes backends`, { name: b.name });
-        if (b.kind === 'slurm-rest') clientFor({ ...b, createdAt: '' }, { reveal: () => ({ secret: '', username: null }) }); // validates url and credential
-        return store.putBackend(b, input.replace);
-      });
-    },
-    removeBackend(actor, name) {
-      const b = store.backend(name);
-      audit.record(actor, { module: 'jobs', action: 'backend-remove', targets: name }, () => store.removeBackend(name));
-      slurmPolls.stop(name);
-      if (b && isKube(b)) {
-        kube.closeBackend(name); // its watches end; other backends' keep running
-        // The kubeconfig ClusterDeck imported for this backend goes with it (one named by --credential stays).
-        const imported = b.credential === kubeconfigCredentialName(name) && !store.backends().some((x) => x.credential === b.credential);
-        if (imported && deps.vault.remove) deps.vault.remove(actor, b.credential!);
-      }
-    },
+    addBackend: (actor, input) => addBackend(ctx, actor, input),
+    removeBackend: (actor, name) => removeBackend(ctx, actor, name),
 
-    preview(input) {
-      const b = input.backend || store.backends().length > 0 ? backendOf(input.backend) : null;
-      return render(input.template, input.version, input.params, b, false);
-    },
-
-    async submit(actor, input, signal) {
-      const b = input.draft && !input.backend && store.backends().length !== 1 ? null : backendOf(input.backend);
-      const rendered = render(input.template, input.version, input.params, b);
-      const job = store.insertJob({ name: rendered.spec.name, phase: 'draft', backend: b?.name ?? null, template: rendered.template, version: rendered.version, params: rendered.params, rendered, hookUrl: input.hook ?? null });
-      if (input.draft) {
-        audit.record(actor, { module: 'jobs', action: 'draft', targets: job.name, params: { job: job.id, template: rendered.template } }, () => undefined);
-        return job;
-      }
-      return send(actor, job, signal);
-    },
-
-    async send(actor, id, signal) {
-      const job = store.requireJob(id);
-      if (job.phase === 'submitted') throw new AppError('JOB_ALREADY_SUBMITTED', `job ${id} was already submitted (backend job ${job.backendJobId}); use \`jobs rerun ${id}\` for a new run`, { id });
-      if (!job.backend) {
-        const b = backendOf(null);
-        store.patchJob(id, { backend: b.name });
-      }
-      return send(actor, store.requireJob(id), signal);
-    },
+    preview: (input) => preview(ctx, input),
+    submit: (actor, input, signal) => submit(ctx, actor, input, signal),
+    send: (actor, id, signal) => sendStored(ctx, actor, id, signal),
 
     async list(actor, input, signal) {
       if (input.refresh) {
         // The outbox is retried whenever jobs are looked at: a backend that answers again gets them.
-        if (store.jobs({ phase: 'outbox' }).length > 0) await flush(actor, signal).catch(() => undefined);
-        await refresh(store.jobs({ ...input, unfinished: true }), signal, actor);
+        if (store.jobs({ phase: 'outbox' }).length > 0) await flushOutbox(ctx, actor, signal).catch(() => undefined);
+        await refresh(ctx, store.jobs({ ...input, unfinished: true }), signal, actor);
       }
       return store.jobs({ ...input, brief: true }).map(strip);
     },
 
     async show(id, signal) {
       const job = store.requireJob(id);
-      if (job.phase === 'submitted') await refresh([job], signal);
+      if (job.phase === 'submitted') await refresh(ctx, [job], signal);
       return store.requireJob(id);
     },
 
     async logs(input) {
       const job = store.requireJob(input.id);
       if (job.phase !== 'submitted') throw new AppError('JOB_NOT_SUBMITTED', `job ${input.id} has not run yet (${job.phase})`, { id: input.id });
-      const b = backendOf(job.backend);
+      const b = backendOf(ctx, job.backend);
       if (isKube(b)) {
         const lines = Math.min(2000, Math.max(1, Math.ceil(input.tailBytes / 80)));
         const t = await kube.tail(b, job, lines);
@@ -463,144 +88,44 @@ export function createJobsService(deps: JobsDeps): JobsServiceMain {
         return { ...t, finished: j.state !== null && isFinished(j.state as never) };
       }
       if (!sharesFilesystem(b)) throw new AppError('JOB_LOGS_UNAVAILABLE', `job ${input.id}'s output is on backend ${b.name}'s file system (${job.output}); reading it needs the SSH transport`, { id: input.id });
-      await refresh([job]).catch(() => undefined);
+      await refresh(ctx, [job]).catch(() => undefined);
       const j = store.requireJob(input.id);
       const path = j.output ?? '';
       const finished = j.state !== null && isFinished(j.state as never);
       return { path, text: path ? fileTail(path, input.tailBytes) : '', finished };
     },
 
-    async cancel(actor, id, signal) {
-      const job = store.requireJob(id);
-      if (job.phase !== 'submitted') {
-        // A draft or outbox job is withdrawn locally: it never reaches the backend.
-        audit.record(actor, { module: 'jobs', action: 'cancel', targets: `job ${id}`, params: { phase: job.phase } }, () => store.patchJob(id, { phase: 'draft', last_error: 'withdrawn before submission' }));
-        return strip(store.requireJob(id));
-      }
-      const { backend } = requireSubmitted(id);
-      if (isKube(backend)) {
-        const auditId = audit.begin(actor, { module: 'jobs', action: 'cancel', targets: `${backend.name}:${job.backendJobId}`, params: { job: id, propagation: 'Background' } });
-        try {
-          await kube.cancel(backend, job, abortOf(signal));
-          audit.complete(auditId, 'ok', 'deleted (Background propagation)');
-        } catch (err) {
-          audit.complete(auditId, 'failed', (err as Error).message);
-          throw err;
-        }
-        await hooks.notify(actor, store.requireJob(id));
-        return strip(store.requireJob(id));
-      }
-      const c = client(backend);
-      const auditId = audit.begin(actor, { module: 'jobs', action: 'cancel', targets: `${backend.name}:${job.backendJobId}`, params: { job: id } });
-      try {
-        await vanishedCheck(job, c, signal);
-        await c.cancel(job.backendJobId!, abortOf(signal));
-        audit.complete(auditId, 'ok');
-      } catch (err) {
-        audit.complete(auditId, 'failed', (err as Error).message);
-        throw err;
-      }
-      await refresh([store.requireJob(id)], signal);
-      return strip(store.requireJob(id));
-    },
-
-    async control(actor, input, signal) {
-      const { job, backend } = requireSubmitted(input.id);
-      if (isKube(backend)) {
-        if (input.action !== 'suspend' && input.action !== 'resume') throw new AppError('JOB_UNSUPPORTED', `${input.action} is a Slurm action; a Kubernetes job is paused with suspend and continued with resume`, { action: input.action });
-        // audit.record completes synchronously; this call is async, so its outcome is completed here.
-        const auditId = audit.begin(actor, { module: 'jobs', action: input.action, targets: `${backend.name}:${job.backendJobId}`, params: { job: input.id } });
-        try {
-          await kube.suspend(backend, job, input.action === 'suspend', abortOf(signal));
-          audit.complete(auditId, 'ok');
-        } catch (err) {
-          audit.complete(auditId, 'failed', (err as Error).message);
-          throw err;
-        }
-        return strip(store.requireJob(input.id));
-      }
-      const c = client(backend);
-      const auditId = audit.begin(actor, { module: 'jobs', action: input.action, targets: `${backend.name}:${job.backendJobId}`, params: { job: input.id } });
-      try {
-        await vanishedCheck(job, c, signal);
-        await c.control(job.backendJobId!, input.action, abortOf(signal));
-        audit.complete(auditId, 'ok');
-      } catch (err) {
-        audit.complete(auditId, 'failed', (err as Error).message);
-        throw err;
-      }
-      await refresh([store.requireJob(input.id)], signal);
-      return strip(store.requireJob(input.id));
-    },
-
-    async rerun(actor, id, signal) {
-      const old = store.requireJob(id);
-      const b = backendOf(old.backend);
-      let rendered = render(old.template, old.templateVersion, old.params, b);
-      if (isKube(b)) {
-        // Same parameters, but an object name of its own (the first run's object may still exist):
-        // NAME-r<base36 time>; the stored manifest is exactly the one sent.
-        const m = manifestOf(rendered.text);
-        const suffix = `-r${Date.now().toString(36)}`;
-        m.metadata.name = `${m.metadata.name.slice(0, 63 - suffix.length).replace(/-+$/, '')}${suffix}`;
-        rendered = { ...rendered, text: stringify(m, { lineWidth: 0 }), spec: { ...rendered.spec, name: m.metadata.name } };
-      }
-      const job = store.insertJob({ name: rendered.spec.name, phase: 'draft', backend: b.name, template: old.template, version: old.templateVersion, params: rendered.params, rendered, hookUrl: old.hookUrl });
-      return send(actor, job, signal);
-    },
-
-    flushOutbox: (actor, signal) => flush(actor, signal),
-
-    async deleteJob(actor, id) {
-      const job = store.requireJob(id);
-      if (job.phase === 'submitted' && job.state && !isFinished(job.state as never) && !job.vanished) {
-        throw new AppError('JOB_STILL_ACTIVE', `job ${id} is ${job.state} on ${job.backend}; cancel it first`, { id });
-      }
-      audit.record(actor, { module: 'jobs', action: 'delete', targets: `job ${id}` }, () => store.deleteJob(id));
-    },
+    cancel: (actor, id, signal) => cancel(ctx, actor, id, signal),
+    control: (actor, input, signal) => control(ctx, actor, input, signal),
+    rerun: (actor, id, signal) => rerun(ctx, actor, id, signal),
+    flushOutbox: (actor, signal) => flushOutbox(ctx, actor, signal),
+    deleteJob: (actor, id) => deleteJob(ctx, actor, id),
 
     async pods(id, signal) {
-      const { job, backend } = requireSubmitted(id);
+      const { job, backend } = requireSubmitted(ctx, id);
       if (!isKube(backend)) throw new AppError('JOB_UNSUPPORTED', `job ${id} runs on Slurm (${backend.name}); pods are a Kubernetes notion (see its nodes instead)`, { id });
       return (await kube.pods(backend, job, abortOf(signal))).map(({ raw: _raw, ...p }) => p);
     },
     async events(id, signal) {
-      const { job, backend } = requireSubmitted(id);
+      const { job, backend } = requireSubmitted(ctx, id);
       if (!isKube(backend)) throw new AppError('JOB_UNSUPPORTED', `job ${id} runs on Slurm (${backend.name}); events are a Kubernetes notion`, { id });
       return kube.events(backend, job, abortOf(signal));
     },
     async *followLogs(id, tailLines, signal) {
       const abort = (signal as AbortSignal | undefined) ?? new AbortController().signal;
-      const { job, backend } = requireSubmitted(id);
+      const { job, backend } = requireSubmitted(ctx, id);
       if (!isKube(backend)) throw new AppError('JOB_UNSUPPORTED', `job ${id} runs on Slurm; follow its output file with \`clusterdeck jobs logs ${id} -f\``, { id });
       yield* kube.follow(backend, job, tailLines, abort);
     },
-    async endpoints(id, signal) {
-      const { job, backend } = await requireRunning(id, signal);
-      return endpointFinder.find(backend, job, undefined, abortOf(signal));
-    },
-    openEndpoint,
-    kubeContexts(input) {
-      if (input.kubeconfig) return contextsOf(input.kubeconfig);
-      if (!input.backend) throw new AppError('INVALID_INPUT', 'give the kubeconfig text or a kubernetes backend name');
-      const b = backendOf(input.backend);
-      if (!isKube(b)) throw new AppError('JOB_BACKEND_INVALID', `backend ${b.name} is ${b.kind}; contexts belong to kubernetes backends`, { name: b.name });
-      return contextsOf(deps.vault.reveal(b.credential!).secret, b.context);
-    },
-    switchContext(actor, input) {
-      const b = backendOf(input.backend);
-      if (!isKube(b)) throw new AppError('JOB_BACKEND_INVALID', `backend ${b.name} is ${b.kind}; contexts belong to kubernetes backends`, { name: b.name });
-      return audit.record(actor, { module: 'jobs', action: 'backend-context', targets: b.name, params: { context: input.context, namespace: input.namespace ?? null } }, () => {
-        const c = KubeClient.fromKubeconfig(deps.vault.reveal(b.credential!).secret, input.context);
-        kube.closeBackend(b.name); // watches of the old context end; the next list starts new ones
-        return store.putBackend({ ...b, url: c.context.server ?? '', context: c.context.name, namespace: input.namespace ?? c.context.namespace }, true);
-      });
-    },
-    close: () => { kube.close(); slurmPolls.close(); hooks.close(); },
+    endpoints: (id, signal) => listEndpoints(ctx, id, signal),
+    openEndpoint: (actor, input, signal) => openEndpoint(ctx, actor, input, signal),
+    kubeContexts: (input) => kubeContexts(ctx, input),
+    switchContext: (actor, input) => switchContext(ctx, actor, input),
+    close: () => { kube.close(); ctx.slurmPolls.close(); hooks.close(); },
     kubeClient: (b) => kube.client(b),
     async kubeUsageJobs(actor, backend, since, signal) {
-      const b = backendOf(backend);
-      const errors = await refresh(store.jobs({ backend: b.name, phase: 'submitted', unfinished: true, brief: true }), signal, actor);
+      const b = backendOf(ctx, backend);
+      const errors = await refresh(ctx, store.jobs({ backend: b.name, phase: 'submitted', unfinished: true, brief: true }), signal, actor);
       const first = errors.values().next();
       // An API server that does not answer (or refuses the token) is the answer: stale figures would look current.
       if (!first.done) throw new AppError('QUEUES_USAGE_STALE', `backend ${b.name} did not answer while its jobs were brought up to date, so usage would be stale: ${first.value}`, { backend: b.name });
@@ -608,10 +133,10 @@ export function createJobsService(deps: JobsDeps): JobsServiceMain {
     },
 
     async partitions(backend, signal) {
-      return client(backendOf(backend)).partitions(abortOf(signal));
+      return slurmClient(ctx, backendOf(ctx, backend)).partitions(abortOf(signal));
     },
     async nodes(backend, signal) {
-      return client(backendOf(backend)).nodes(abortOf(signal));
+      return slurmClient(ctx, backendOf(ctx, backend)).nodes(abortOf(signal));
     },
   };
 }

@@ -102,6 +102,9 @@ describe('Job endpoints on Slurm', { timeout: 180_000 }, () => {
     await expect(fetch(opened.url)).rejects.toThrow(); // nothing listens any more
     const audit = await api.audit.list({ module: 'jobs', action: 'endpoint-close' });
     expect(audit.items[0]).toMatchObject({ action: 'endpoint-close', result: 'ok' });
+    // The opening is audited with where the forward went, once it listens.
+    const open = await api.audit.list({ module: 'jobs', action: 'endpoint-open' });
+    expect(open.items[0]).toMatchObject({ result: 'ok', detail: `${opened.url} → localhost:${port} via login node ${sshd.user}@127.0.0.1:${sshd.port}` });
   });
 
   it('forwards straight to the node for a backend on this machine, until the caller leaves', async () => {

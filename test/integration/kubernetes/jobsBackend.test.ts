@@ -134,6 +134,9 @@ describe('Kubernetes backend through the jobs contract', { timeout: 60_000 }, ()
     const before = server.requests.length;
     const c = await api.jobs.cancel({ id: j.id });
     expect(c).toMatchObject({ state: 'cancelled', rawState: 'Deleted' });
+    // The delete is audited with its outcome (begun before the call, completed after it).
+    const audited = app.db.prepare("SELECT targets, params, result, detail FROM audit_log WHERE module = 'jobs' AND action = 'cancel' ORDER BY id DESC").get();
+    expect(audited).toEqual({ targets: 'k8s:PyTorchJob/team-a/ddp-a', params: JSON.stringify({ job: j.id, propagation: 'Background' }), result: 'ok', detail: 'deleted (Background propagation)' });
     const del = server.requests.slice(before).find((r) => r.method === 'DELETE')!;
     expect(del.path).toBe('/apis/kubeflow.org/v1/namespaces/team-a/pytorchjobs/ddp-a');
     expect(del.body).toMatchObject({ propagationPolicy: 'Background' });
@@ -213,6 +216,8 @@ describe('Kubernetes backend through the jobs contract', { timeout: 60_000 }, ()
     await api.jobs.control({ id: tf.id, action: 'resume' });
     await until(() => (app.db.prepare('SELECT state FROM jobs WHERE id = ?').pluck().get(tf.id) as string) === 'running', 'the TFJob to run again');
     await expect(api.jobs.control({ id: tf.id, action: 'hold' })).rejects.toThrow(/hold is a Slurm action; a Kubernetes job is paused with suspend and continued with resume/);
+    const controls = app.db.prepare("SELECT action, params, result FROM audit_log WHERE module = 'jobs' AND targets = 'k8s:TFJob/team-a/tf1' AND action IN ('suspend', 'resume', 'hold') ORDER BY id").all();
+    expect(controls).toEqual(['suspend', 'resume'].map((action) => ({ action, params: JSON.stringify({ job: tf.id }), result: 'ok' })));
     const mpi = await api.jobs.submit({ template: 'horovod', params: { name: 'hvd' }, backend: 'k8s' });
     expect(mpi.backendJobId).toBe('MPIJob/team-a/hvd');
     expect(server.requests.filter((x) => x.method === 'POST').at(-1)!.path).toBe('/apis/kubeflow.org/v2beta1/namespaces/team-a/mpijobs');

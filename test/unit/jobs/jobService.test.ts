@@ -100,6 +100,25 @@ describe('jobs service (fake cluster)', () => {
     await expect(jobs.cancel(actor, j.id)).rejects.toThrow(/no longer known to its backend/);
   });
 
+  it('control calls are audited with their outcome: ok, or failed with the reason', async () => {
+    const a = await jobs.submit(actor, { template: 'shell', params: {}, draft: false });
+    const b = await jobs.submit(actor, { template: 'shell', params: {}, draft: false });
+    await jobs.control(actor, { id: a.id, action: 'hold' });
+    await jobs.cancel(actor, a.id);
+    fake.known.delete(b.backendJobId!);
+    await expect(jobs.control(actor, { id: b.id, action: 'release' })).rejects.toThrow(/no longer known to its backend/);
+    const c = await jobs.submit(actor, { template: 'shell', params: {}, draft: false });
+    fake.up = false;
+    await expect(jobs.cancel(actor, c.id)).rejects.toThrow(/does not answer/);
+    const entries = db.prepare(`SELECT action, targets, params, result, detail FROM audit_log WHERE module = 'jobs' AND action IN ('hold', 'release', 'cancel') ORDER BY id`).all();
+    expect(entries).toEqual([
+      { action: 'hold', targets: `c1:${a.backendJobId}`, params: JSON.stringify({ job: a.id }), result: 'ok', detail: '' },
+      { action: 'cancel', targets: `c1:${a.backendJobId}`, params: JSON.stringify({ job: a.id }), result: 'ok', detail: '' },
+      { action: 'release', targets: `c1:${b.backendJobId}`, params: JSON.stringify({ job: b.id }), result: 'failed', detail: expect.stringMatching(/^job \d+ \(c1 job \d+\) is no longer known to its backend/) },
+      { action: 'cancel', targets: `c1:${c.backendJobId}`, params: JSON.stringify({ job: c.id }), result: 'failed', detail: 'the Slurm controller does not answer from local' },
+    ]);
+  });
+
   it('a backend error other than unreachability keeps the job as a draft with the error', async () => {
     await expect(jobs.submit(actor, { template: 'shell', params: { partition: 'nope' }, draft: false })).rejects.toThrow(/kept as a draft/);
     const [d] = await jobs.list(actor, { refresh: false, phase: 'draft' });
