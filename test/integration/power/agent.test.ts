@@ -48,9 +48,10 @@ function normalized(r: CliResult): CliResult {
   return { code: r.code, stdout, stderr: r.stderr.replace(/\(\d+\.\d\d s/g, '(0.00 s') };
 }
 
-function spawnCli(data: string, args: string[], env: Record<string, string> = {}, via: 'cjs' | 'launcher' = 'cjs') {
+/** `detached`: in a process group of its own, as a shell starts a job (Ctrl-C on a terminal signals the whole group). */
+function spawnCli(data: string, args: string[], env: Record<string, string> = {}, via: 'cjs' | 'launcher' = 'cjs', detached = false) {
   const [cmd, pre] = via === 'cjs' ? [process.execPath, [BIN]] : [LAUNCHER, []];
-  const child = spawn(cmd, [...pre, '--data-dir', data, ...args], { env: { ...ENV, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(cmd, [...pre, '--data-dir', data, ...args], { env: { ...ENV, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached });
   const out = { stdout: '', stderr: '' };
   child.stdout!.on('data', (d) => (out.stdout += d));
   child.stderr!.on('data', (d) => (out.stderr += d));
@@ -93,9 +94,9 @@ describe('batch power in the vault agent (built CLI)', { timeout: 120_000 }, () 
   }
   const lastAudit = (): { id: number; finishedAt: string | null; result: string | null; detail: string } => JSON.parse(cli(data, ['audit', 'list', '--json', '--limit', '1']).stdout)[0];
   /** Starts a slow batch (8 nodes one by one, 400 ms apart) through the agent; resolves once the agent runs it and some nodes answered. */
-  async function slowBatch(via: 'cjs' | 'launcher' = 'cjs') {
+  async function slowBatch(via: 'cjs' | 'launcher' = 'cjs', fanout = ['--fanout', '1'], detached = false) {
     const before = lastAudit().id;
-    const run = spawnCli(data, ['power', 'status', '@gpu', '--fanout', '1', '--stagger', '400ms'], { CLUSTERDECK_PASSPHRASE: '' }, via);
+    const run = spawnCli(data, ['power', 'status', '@gpu', ...fanout, '--stagger', '400ms'], { CLUSTERDECK_PASSPHRASE: '' }, via, detached);
     await until(() => {
       const a = lastAudit();
       return a.id > before && a.finishedAt === null;
@@ -201,6 +202,18 @@ describe('batch power in the vault agent (built CLI)', { timeout: 120_000 }, () 
     await allClosed();
     const audit = JSON.parse(cli(data, ['audit', 'list', '--json', '--limit', '1']).stdout)[0];
     expect(audit).toMatchObject({ module: 'power', action: 'status', result: 'cancelled' });
+  });
+
+  it('Ctrl-C on a terminal reaches the full CLI the launcher runs when the agent leaves a command to it (-f1: not read by the agent)', async () => {
+    if (!agent || agent.exitCode !== null) await startAgent();
+    const run = await slowBatch('launcher', ['-f1'], true);
+    process.kill(-run.child.pid!, 'SIGINT'); // the whole group, as a terminal does: the thin client and its child
+    expect(await run.exit).toBe(1);
+    expect(run.out.stderr.match(/cancelling: closing the BMC sessions/g)).toHaveLength(1); // one Ctrl-C, not two
+    expect(run.out.stderr).toMatch(/\d+ (on|off).*cancelled: gpu\[\d.*, cancelled\)/);
+    expect(run.out.stdout).toMatch(/: cancelled: Cancelled/);
+    await allClosed();
+    expect(lastAudit()).toMatchObject({ result: 'cancelled' });
   });
 
   it('a CLI killed mid-batch (its socket closes) cancels the batch in the agent; every session is closed', async () => {
