@@ -125,7 +125,7 @@ function stableVirtualRows(): Plugin {
 }
 
 // One build for the three front doors: out/main/electron.js (desktop), out/main/cli.js (the
-// `clusterdeck` command, also hosting `serve`), out/preload/index.js, out/renderer/ (the UI that
+// `clusterdeck` command, also hosting `serve`; out/main/agentClient.js is its thin client of the vault agent), out/preload/index.js, out/renderer/ (the UI that
 // both the desktop window and `clusterdeck serve` load).
 export default defineConfig({
   main: {
@@ -139,6 +139,8 @@ export default defineConfig({
         input: {
           electron: resolve(__dirname, 'main/hosts/electron/main.ts'),
           cli: resolve(__dirname, 'main/hosts/cli/index.ts'),
+          // The vault agent's thin client (node: built-ins only), which resources/bin/clusterdeck runs for power/sensors/sel.
+          agentClient: resolve(__dirname, 'main/hosts/cli/agentClient.ts'),
         },
         output: {
           // Each CLI command's module is a chunk of its own, loaded only when that command runs

@@ -1,7 +1,9 @@
 // bench/power.mjs — power status of 100, 500 and 1,000 lab BMCs (ipmi_sim, IPMI 2.0) with
-// `clusterdeck power status` both ways — run by the vault agent (`clusterdeck agent start`: the
-// CLI hands the batch to the resident agent) and one-shot in-process (CLUSTERDECK_IN_PROCESS=1,
-// the vault key still from the agent) — against FreeIPMI's `ipmipower -D LAN_2_0 -W opensesspriv
+// `clusterdeck power status` three ways — run by the vault agent (`clusterdeck agent start`: the
+// CLI hands the batch to the resident agent) as a user types it (the launcher resources/bin/clusterdeck,
+// which runs the thin client), the same through `node resources/bin/clusterdeck.cjs` (the portable
+// entry: cli.js, then the same client), and one-shot in-process (CLUSTERDECK_IN_PROCESS=1, the vault
+// key still from the agent) — against FreeIPMI's `ipmipower -D LAN_2_0 -W opensesspriv
 // --stat` and an ipmitool loop, in the same run, interleaved, whole commands timed (process start
 // included). CPU (user+sys) of every command comes from /usr/bin/time; for the agent-run command
 // the agent's own CPU for that batch (/proc/PID/stat) is added, so the CPU column is the whole cost.
@@ -27,8 +29,12 @@ const copy = path.join(data, 'app');
 fs.cpSync(path.join(ROOT, 'out', 'main'), path.join(copy, 'out', 'main'), { recursive: true });
 fs.cpSync(path.join(ROOT, 'resources', 'bin'), path.join(copy, 'resources', 'bin'), { recursive: true });
 const BIN = path.join(copy, 'resources', 'bin', 'clusterdeck.cjs');
-const env = { ...process.env, CLUSTERDECK_PASSPHRASE: 'bench-passphrase', NODE_PATH: path.join(ROOT, 'node_modules') };
+/** `clusterdeck` as package.json "bin" installs it (a POSIX sh script). */
+const LAUNCHER = path.join(copy, 'resources', 'bin', 'clusterdeck');
 const dataDir = path.join(data, 'data');
+// The environment as it is (this machine sets NODE_EXTRA_CA_CERTS, as many do), the data folder as a user's default
+// would be found (so the timed command line is exactly `clusterdeck power status ...`).
+const env = { ...process.env, CLUSTERDECK_PASSPHRASE: 'bench-passphrase', CLUSTERDECK_DATA_DIR: dataDir, NODE_PATH: path.join(ROOT, 'node_modules') };
 const QUICK = process.argv.includes('--quick');
 const arg = (name) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
 const REPEAT = QUICK ? 1 : Number(arg('--repeat') || 3) || 3;
@@ -84,12 +90,17 @@ const truth = (n) => {
   return bmcs.slice(0, n).map((b) => (fs.readFileSync(path.join(dir, b.name), 'utf8').trim() === '1' ? 'on' : 'off'));
 };
 
-/** `mode`: 'agent' (the batch runs in the vault agent) or 'local' (in this command's process). */
+/**
+ * `mode`: 'agent' (the batch runs in the vault agent; the command as a user types it, through the launcher),
+ * 'agent-cjs' (the same through `node clusterdeck.cjs`), 'local' (in this command's process) or 'none' (no agent runs).
+ */
 function clusterdeck(n, fanout, extra = [], mode = 'agent') {
-  const agentCpu0 = mode === 'agent' ? cpuOf(agent.pid) : 0;
+  const viaAgent = mode === 'agent' || mode === 'agent-cjs';
+  const agentCpu0 = viaAgent ? cpuOf(agent.pid) : 0;
   const args = ['power', 'status', names(n), '--json', ...(fanout ? ['--fanout', String(fanout)] : []), ...extra];
-  const r = run(process.execPath, [BIN, '--data-dir', dataDir, ...args], mode === 'local' ? { CLUSTERDECK_IN_PROCESS: '1' } : {});
-  const agentCpu = mode === 'agent' ? cpuOf(agent.pid) - agentCpu0 : 0;
+  const r = mode === 'agent' || mode === 'none' ? run(LAUNCHER, args)
+    : run(process.execPath, [BIN, ...args], mode === 'local' ? { CLUSTERDECK_IN_PROCESS: '1' } : {});
+  const agentCpu = viaAgent ? cpuOf(agent.pid) - agentCpu0 : 0;
   const out = JSON.parse(r.stdout);
   const want = truth(n);
   // A node that did not end ok (a timeout on a loaded machine) is not a wrong answer: counted apart.
@@ -119,6 +130,7 @@ function ipmitoolLoop(sample) {
 // Warm-up: page cache, the CLI's first database open, the BMCs' first answers, the agent's JIT
 // (a resident agent has run batches before; its first batch runs cold code).
 for (let i = 0; i < 3; i++) clusterdeck(100);
+clusterdeck(100, 0, [], 'agent-cjs');
 clusterdeck(100, 0, [], 'local');
 ipmipower(100);
 
@@ -131,18 +143,19 @@ for (let rep = 0; rep < REPEAT; rep++) {
   const perSize = [];
   for (const n of SIZES) {
     const ours = { ms: [], cpu: [], cliCpu: [] };
+    const viaCjs = { ms: [], cpu: [], cliCpu: [] };
     const local = { ms: [], cpu: [] };
     const theirs = { ms: [], cpu: [] };
     let oursOk = Infinity;
     let oursWrong = 0;
     let theirsFailures = 0;
     for (let i = 0; i < ROUNDS[n]; i++) {
-      // Interleaved, so load from anything else on the machine hits all three alike.
-      for (const [mode, into] of [['agent', ours], ['local', local]]) {
+      // Interleaved, so load from anything else on the machine hits all four alike.
+      for (const [mode, into] of [['agent', ours], ['agent-cjs', viaCjs], ['local', local]]) {
         const a = clusterdeck(n, 0, [], mode);
         into.ms.push(a.ms);
         into.cpu.push(a.cpuMs);
-        if (mode === 'agent') into.cliCpu.push(a.cliCpuMs);
+        if (mode !== 'local') into.cliCpu.push(a.cliCpuMs);
         oursOk = Math.min(oursOk, a.ok);
         oursWrong = Math.max(oursWrong, a.wrong);
       }
@@ -151,9 +164,12 @@ for (let rep = 0; rep < REPEAT; rep++) {
       theirs.cpu.push(b.cpuMs);
       theirsFailures = Math.max(theirsFailures, b.failures);
     }
-    const x = { o: stats(ours.ms), oc: stats(ours.cpu), occ: stats(ours.cliCpu), l: stats(local.ms), lc: stats(local.cpu), p: stats(theirs.ms), pc: stats(theirs.cpu) };
+    const x = {
+      o: stats(ours.ms), oc: stats(ours.cpu), occ: stats(ours.cliCpu), j: stats(viaCjs.ms), jc: stats(viaCjs.cpu), jcc: stats(viaCjs.cliCpu),
+      l: stats(local.ms), lc: stats(local.cpu), p: stats(theirs.ms), pc: stats(theirs.cpu),
+    };
     perSize.push({ n, ...x, oursOk, oursWrong, theirsFailures });
-    console.log(`run ${rep + 1}: ${n} BMCs: agent-run ${sec(x.o.p50)} (cpu ${sec(x.oc.p50)}), in-process ${sec(x.l.p50)} (cpu ${sec(x.lc.p50)}), ipmipower ${sec(x.p.p50)} (cpu ${sec(x.pc.p50)}); ratios ${(x.o.p50 / x.p.p50).toFixed(2)} / ${(x.l.p50 / x.p.p50).toFixed(2)}; ok ${oursOk}, wrong ${oursWrong}, ipmipower failures ${theirsFailures}; load ${os.loadavg()[0].toFixed(1)}`);
+    console.log(`run ${rep + 1}: ${n} BMCs: agent-run ${sec(x.o.p50)} (cpu ${sec(x.oc.p50)}), agent-run via node clusterdeck.cjs ${sec(x.j.p50)} (cpu ${sec(x.jc.p50)}), in-process ${sec(x.l.p50)} (cpu ${sec(x.lc.p50)}), ipmipower ${sec(x.p.p50)} (cpu ${sec(x.pc.p50)}); ratios ${(x.o.p50 / x.p.p50).toFixed(2)} / ${(x.j.p50 / x.p.p50).toFixed(2)} / ${(x.l.p50 / x.p.p50).toFixed(2)}; ok ${oursOk}, wrong ${oursWrong}, ipmipower failures ${theirsFailures}; load ${os.loadavg()[0].toFixed(1)}`);
   }
   repeats.push({ loadAt, loadEnd: os.loadavg()[0], perSize });
 }
@@ -163,7 +179,8 @@ for (const n of SIZES) {
   const runs = repeats.map((r) => r.perSize.find((x) => x.n === n));
   detail.push({
     n,
-    o: pick(runs, 'o'), oc: pick(runs, 'oc'), occ: pick(runs, 'occ'), l: pick(runs, 'l'), lc: pick(runs, 'lc'), p: pick(runs, 'p'), pc: pick(runs, 'pc'),
+    o: pick(runs, 'o'), oc: pick(runs, 'oc'), occ: pick(runs, 'occ'), j: pick(runs, 'j'), jc: pick(runs, 'jc'), jcc: pick(runs, 'jcc'),
+    l: pick(runs, 'l'), lc: pick(runs, 'lc'), p: pick(runs, 'p'), pc: pick(runs, 'pc'),
     oursOk: Math.min(...runs.map((r) => r.oursOk)),
     oursWrong: Math.max(...runs.map((r) => r.oursWrong)),
     theirsFailures: Math.max(...runs.map((r) => r.theirsFailures)),
@@ -174,11 +191,12 @@ if (QUICK) {
   // What the reachability pre-check and the fixed cost of a run add, then stop.
   const noPre = stats(Array.from({ length: ROUNDS[100] }, () => clusterdeck(100, 0, ['--no-precheck']).ms));
   const engine = stats(Array.from({ length: ROUNDS[100] }, () => clusterdeck(100).engineMs));
-  const one = stats(Array.from({ length: 5 }, () => cd('power', 'status', nodeName(1)).ms));
-  const help = stats(Array.from({ length: 5 }, () => cd('--help').ms));
+  const one = stats(Array.from({ length: 7 }, () => clusterdeck(1).ms));
+  const oneCjs = stats(Array.from({ length: 7 }, () => clusterdeck(1, 0, [], 'agent-cjs').ms));
+  const help = stats(Array.from({ length: 5 }, () => run(LAUNCHER, ['--help']).ms));
   const d = detail[0];
-  console.log(`quick: 100 BMCs agent-run ${sec(d.o.p50)}, with --no-precheck ${sec(noPre.p50)}, engine ${sec(engine.p50)}; in-process ${sec(d.l.p50)}; ipmipower ${sec(d.p.p50)}; ratio ${(d.o.p50 / d.p.p50).toFixed(2)}`);
-  console.log(`quick: power status of 1 BMC ${sec(one.p50)}, --help ${sec(help.p50)}; load average ${load0.toFixed(1)} at the start, ${os.loadavg()[0].toFixed(1)} now`);
+  console.log(`quick: 100 BMCs agent-run ${sec(d.o.p50)}, with --no-precheck ${sec(noPre.p50)}, engine ${sec(engine.p50)}; via node clusterdeck.cjs ${sec(d.j.p50)}; in-process ${sec(d.l.p50)}; ipmipower ${sec(d.p.p50)}; ratios ${(d.o.p50 / d.p.p50).toFixed(2)} / ${(d.j.p50 / d.p.p50).toFixed(2)}`);
+  console.log(`quick: power status of 1 BMC agent-run ${sec(one.p50)}, via node clusterdeck.cjs ${sec(oneCjs.p50)}; --help ${sec(help.p50)}; load average ${load0.toFixed(1)} at the start, ${os.loadavg()[0].toFixed(1)} now`);
   process.exit(0);
 }
 
@@ -189,15 +207,17 @@ console.log(`ipmitool loop: 100 BMCs ${sec(loop.ms)} (${loop.ok} ok)`);
 const cpuRows = [];
 for (const d of detail) {
   const loopMs = d.n === 100 ? loop.ms : perBmc * d.n;
-  rows.push(`| ${d.n} | ${sec(d.o.p50)} (${sec(d.o.min)}–${sec(d.o.max)}) | ${sec(d.l.p50)} (${sec(d.l.min)}–${sec(d.l.max)}) | ${sec(d.p.p50)} (${sec(d.p.min)}–${sec(d.p.max)}) | ${(d.o.p50 / d.p.p50).toFixed(2)} | ${(d.l.p50 / d.p.p50).toFixed(2)} | ${sec(loopMs)}${d.n === 100 ? '' : ' (extrapolated)'} | ${d.oursOk}/${d.n} ok and right${d.oursOk < d.n ? ` (${d.n - d.oursOk} not ok in the worst round)` : ''}${d.oursWrong ? `, ${d.oursWrong} wrong` : ''} | ${d.n - d.theirsFailures}/${d.n}${d.theirsFailures ? ` (${d.theirsFailures} failed in the worst round)` : ''} |`);
-  cpuRows.push(`| ${d.n} | ${sec(d.oc.p50)} (CLI ${sec(d.occ.p50)}) | ${sec(d.lc.p50)} | ${sec(d.pc.p50)} |`);
+  rows.push(`| ${d.n} | ${sec(d.o.p50)} (${sec(d.o.min)}–${sec(d.o.max)}) | ${sec(d.j.p50)} (${sec(d.j.min)}–${sec(d.j.max)}) | ${sec(d.l.p50)} (${sec(d.l.min)}–${sec(d.l.max)}) | ${sec(d.p.p50)} (${sec(d.p.min)}–${sec(d.p.max)}) | ${(d.o.p50 / d.p.p50).toFixed(2)} | ${(d.j.p50 / d.p.p50).toFixed(2)} | ${(d.l.p50 / d.p.p50).toFixed(2)} | ${sec(loopMs)}${d.n === 100 ? '' : ' (extrapolated)'} | ${d.oursOk}/${d.n} ok and right${d.oursOk < d.n ? ` (${d.n - d.oursOk} not ok in the worst round)` : ''}${d.oursWrong ? `, ${d.oursWrong} wrong` : ''} | ${d.n - d.theirsFailures}/${d.n}${d.theirsFailures ? ` (${d.theirsFailures} failed in the worst round)` : ''} |`);
+  cpuRows.push(`| ${d.n} | ${sec(d.oc.p50)} (CLI ${sec(d.occ.p50)}) | ${sec(d.jc.p50)} (CLI ${sec(d.jcc.p50)}) | ${sec(d.lc.p50)} | ${sec(d.pc.p50)} |`);
 }
 
 // The fixed cost of a CLI run (node start, modules, store), for reading the 100-BMC row.
-const floor = stats(Array.from({ length: 5 }, () => cd('power', 'status', nodeName(1)).ms));
+const floor = stats(Array.from({ length: 5 }, () => clusterdeck(1).ms));
+const floorCjs = stats(Array.from({ length: 5 }, () => clusterdeck(1, 0, [], 'agent-cjs').ms));
 const floorLocal = stats(Array.from({ length: 5 }, () => clusterdeck(1, 0, [], 'local').ms));
-const version = stats(Array.from({ length: 5 }, () => cd('--version').ms));
+const version = stats(Array.from({ length: 5 }, () => run(LAUNCHER, ['--version']).ms));
 const bareNode = stats(Array.from({ length: 5 }, () => run(process.execPath, ['-e', '0']).ms));
+const bareNodeNoCa = stats(Array.from({ length: 5 }, () => run(process.execPath, ['-e', '0'], { NODE_EXTRA_CA_CERTS: undefined }).ms));
 
 // Fan-out sweep: engine time (from the summary) and whole command, median of 3.
 const sweep = [];
@@ -214,7 +234,7 @@ for (const n of SWEEP_RUN ? [500, 1000].filter((x) => x <= bmcs.length) : []) {
 // Without the vault agent: every command derives the vault key itself (scrypt).
 cd('agent', 'stop');
 if (agent.exitCode === null) await new Promise((r) => agent.once('exit', r));
-const noAgentFloor = stats(Array.from({ length: 5 }, () => cd('power', 'status', nodeName(1)).ms));
+const noAgentFloor = stats(Array.from({ length: 5 }, () => clusterdeck(1, 0, [], 'none').ms));
 const noAgent100 = [];
 const withIpmipower100 = [];
 for (let i = 0; i < ROUNDS[100]; i++) {
@@ -244,32 +264,36 @@ const cpuNote = `CPU (user+sys, median; \`/usr/bin/time\` per command, plus the 
 
 Machine: ${machine()}; load average ${load0.toFixed(1)} at the start, ${load1.toFixed(1)} at the end (the machine is shared
 with other work: ${REPEAT} run(s) of the whole comparison, the table gives the median of the runs' medians; each run below).
-ClusterDeck both ways, interleaved in the same rounds: **agent-run**, the CLI handing the batch to the vault agent
-(\`clusterdeck agent start\`, started before the first timed run and warmed by 3 untimed batches; README "Vault agent"), and
-**in-process**, the one-shot CLI running the batch itself (\`CLUSTERDECK_IN_PROCESS=1\`; it still takes the vault key
-from the agent, so no scrypt). The CLI's V8 code cache was warm. Anchors: ${ipmipowerVersion} (\`ipmipower -D LAN_2_0 -W opensesspriv
+ClusterDeck three ways, interleaved in the same rounds: **agent-run**, \`clusterdeck power status ...\` as a user types it
+(package.json "bin": the launcher \`resources/bin/clusterdeck\`, which runs the thin client \`out/main/agentClient.js\`
+without NODE_EXTRA_CA_CERTS), handing the batch to the vault agent (\`clusterdeck agent start\`, started before the
+first timed run and warmed by 3 untimed batches; README "Vault agent"); **agent-run via node clusterdeck.cjs**, the same
+through the portable entry (\`node resources/bin/clusterdeck.cjs\`, as on Windows: cli.js, then the same client, with
+this machine's NODE_EXTRA_CA_CERTS); and **in-process**, the one-shot CLI running the batch itself
+(\`CLUSTERDECK_IN_PROCESS=1\`; it still takes the vault key from the agent, so no scrypt). The CLI's V8 code cache was warm. Anchors: ${ipmipowerVersion} (\`ipmipower -D LAN_2_0 -W opensesspriv
 -h host:port,... -u admin -p PW --stat\`), ${ipmitoolVersion} (\`ipmitool -I lanplus -C 3 ... chassis power status\`, one process
 per BMC). BMCs: ${bmcs.length} OpenIPMI \`ipmi_sim\` from \`clusterdeck lab up\` (10 per process, power state through a shell script).
 Command: \`npm run build && node bench/power.mjs${process.argv.slice(2).length ? ` ${process.argv.slice(2).join(' ')}` : ''}\`. Whole commands (process start included),
 median of ${SIZES.map((n) => ROUNDS[n]).join('/')} interleaved rounds (min–max in brackets); ClusterDeck's answers are checked
 against the BMCs' state files, ipmipower's only by count (it prints \`127.0.0.1\` without the port).
 
-| BMCs | clusterdeck agent-run | clusterdeck in-process | ipmipower --stat | ratio agent-run | ratio in-process | ipmitool loop | clusterdeck results | ipmipower results |
-| --- | --- | --- | --- | --- | --- | --- | --- | --- |
+| BMCs | clusterdeck agent-run | agent-run via node clusterdeck.cjs | clusterdeck in-process | ipmipower --stat | ratio agent-run | ratio via clusterdeck.cjs | ratio in-process | ipmitool loop | clusterdeck results | ipmipower results |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 ${rows.join('\n')}
 
 ${cpuNote}
 
-| BMCs | clusterdeck agent-run (CLI + agent) | clusterdeck in-process | ipmipower |
-| --- | --- | --- | --- |
+| BMCs | clusterdeck agent-run (CLI + agent) | via node clusterdeck.cjs (CLI + agent) | clusterdeck in-process | ipmipower |
+| --- | --- | --- | --- | --- |
 ${cpuRows.join('\n')}
 
-Each run (median of its rounds; agent-run / in-process / ipmipower; load average at its start and end):
+Each run (median of its rounds; agent-run / via node clusterdeck.cjs / in-process / ipmipower; load average at its start and end):
 
-${repeats.map((r, i) => `- run ${i + 1} (load ${r.loadAt.toFixed(1)} → ${r.loadEnd.toFixed(1)}): ${r.perSize.map((x) => `${x.n} BMCs ${sec(x.o.p50)} / ${sec(x.l.p50)} / ${sec(x.p.p50)} (${(x.o.p50 / x.p.p50).toFixed(2)}x, ${(x.l.p50 / x.p.p50).toFixed(2)}x)`).join('; ')}`).join('\n')}
+${repeats.map((r, i) => `- run ${i + 1} (load ${r.loadAt.toFixed(1)} → ${r.loadEnd.toFixed(1)}): ${r.perSize.map((x) => `${x.n} BMCs ${sec(x.o.p50)} / ${sec(x.j.p50)} / ${sec(x.l.p50)} / ${sec(x.p.p50)} (${(x.o.p50 / x.p.p50).toFixed(2)}x, ${(x.j.p50 / x.p.p50).toFixed(2)}x, ${(x.l.p50 / x.p.p50).toFixed(2)}x)`).join('; ')}`).join('\n')}
 
-Fixed costs (median of 5): \`power status\` of 1 BMC agent-run ${sec(floor.p50)}, in-process ${sec(floorLocal.p50)};
-\`clusterdeck --version\` ${sec(version.p50)}; \`node -e 0\` ${sec(bareNode.p50)}. Without any agent (each command derives the vault
+Fixed costs (median of 5): \`power status\` of 1 BMC agent-run ${sec(floor.p50)}, via node clusterdeck.cjs ${sec(floorCjs.p50)},
+in-process ${sec(floorLocal.p50)}; \`clusterdeck --version\` ${sec(version.p50)}; \`node -e 0\` ${sec(bareNode.p50)}, without
+NODE_EXTRA_CA_CERTS ${sec(bareNodeNoCa.p50)}. Without any agent (each command derives the vault
 key with scrypt, ~0.1 s of CPU): 1 BMC ${sec(noAgentFloor.p50)}; 100 BMCs ${sec(na.p50)} against ipmipower's ${sec(nap.p50)} in the same rounds
 (${(na.p50 / nap.p50).toFixed(2)}x). ipmipower opens every session at once, with no window: beyond a few hundred simulated BMCs
 sharing two cores its retransmissions pile up and sessions time out; ClusterDeck's sliding window keeps the BMCs' queues short.

@@ -1,22 +1,23 @@
-// The command lines the vault agent may run (./agentRun.ts), read without commander: `power
-// status|on|off|cycle|reset|soft|identify|bootdev`, `sensors` and `sel list|clear` with the options
-// ./commands/batchCli.ts declares, in the forms people type (`--fanout 64`, `--fanout=64`, `-f 64`,
-// `--no-precheck`, options between operands). Anything else — help, an unknown or malformed
-// option, a missing operand, a value that does not parse, a destructive action without --yes —
-// is not read here: the full CLI runs it and says what is wrong exactly as it always did.
+// The command lines the vault agent runs (./agentRunner.ts, from the argv the CLI sends), read
+// without commander: `power status|on|off|cycle|reset|soft|identify|bootdev`, `sensors` and `sel
+// list|clear` with the options ./commands/batchCli.ts declares, in the forms people type
+// (`--fanout 64`, `--fanout=64`, `-f 64`, `--no-precheck`, options between operands). Anything
+// else — help, an unknown or malformed option, a missing operand, a value that does not parse, a
+// destructive action without --yes — is not read here: the agent answers AGENT_FALLBACK and the
+// full CLI runs it and says what is wrong exactly as it always did.
 import type { PowerAction, RunOptions } from '../../../shared/contract/schemas/power';
 import { isDestructive } from '../../../shared/contract/schemas/power';
 import { batchOptionsOf, parseCount, parseDuration, type BatchFlags, type BmcCommand } from './batchOutput';
-import type { AgentRequest } from './agentProtocol';
-import { agentCommandStart } from './agentGate';
+import type { BatchRequest } from './agentProtocol';
+import { agentCommandStart } from './agentClient';
 
 export interface AgentCommandLine {
   /** --data-dir before the command, as given. */
   dataDir?: string;
   command: BmcCommand;
   json: boolean;
-  /** The request without `v` and `user`. */
-  request: Omit<AgentRequest, 'v' | 'user'>;
+  /** The batch to run. */
+  request: BatchRequest;
 }
 
 type Kind = 'flag' | 'count' | 'duration';

@@ -1,18 +1,25 @@
 // The vault agent as a resident runner of batch power (the agent's side of ./agentProtocol.ts):
 // `clusterdeck agent start` keeps the BMC services open (./bmcApp.ts: store, audit, vault
-// unlocked with the agent's key, inventory, power with its one UDP socket) and runs each CLI's
-// request through the same procedures as the in-process CLI (./bmcRouter.ts), so validation,
-// the fan-out engine, auditing (begun before, completed after; who = the requesting CLI's user,
-// via cli) and the events are the same. The inventory and credentials are read from the store
-// for every request, as another process may have changed them.
+// unlocked with the agent's key, inventory, power with its one UDP socket), reads each CLI's
+// command line (./agentArgs.ts), runs it through the same procedures as the in-process CLI
+// (./bmcRouter.ts), so validation, the fan-out engine, auditing (begun before, completed after;
+// who = the requesting CLI's user, via cli) and the events are the same, and renders the output
+// with the in-process CLI's printers (./batchOutput.ts) into frames the CLI writes as they come.
+// The inventory and credentials are read from the store for every request, as another process
+// may have changed them.
 //
-// A request ends with its `done` event, or an error frame. Closing the socket or a cancel frame
+// A request ends with an exit frame, or an error frame. Closing the socket or a cancel frame
 // aborts it (sessions still get their Close Session; the audit entry says cancelled). Stopping
-// the agent aborts every request with a notice saying why, and waits until each got its results.
+// the agent aborts every request with a message saying why, and waits until each got its results.
 import type net from 'node:net';
 import type { PrederivedKey } from '../../services/vault/vaultService';
 import { toAppErrorData } from '../../../shared/contract/trpc';
-import { AGENT_FALLBACK, AGENT_PROTOCOL, AgentControl, AgentRequest, errorFrame, MAX_REQUEST_BYTES } from './agentProtocol';
+import type { BatchSummary } from '../../../shared/contract/schemas/power';
+import { AppError } from '../../../shared/errors';
+import { AGENT_FALLBACK, AGENT_PROTOCOL, AgentControl, AgentRequest, BatchRequest, errorFrame, frameLine, MAX_REQUEST_BYTES, type AgentFrame } from './agentProtocol';
+import { agentCommandLine } from './agentArgs';
+import { printBatch, Progress, type OutputSink, type ResultLike } from './batchOutput';
+import { exitOfErrorCode } from './exitStatus';
 import type { BmcApp } from './bmcApp';
 import type { bmcRouter as BmcRouter } from './bmcRouter';
 
@@ -67,6 +74,15 @@ export function createBatchRunner(dataDir: string, key: PrederivedKey): BatchRun
       return;
     }
     const req = parsed.data;
+    // Help, options it does not read, a confirmation to ask, input the procedures would refuse: the
+    // full CLI runs those and says what is wrong in its own words. (The data folder in argv is the
+    // CLI's business: it found this agent's socket there.)
+    const command = agentCommandLine(req.argv);
+    const batch = command && BatchRequest.safeParse(command.request);
+    if (!command || !batch?.success) {
+      sock.end(fallback('The vault agent leaves this command line to the CLI.'));
+      return;
+    }
 
     // Listening before the first await: the socket flows, and a frame without a listener is lost.
     // Ctrl-C in the CLI: a cancel frame; the CLI gone (closed, killed): the socket ends or closes.
@@ -105,7 +121,7 @@ export function createBatchRunner(dataDir: string, key: PrederivedKey): BatchRun
     let finished!: () => void;
     const entry: Running = {
       abort: () => stop.abort(),
-      notice: (message) => write({ type: 'notice', message }),
+      notice: (message) => write({ type: 'stderr', text: `clusterdeck: ${message}\n` }),
       done: new Promise<void>((resolve) => (finished = resolve)),
     };
     running.add(entry);
@@ -115,25 +131,42 @@ export function createBatchRunner(dataDir: string, key: PrederivedKey): BatchRun
       if (pending && !sock.destroyed) sock.write(pending);
       pending = '';
     };
-    function write(frame: unknown): void {
+    function write(frame: AgentFrame): void {
       if (!pending) setImmediate(flush);
-      pending += `${JSON.stringify(frame)}\n`;
+      pending += frameLine(frame);
     }
+    const out: OutputSink = { stdout: (text) => write({ type: 'stdout', text }), stderr: (text) => write({ type: 'stderr', text }) };
+    // The CLI draws the progress line (it clears it before any output); only worth sending to a terminal.
+    const progress = req.tty.stderr ? new Progress((done, total) => write({ type: 'progress', done, total }), () => undefined) : undefined;
 
     try {
       const caller = r.router.createCaller({ services: r.app.services, actor: { user: req.user, via: 'cli' } }, { signal: stop.signal });
-      const events = req.op === 'power.run' ? await caller.power.run(req.input)
-        : req.op === 'power.sensors' ? await caller.power.sensors(req.input)
-        : await caller.power.sel(req.input);
+      const input = batch.data;
+      const events = input.op === 'power.run' ? await caller.power.run(input.input)
+        : input.op === 'power.sensors' ? await caller.power.sensors(input.input)
+        : await caller.power.sel(input.input);
       // Drained to the end even when the CLI is gone: the summary comes after every session closed.
-      // `started` events are the Power page's (a row turns to running); the CLI has no use for them.
-      for await (const event of events as AsyncIterable<{ type: string }>) if (event.type !== 'started') write({ type: 'event', event });
+      const results: (ResultLike & Record<string, unknown>)[] = [];
+      let summary: BatchSummary | undefined;
+      for await (const event of events as AsyncIterable<{ type: string; nodes?: unknown[]; summary?: BatchSummary }>) {
+        if (event.type === 'plan') {
+          write({ type: 'accepted' });
+          progress?.plan(event.nodes?.length ?? 0);
+        } else if (event.type === 'result') {
+          results.push(event as ResultLike & Record<string, unknown>);
+          progress?.tick();
+        } else if (event.type === 'done') summary = event.summary;
+      }
+      if (!summary) throw new AppError('INTERNAL', 'The batch ended without a summary.');
+      write({ type: 'exit', code: printBatch(command.command, results, summary, command.json, out) });
+    } catch (error) {
+      // As the in-process CLI ends on an error (./program.ts).
+      const e = toAppErrorData(error);
+      out.stderr(`clusterdeck: error: ${e.message}\n`);
+      write({ type: 'exit', code: exitOfErrorCode(e.code) });
+    } finally {
       flush();
       sock.end();
-    } catch (error) {
-      flush();
-      sock.end(errorFrame(toAppErrorData(error)));
-    } finally {
       running.delete(entry);
       finished();
     }

@@ -1,13 +1,29 @@
 // What `clusterdeck power|sensors|sel` print once a batch ended, and the option values they
 // parse: one module for both ways a batch runs (in-process, ./commands/batchCli.ts, and in the
-// vault agent, ./agentRun.ts), so both print exactly the same. No commander, no services here:
-// the agent fast path loads it before it knows whether an agent answers.
+// vault agent, ./agentRunner.ts), so both print exactly the same. The printers write to a sink:
+// the process's stdout and stderr in-process, frames to the CLI in the agent. No commander, no
+// services here.
 import { AppError, type AppErrorData } from '../../../shared/errors';
 import { foldNodeSet } from '../../../shared/nodeset';
 import type { BatchOptions, BatchSummary, PowerAction, Sensor, SelRecord } from '../../../shared/contract/schemas/power';
 import errorTexts from '../../../shared/i18n/errors.en.json';
 import { compareNames } from '../../services/batch/fold';
+import { CANCELLING_MESSAGE, CLEAR_PROGRESS, progressText } from './agentClient';
 import { EXIT_OK, EXIT_SOME_FAILED } from './exitStatus';
+
+export { CANCELLING_MESSAGE };
+
+/** Where a command's output goes. */
+export interface OutputSink {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+/** This process's stdout and stderr. */
+export const processOutput: OutputSink = {
+  stdout: (text) => void process.stdout.write(text),
+  stderr: (text) => void process.stderr.write(text),
+};
 
 /** `200ms`, `1.5s`, `2m` or plain milliseconds. */
 export function parseDuration(v: string): number {
@@ -37,8 +53,6 @@ export function batchOptionsOf(f: BatchFlags): BatchOptions {
   return { fanout: f.fanout, timeoutMs: f.timeout, retransmitMs: f.retransmit, staggerMs: f.stagger, retries: f.retries, precheck: f.precheck };
 }
 
-export const CANCELLING_MESSAGE = '\nclusterdeck: cancelling: closing the BMC sessions (Ctrl-C again to quit at once)\n';
-
 export interface ResultLike {
   type: 'result';
   name: string;
@@ -48,11 +62,19 @@ export interface ResultLike {
   attempts: number;
 }
 
-/** "n/N node(s) done" on a terminal's stderr while a batch runs, at most 10 times a second. */
+/**
+ * "n/N node(s) done" on a terminal's stderr while a batch runs, at most 10 times a second (and the
+ * last one). `show` draws it (by default on this process's stderr; the agent sends a frame instead,
+ * and the CLI draws it); `erase` takes it away before the output.
+ */
 export class Progress {
   private total = 0;
   private done = 0;
   private last = 0;
+  constructor(
+    private readonly show: (done: number, total: number) => void = (done, total) => void process.stderr.write(progressText(done, total)),
+    private readonly erase: () => void = () => void process.stderr.write(CLEAR_PROGRESS),
+  ) {}
   plan(total: number): void {
     this.total = total;
   }
@@ -61,10 +83,10 @@ export class Progress {
     const now = Date.now();
     if (now - this.last < 100 && this.done < this.total) return;
     this.last = now;
-    process.stderr.write(`\r${this.done}/${this.total} node(s) done`);
+    this.show(this.done, this.total);
   }
   clear(): void {
-    if (this.last) process.stderr.write('\r\x1b[K');
+    if (this.last) this.erase();
     this.last = 0;
   }
 }
@@ -111,10 +133,10 @@ export function foldedBlocks<R extends ResultLike>(results: R[], okText: (r: R) 
   return out;
 }
 
-export function finish(summary: BatchSummary, json: unknown | undefined, lines: string[]): number {
-  if (json !== undefined) process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
-  else if (lines.length) process.stdout.write(`${lines.join('\n')}\n`);
-  process.stderr.write(`${summary.line} (${(summary.elapsedMs / 1000).toFixed(2)} s${summary.cancelled ? ', cancelled' : ''})\n`);
+export function finish(summary: BatchSummary, json: unknown | undefined, lines: string[], out: OutputSink = processOutput): number {
+  if (json !== undefined) out.stdout(`${JSON.stringify(json, null, 2)}\n`);
+  else if (lines.length) out.stdout(`${lines.join('\n')}\n`);
+  out.stderr(`${summary.line} (${(summary.elapsedMs / 1000).toFixed(2)} s${summary.cancelled ? ', cancelled' : ''})\n`);
   return summary.counts.ok === summary.total ? EXIT_OK : EXIT_SOME_FAILED;
 }
 
@@ -139,14 +161,14 @@ interface AnyBmcResult extends ResultLike {
 }
 
 /** Prints a finished batch as the command prints it (folded lines or blocks, or --json) and returns the exit code. */
-export function printBatch(cmd: BmcCommand, results: AnyBmcResult[], summary: BatchSummary, json: boolean | undefined): number {
+export function printBatch(cmd: BmcCommand, results: AnyBmcResult[], summary: BatchSummary, json: boolean | undefined, out: OutputSink = processOutput): number {
   const plain = results.map(({ type: _t, ...r }) => r);
   if (cmd.kind === 'power') {
     const okText = (r: AnyBmcResult): string => (cmd.action === 'status' ? (r.power ?? 'unknown') : 'ok');
-    return finish(summary, json ? { action: cmd.action, summary, results: plain } : undefined, json ? [] : foldedLines(results, okText));
+    return finish(summary, json ? { action: cmd.action, summary, results: plain } : undefined, json ? [] : foldedLines(results, okText), out);
   }
   const lines = json ? [] : cmd.kind === 'sensors'
     ? foldedBlocks(results, (r) => sensorTable(r.sensors ?? []))
     : cmd.op === 'list' ? foldedBlocks(results, (r) => selText(r.entries ?? [])) : foldedLines(results, () => 'cleared');
-  return finish(summary, json ? { summary, results: plain } : undefined, lines);
+  return finish(summary, json ? { summary, results: plain } : undefined, lines, out);
 }

@@ -1,14 +1,15 @@
 #!/usr/bin/env node
 // `clusterdeck <noun> <verb>`: the same services as the desktop app and `serve`, from a shell.
-// Batch power, sensors and sel go to the data folder's vault agent when one runs (./agentRun.ts:
-// warm, unlocked, no commander or services loaded here); everything else, and those too when no
-// agent answers, runs in-process (./program.ts).
-import { agentMayRun } from './agentGate';
+// Batch power, sensors and sel go to the data folder's vault agent when one runs (./agentClient.ts,
+// which the POSIX launcher resources/bin/clusterdeck runs without this file: warm, unlocked, no
+// commander or services loaded here); everything else, and those too when the agent leaves them to
+// the CLI, runs in-process (./program.ts).
+import { agentMayRun, runThroughAgent } from './agentClient';
 import { sessionKeptOpen } from './lifecycle';
 
 export async function main(argv: string[]): Promise<number> {
   if (agentMayRun(argv)) {
-    const viaAgent = await (await import('./agentRun')).runThroughAgent(argv);
+    const viaAgent = await runThroughAgent(argv);
     if (viaAgent !== undefined) return viaAgent;
   }
   return (await import('./program')).main(argv);

@@ -1,10 +1,12 @@
-// Batch power run by the vault agent (`clusterdeck agent start`; main/hosts/cli/agentRun.ts and
-// agentRunner.ts), against lab BMCs: the same output and exit codes as the in-process run, the
-// fast path loading neither commander nor the services, Ctrl-C and a killed CLI cancelling the
-// batch in the agent with every session closed, `agent stop` mid-batch, malformed requests on
-// the socket answered with an error, the inventory read fresh, and the silent fall back to the
-// in-process run when no agent (or an older one) answers.
-import { spawn, type ChildProcess } from 'node:child_process';
+// Batch power run by the vault agent (`clusterdeck agent start`; main/hosts/cli/agentClient.ts and
+// agentRunner.ts), against lab BMCs: the same output and exit codes as the in-process run, through
+// the launcher (resources/bin/clusterdeck: the thin client alone) and through clusterdeck.cjs (cli.js
+// with the same client), the fast path loading neither commander nor the services, Ctrl-C and a
+// killed CLI cancelling the batch in the agent with every session closed, `agent stop` mid-batch,
+// malformed requests on the socket answered with an error, the inventory read fresh,
+// NODE_EXTRA_CA_CERTS left out of the thin client and back for the full CLI, and the silent fall
+// back to the in-process run when no agent (or an older one) answers or the agent leaves the command to it.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -12,16 +14,25 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBmcs, type BmcGroup } from '../../../main/lab';
 import { BIN, cli, cliAsync, csv, type CliResult } from '../../support/cli';
-import { tempDir } from '../../support/tmp';
+import { REPO, tempDir } from '../../support/tmp';
 import { activeSessions, chassisEvents, removeDir, tempStateDir, until } from '../ipmi/helpers';
 import { writeFile } from './helpers';
 
 const ENV = { ...process.env, CLUSTERDECK_PASSPHRASE: 'test-passphrase' };
+/** `clusterdeck` as package.json "bin" installs it. */
+const LAUNCHER = path.join(REPO, 'resources', 'bin', 'clusterdeck');
 
-/** The built CLI with a hook that lists the bundle's chunks it loaded. */
-function traced(data: string, dir: string, args: string[], env: Record<string, string> = {}): CliResult & { chunks: string[] } {
+/** The built CLI through the launcher, as a user types `clusterdeck ...`. */
+function launch(data: string, args: string[], env: Record<string, string> = {}): CliResult {
+  const r = spawnSync(LAUNCHER, ['--data-dir', data, ...args], { encoding: 'utf8', input: '', env: { ...ENV, ...env }, timeout: 60_000 });
+  return { code: r.status ?? -1, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? '') };
+}
+
+/** The built CLI (clusterdeck.cjs, or the launcher) with a hook that lists the bundle's files it loaded. */
+function traced(data: string, dir: string, args: string[], env: Record<string, string> = {}, via: 'cjs' | 'launcher' = 'cjs'): CliResult & { chunks: string[] } {
   const out = path.join(dir, `loaded-${Math.random().toString(36).slice(2)}.json`);
-  const r = cli(data, args, { env: { NODE_OPTIONS: `--require ${path.join(dir, 'hook.cjs')}`, LOADED_OUT: out, ...env } });
+  const hooked = { NODE_OPTIONS: `--require ${path.join(dir, 'hook.cjs')}`, LOADED_OUT: out, ...env };
+  const r = via === 'cjs' ? cli(data, args, { env: hooked }) : launch(data, args, hooked);
   const chunks = (JSON.parse(fs.readFileSync(out, 'utf8')) as string[]).filter((f) => f.includes(`${path.sep}out${path.sep}main${path.sep}`)).map((f) => path.basename(f));
   return { ...r, chunks };
 }
@@ -37,8 +48,10 @@ function normalized(r: CliResult): CliResult {
   return { code: r.code, stdout, stderr: r.stderr.replace(/\(\d+\.\d\d s/g, '(0.00 s') };
 }
 
-function spawnCli(data: string, args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [BIN, '--data-dir', data, ...args], { env: { ...ENV, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** `detached`: in a process group of its own, as a shell starts a job (Ctrl-C on a terminal signals the whole group). */
+function spawnCli(data: string, args: string[], env: Record<string, string> = {}, via: 'cjs' | 'launcher' = 'cjs', detached = false) {
+  const [cmd, pre] = via === 'cjs' ? [process.execPath, [BIN]] : [LAUNCHER, []];
+  const child = spawn(cmd, [...pre, '--data-dir', data, ...args], { env: { ...ENV, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached });
   const out = { stdout: '', stderr: '' };
   child.stdout!.on('data', (d) => (out.stdout += d));
   child.stderr!.on('data', (d) => (out.stderr += d));
@@ -81,9 +94,9 @@ describe('batch power in the vault agent (built CLI)', { timeout: 120_000 }, () 
   }
   const lastAudit = (): { id: number; finishedAt: string | null; result: string | null; detail: string } => JSON.parse(cli(data, ['audit', 'list', '--json', '--limit', '1']).stdout)[0];
   /** Starts a slow batch (8 nodes one by one, 400 ms apart) through the agent; resolves once the agent runs it and some nodes answered. */
-  async function slowBatch() {
+  async function slowBatch(via: 'cjs' | 'launcher' = 'cjs', fanout = ['--fanout', '1'], detached = false) {
     const before = lastAudit().id;
-    const run = spawnCli(data, ['power', 'status', '@gpu', '--fanout', '1', '--stagger', '400ms'], { CLUSTERDECK_PASSPHRASE: '' });
+    const run = spawnCli(data, ['power', 'status', '@gpu', ...fanout, '--stagger', '400ms'], { CLUSTERDECK_PASSPHRASE: '' }, via, detached);
     await until(() => {
       const a = lastAudit();
       return a.id > before && a.finishedAt === null;
@@ -136,20 +149,27 @@ describe('batch power in the vault agent (built CLI)', { timeout: 120_000 }, () 
     ['power', 'status', '@gpu', '--fanout', 'lots'],
   ];
 
-  it('prints the same output with the same exit codes with and without an agent, and the agent path loads neither commander nor the services', async () => {
+  it('prints the same output with the same exit codes with and without an agent, through the launcher too, and the agent path loads neither commander nor the services', async () => {
     const without = SAME.map((args) => normalized(cli(data, args)));
     expect(without[0]).toEqual({ code: 0, stdout: 'gpu[1-8]: off\n', stderr: '8 off (0.00 s)\n' });
     expect(without[3].code).toBe(1);
     expect(without[12].code).toBe(2);
+    const withoutLauncher = SAME.map((args) => normalized(launch(data, args)));
+    for (let i = 0; i < SAME.length; i++) expect(withoutLauncher[i], `launcher, no agent: ${SAME[i].join(' ')}`).toEqual(without[i]);
     await startAgent();
     const withAgent = SAME.map((args) => normalized(cli(data, args, { env: { CLUSTERDECK_PASSPHRASE: '' } })));
     for (let i = 0; i < SAME.length; i++) expect(withAgent[i], SAME[i].join(' ')).toEqual(without[i]);
+    const viaLauncher = SAME.map((args) => normalized(launch(data, args, { CLUSTERDECK_PASSPHRASE: '' })));
+    for (let i = 0; i < SAME.length; i++) expect(viaLauncher[i], `launcher: ${SAME[i].join(' ')}`).toEqual(without[i]);
 
-    // The agent ran it: the CLI loaded only the fast path (no commander program, no BMC services, no tRPC router).
+    // The agent ran it: the CLI loaded only the fast path (no commander program, no BMC services, no tRPC router)...
     const r = traced(data, t.dir, ['power', 'status', '@gpu'], { CLUSTERDECK_PASSPHRASE: '' });
     expect(r.stdout).toBe('gpu[1-8]: off\n');
-    expect(r.chunks.some((c) => c.startsWith('agentRun-'))).toBe(true);
-    expect(r.chunks.filter((c) => /^(program|bmcApp|bmcRouter|router|powerService|cli-command-)/.test(c))).toEqual([]);
+    expect(r.chunks.sort()).toEqual(['agentClient.js', 'cli.js']);
+    // ...and through the launcher, the thin client alone.
+    const thin = traced(data, t.dir, ['power', 'status', '@gpu'], { CLUSTERDECK_PASSPHRASE: '' }, 'launcher');
+    expect(thin.stdout).toBe('gpu[1-8]: off\n');
+    expect(thin.chunks).toEqual(['agentClient.js']);
     // Commands the agent does not run still run in-process with it up.
     expect(traced(data, t.dir, ['power', 'last', 'gpu[1-2]']).chunks.some((c) => c.startsWith('program-'))).toBe(true);
 
@@ -171,9 +191,9 @@ describe('batch power in the vault agent (built CLI)', { timeout: 120_000 }, () 
     expect(r.chunks.some((c) => c.startsWith('program-'))).toBe(false);
   });
 
-  it('Ctrl-C cancels the batch in the agent: cancelled nodes, exit 1, every session closed, audit cancelled', async () => {
+  it('Ctrl-C (through the launcher) cancels the batch in the agent: cancelled nodes, exit 1, every session closed, audit cancelled', async () => {
     if (!agent || agent.exitCode !== null) await startAgent();
-    const run = await slowBatch();
+    const run = await slowBatch('launcher');
     run.child.kill('SIGINT');
     expect(await run.exit).toBe(1);
     expect(run.out.stderr).toMatch(/cancelling: closing the BMC sessions/);
@@ -182,6 +202,18 @@ describe('batch power in the vault agent (built CLI)', { timeout: 120_000 }, () 
     await allClosed();
     const audit = JSON.parse(cli(data, ['audit', 'list', '--json', '--limit', '1']).stdout)[0];
     expect(audit).toMatchObject({ module: 'power', action: 'status', result: 'cancelled' });
+  });
+
+  it('Ctrl-C on a terminal reaches the full CLI the launcher runs when the agent leaves a command to it (-f1: not read by the agent)', async () => {
+    if (!agent || agent.exitCode !== null) await startAgent();
+    const run = await slowBatch('launcher', ['-f1'], true);
+    process.kill(-run.child.pid!, 'SIGINT'); // the whole group, as a terminal does: the thin client and its child
+    expect(await run.exit).toBe(1);
+    expect(run.out.stderr.match(/cancelling: closing the BMC sessions/g)).toHaveLength(1); // one Ctrl-C, not two
+    expect(run.out.stderr).toMatch(/\d+ (on|off).*cancelled: gpu\[\d.*, cancelled\)/);
+    expect(run.out.stdout).toMatch(/: cancelled: Cancelled/);
+    await allClosed();
+    expect(lastAudit()).toMatchObject({ result: 'cancelled' });
   });
 
   it('a CLI killed mid-batch (its socket closes) cancels the batch in the agent; every session is closed', async () => {
@@ -209,30 +241,69 @@ describe('batch power in the vault agent (built CLI)', { timeout: 120_000 }, () 
     await allClosed();
   });
 
-  it('a malformed request gets an error frame, not a crash; no secret crosses the socket', async () => {
+  it('a malformed request gets an error frame, not a crash; what it does not run it leaves to the CLI; no secret crosses the socket', async () => {
     if (!agent || agent.exitCode !== null) await startAgent();
+    const v2 = (argv: string[], extra: object = {}) => `${JSON.stringify({ v: 2, argv, user: 'tester', tty: { stdout: false, stderr: false }, ...extra })}\n`;
     const notJson = await rawRequest(socketPath, '{not json\n');
     expect(notJson.lines).toEqual([{ type: 'error', error: expect.objectContaining({ code: 'INVALID_INPUT', message: 'Invalid input: the request is not JSON' }) }]);
-    const otherOp = await rawRequest(socketPath, `${JSON.stringify({ v: 1, op: 'vault.reveal', user: 'x', input: { name: 'bmc' } })}\n`);
-    expect(otherOp.lines).toEqual([{ type: 'error', error: expect.objectContaining({ code: 'INVALID_INPUT' }) }]);
-    const badAction = await rawRequest(socketPath, `${JSON.stringify({ v: 1, op: 'power.run', user: 'x', input: { nodeset: 'gpu1', action: 'format-disk', options: {} } })}\n`);
-    expect((badAction.lines[0] as { error: { message: string } }).error.message).toMatch(/input\.action/);
-    const extra = await rawRequest(socketPath, `${JSON.stringify({ v: 1, op: 'power.run', user: 'x', input: { nodeset: 'gpu1', action: 'status', options: {} }, passphrase: 'x' })}\n`);
+    const extra = await rawRequest(socketPath, v2(['power', 'status', 'gpu1'], { passphrase: 'x' }));
     expect(extra.lines).toEqual([{ type: 'error', error: expect.objectContaining({ code: 'INVALID_INPUT' }) }]);
-    const newer = await rawRequest(socketPath, `${JSON.stringify({ v: 99, op: 'power.run' })}\n`);
-    expect(newer.lines).toEqual([{ type: 'error', error: expect.objectContaining({ code: 'AGENT_FALLBACK' }) }]);
-    const huge = await rawRequest(socketPath, `{"v":1,"pad":"${'x'.repeat(300_000)}"}\n`).catch(() => ({ lines: [], raw: '' }));
+    const noTty = await rawRequest(socketPath, `${JSON.stringify({ v: 2, argv: ['power', 'status', 'gpu1'], user: 'x' })}\n`);
+    expect((noTty.lines[0] as { error: { message: string } }).error.message).toMatch(/tty/);
+    const notStrings = await rawRequest(socketPath, v2([1, 2] as unknown as string[]));
+    expect(notStrings.lines).toEqual([{ type: 'error', error: expect.objectContaining({ code: 'INVALID_INPUT' }) }]);
+    // Another version (the v1 request of an older CLI), another command, help, a destructive action without --yes: the CLI's.
+    const leave = { type: 'error', error: expect.objectContaining({ code: 'AGENT_FALLBACK' }) };
+    expect((await rawRequest(socketPath, `${JSON.stringify({ v: 1, op: 'power.run', user: 'x', input: { nodeset: 'gpu1', action: 'status', options: {} } })}\n`)).lines).toEqual([leave]);
+    expect((await rawRequest(socketPath, `${JSON.stringify({ v: 99, op: 'power.run' })}\n`)).lines).toEqual([leave]);
+    for (const argv of [['vault', 'reveal', 'bmc'], ['power', 'format-disk', 'gpu1'], ['power', 'status', 'gpu1', '--help'], ['power', 'off', 'gpu1'], ['power', 'status', 'gpu1', '--fanout', '0']]) {
+      expect((await rawRequest(socketPath, v2(argv))).lines, argv.join(' ')).toEqual([leave]);
+    }
+    const huge = await rawRequest(socketPath, `{"v":2,"pad":"${'x'.repeat(300_000)}"}\n`).catch(() => ({ lines: [], raw: '' }));
     expect(huge.lines.length).toBeLessThanOrEqual(1);
-    // Still serving; a real request's frames carry results, never the BMC password.
-    const ok = await rawRequest(socketPath, `${JSON.stringify({ v: 1, op: 'power.run', user: 'tester', input: { nodeset: 'gpu[1-2],bad1', action: 'status', options: {} } })}\n`);
-    expect(ok.lines.map((l) => (l as { event: { type: string } }).event.type)).toEqual(expect.arrayContaining(['plan', 'result', 'done']));
-    expect(ok.raw).not.toContain(lab.bmcs[0].password);
-    expect(ok.raw).not.toContain('Wr0ngPassw0rd');
+    // Still serving; a real request's frames carry the rendered output, never the BMC password; progress only for a terminal.
+    const ok = await rawRequest(socketPath, v2(['power', 'status', 'gpu[1-2],bad1']));
+    expect(ok.lines.map((l) => (l as { type: string }).type)).toEqual(['accepted', 'stdout', 'stderr', 'exit']);
+    expect(ok.lines.slice(1)).toEqual([
+      { type: 'stdout', text: 'gpu[1-2]: off\nbad1: failed: The BMC rejected the login of user admin: check the BMC password.\n' },
+      { type: 'stderr', text: expect.stringMatching(/^2 off, 1 failed: bad1 \(\d+\.\d\d s\)\n$/) },
+      { type: 'exit', code: 1 },
+    ]);
+    const tty = await rawRequest(socketPath, v2(['power', 'status', 'gpu[1-2]', '--json'], { tty: { stdout: true, stderr: true } }));
+    const types = tty.lines.map((l) => (l as { type: string }).type);
+    expect(types[0]).toBe('accepted');
+    expect(types).toContain('progress');
+    expect(tty.lines.at(-4)).toEqual({ type: 'progress', done: 2, total: 2 }); // the last one is always drawn
+    expect(types.slice(-3)).toEqual(['stdout', 'stderr', 'exit']);
+    for (const r of [ok, tty]) {
+      expect(r.raw).not.toContain(lab.bmcs[0].password);
+      expect(r.raw).not.toContain('Wr0ngPassw0rd');
+    }
     expect((await cliAsync(data, ['agent', 'status'])).code).toBe(0);
   });
 
-  it('falls back to the in-process run: no agent, a stale socket, an agent that hangs up (older), or one that says it cannot serve', async () => {
+  it('runs the thin client without NODE_EXTRA_CA_CERTS, and the full CLI with it when the agent leaves a command to it', async () => {
+    if (!agent || agent.exitCode !== null) await startAgent();
+    // Node says so at start when the file does not load: only the full CLI starts with it.
+    const env = { NODE_EXTRA_CA_CERTS: '/nonexistent', CLUSTERDECK_PASSPHRASE: '' };
+    const thin = launch(data, ['power', 'status', 'gpu[1-2]'], env);
+    expect(thin).toEqual({ code: 0, stdout: 'gpu[1-2]: off\n', stderr: expect.stringMatching(/^2 off \(/) });
+    const inProcess = launch(data, ['power', 'status', 'gpu[1-2]'], { ...env, CLUSTERDECK_IN_PROCESS: '1' });
+    expect(inProcess.stdout).toBe('gpu[1-2]: off\n');
+    expect(inProcess.stderr).toMatch(/Ignoring extra certs from `\/nonexistent`/);
+    const noYes = launch(data, ['power', 'off', 'gpu[1-2]'], env); // stdin is no terminal: the full CLI refuses
+    expect(noYes.code).toBe(2);
+    expect(noYes.stderr).toMatch(/Ignoring extra certs from `\/nonexistent`/);
+    expect(noYes.stderr).toMatch(/This would power off 2 node\(s\): gpu\[1-2\]\. Run again with --yes to confirm\.\n$/);
+  });
+
+  it('falls back to the in-process run (the launcher: to the full CLI): no agent, a stale socket, an agent that hangs up (older), or one that says it cannot serve', async () => {
     await stopAgent();
+    const launched = async (args: string[], env: Record<string, string> = {}): Promise<CliResult> => {
+      const run = spawnCli(data, args, env, 'launcher');
+      const code = await run.exit;
+      return { code: code ?? -1, ...run.out };
+    };
     const inProcess = (r: ReturnType<typeof traced>) => {
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toBe('gpu[1-2]: off\n');
@@ -251,20 +322,30 @@ describe('batch power in the vault agent (built CLI)', { timeout: 120_000 }, () 
       const fake = net.createServer((s) => s.once('data', () => answer(s)));
       await new Promise<void>((r) => fake.listen(socketPath, () => r()));
       const r = await cliAsync(data, ['power', 'status', 'gpu[1-2]']);
+      const viaLauncher = await launched(['power', 'status', 'gpu[1-2]']);
       await new Promise<void>((res) => fake.close(() => res()));
       expect(r).toMatchObject({ code: 0, stdout: 'gpu[1-2]: off\n' });
+      expect(viaLauncher).toMatchObject({ code: 0, stdout: 'gpu[1-2]: off\n' });
     }
     // An agent that takes the request and never answers: left after a while; a status runs here instead, a cycle
     // (it may have begun in the agent) is not run a second time.
-    const silent = net.createServer((s) => s.resume()); // reads, never answers
+    let batchRequests = 0; // JSON request lines (the full CLI also asks for the key, with a line `key`)
+    const silent = net.createServer((s) => s.on('data', (d) => (batchRequests += String(d).startsWith('{') ? 1 : 0))); // reads, never answers
     await new Promise<void>((r) => silent.listen(socketPath, () => r()));
     const quick = { CLUSTERDECK_AGENT_ANSWER_MS: '500' };
     expect(await cliAsync(data, ['power', 'status', 'gpu[1-2]'], { env: quick })).toMatchObject({ code: 0, stdout: 'gpu[1-2]: off\n' });
+    // Through the launcher the full CLI runs as a child, which does not ask the silent agent a second time.
+    batchRequests = 0;
+    expect(await launched(['power', 'status', 'gpu[1-2]'], quick)).toMatchObject({ code: 0, stdout: 'gpu[1-2]: off\n' });
+    expect(batchRequests).toBe(1);
     const eventsBefore = chassisEvents(lab.dir, lab.bmcs[0].name).length;
     const cycle = await cliAsync(data, ['power', 'cycle', 'gpu1', '--yes'], { env: quick });
+    const cycleLaunched = await launched(['power', 'cycle', 'gpu1', '--yes'], quick);
     await new Promise<void>((res) => silent.close(() => res()));
-    expect(cycle.code).toBe(1);
-    expect(cycle.stderr).toMatch(/the vault agent did not answer within 0\.5 s and was left; .*\(CLUSTERDECK_IN_PROCESS=1 runs it in this process\)/);
+    for (const r of [cycle, cycleLaunched]) {
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/the vault agent did not answer within 0\.5 s and was left; .*\(CLUSTERDECK_IN_PROCESS=1 runs it in this process\)/);
+    }
     expect(chassisEvents(lab.dir, lab.bmcs[0].name)).toHaveLength(eventsBefore); // nothing reached the BMC
   });
 });

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { agentCommandLine } from '../../../main/hosts/cli/agentArgs';
-import { AGENT_SOCKET_NAME, agentMayRun } from '../../../main/hosts/cli/agentGate';
+import { AGENT_SOCKET_NAME, agentMayRun } from '../../../main/hosts/cli/agentClient';
 import { AGENT_SOCKET } from '../../../main/services/vault/agentClient';
 import { startVaultAgent } from '../../../main/services/vault/agent';
 import { tempDir } from '../../support/tmp';
