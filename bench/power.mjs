@@ -91,14 +91,16 @@ const truth = (n) => {
 };
 
 /**
- * `mode`: 'agent' (the batch runs in the vault agent; the command as a user types it, through the launcher),
- * 'agent-cjs' (the same through `node clusterdeck.cjs`), 'local' (in this command's process) or 'none' (no agent runs).
+ * `mode`: 'agent' (the batch runs in the vault agent; the command as a user types it, through the launcher and
+ * its Perl client), 'agent-node' (the launcher's Node client), 'agent-cjs' (the same through `node clusterdeck.cjs`),
+ * 'local' (in this command's process) or 'none' (no agent runs).
  */
 function clusterdeck(n, fanout, extra = [], mode = 'agent') {
-  const viaAgent = mode === 'agent' || mode === 'agent-cjs';
+  const viaAgent = mode.startsWith('agent');
   const agentCpu0 = viaAgent ? cpuOf(agent.pid) : 0;
   const args = ['power', 'status', names(n), '--json', ...(fanout ? ['--fanout', String(fanout)] : []), ...extra];
   const r = mode === 'agent' || mode === 'none' ? run(LAUNCHER, args)
+    : mode === 'agent-node' ? run(LAUNCHER, args, { CLUSTERDECK_AGENT_CLIENT: 'node' })
     : run(process.execPath, [BIN, ...args], mode === 'local' ? { CLUSTERDECK_IN_PROCESS: '1' } : {});
   const agentCpu = viaAgent ? cpuOf(agent.pid) - agentCpu0 : 0;
   const out = JSON.parse(r.stdout);
@@ -128,8 +130,13 @@ function ipmitoolLoop(sample) {
 }
 
 // Warm-up: page cache, the CLI's first database open, the BMCs' first answers, the agent's JIT
-// (a resident agent has run batches before; its first batch runs cold code).
-for (let i = 0; i < 3; i++) clusterdeck(100);
+// (a resident agent has run batches before: its first batches run cold code, ~3x the CPU of a warm
+// one; V8 has optimized the engine's paths after about ten).
+const cold = clusterdeck(100);
+for (let i = 0; i < 11; i++) clusterdeck(100);
+const warm = clusterdeck(100);
+console.log(`agent's first batch of 100: ${sec(cold.ms)} (agent cpu ${sec(cold.cpuMs - cold.cliCpuMs)}); after 12: ${sec(warm.ms)} (agent cpu ${sec(warm.cpuMs - warm.cliCpuMs)})`);
+clusterdeck(100, 0, [], 'agent-node');
 clusterdeck(100, 0, [], 'agent-cjs');
 clusterdeck(100, 0, [], 'local');
 ipmipower(100);
@@ -143,6 +150,7 @@ for (let rep = 0; rep < REPEAT; rep++) {
   const perSize = [];
   for (const n of SIZES) {
     const ours = { ms: [], cpu: [], cliCpu: [] };
+    const viaNode = { ms: [], cpu: [], cliCpu: [] };
     const viaCjs = { ms: [], cpu: [], cliCpu: [] };
     const local = { ms: [], cpu: [] };
     const theirs = { ms: [], cpu: [] };
@@ -151,7 +159,7 @@ for (let rep = 0; rep < REPEAT; rep++) {
     let theirsFailures = 0;
     for (let i = 0; i < ROUNDS[n]; i++) {
       // Interleaved, so load from anything else on the machine hits all four alike.
-      for (const [mode, into] of [['agent', ours], ['agent-cjs', viaCjs], ['local', local]]) {
+      for (const [mode, into] of [['agent', ours], ['agent-node', viaNode], ['agent-cjs', viaCjs], ['local', local]]) {
         const a = clusterdeck(n, 0, [], mode);
         into.ms.push(a.ms);
         into.cpu.push(a.cpuMs);
@@ -165,11 +173,11 @@ for (let rep = 0; rep < REPEAT; rep++) {
       theirsFailures = Math.max(theirsFailures, b.failures);
     }
     const x = {
-      o: stats(ours.ms), oc: stats(ours.cpu), occ: stats(ours.cliCpu), j: stats(viaCjs.ms), jc: stats(viaCjs.cpu), jcc: stats(viaCjs.cliCpu),
+      o: stats(ours.ms), oc: stats(ours.cpu), occ: stats(ours.cliCpu), k: stats(viaNode.ms), kc: stats(viaNode.cpu), kcc: stats(viaNode.cliCpu), j: stats(viaCjs.ms), jc: stats(viaCjs.cpu), jcc: stats(viaCjs.cliCpu),
       l: stats(local.ms), lc: stats(local.cpu), p: stats(theirs.ms), pc: stats(theirs.cpu),
     };
     perSize.push({ n, ...x, oursOk, oursWrong, theirsFailures });
-    console.log(`run ${rep + 1}: ${n} BMCs: agent-run ${sec(x.o.p50)} (cpu ${sec(x.oc.p50)}), agent-run via node clusterdeck.cjs ${sec(x.j.p50)} (cpu ${sec(x.jc.p50)}), in-process ${sec(x.l.p50)} (cpu ${sec(x.lc.p50)}), ipmipower ${sec(x.p.p50)} (cpu ${sec(x.pc.p50)}); ratios ${(x.o.p50 / x.p.p50).toFixed(2)} / ${(x.j.p50 / x.p.p50).toFixed(2)} / ${(x.l.p50 / x.p.p50).toFixed(2)}; ok ${oursOk}, wrong ${oursWrong}, ipmipower failures ${theirsFailures}; load ${os.loadavg()[0].toFixed(1)}`);
+    console.log(`run ${rep + 1}: ${n} BMCs: agent-run ${sec(x.o.p50)} (cpu ${sec(x.oc.p50)}), with the Node client ${sec(x.k.p50)}, agent-run via node clusterdeck.cjs ${sec(x.j.p50)} (cpu ${sec(x.jc.p50)}), in-process ${sec(x.l.p50)} (cpu ${sec(x.lc.p50)}), ipmipower ${sec(x.p.p50)} (cpu ${sec(x.pc.p50)}); ratios ${(x.o.p50 / x.p.p50).toFixed(2)} / ${(x.k.p50 / x.p.p50).toFixed(2)} / ${(x.j.p50 / x.p.p50).toFixed(2)} / ${(x.l.p50 / x.p.p50).toFixed(2)}; ok ${oursOk}, wrong ${oursWrong}, ipmipower failures ${theirsFailures}; load ${os.loadavg()[0].toFixed(1)}`);
   }
   repeats.push({ loadAt, loadEnd: os.loadavg()[0], perSize });
 }
@@ -179,7 +187,7 @@ for (const n of SIZES) {
   const runs = repeats.map((r) => r.perSize.find((x) => x.n === n));
   detail.push({
     n,
-    o: pick(runs, 'o'), oc: pick(runs, 'oc'), occ: pick(runs, 'occ'), j: pick(runs, 'j'), jc: pick(runs, 'jc'), jcc: pick(runs, 'jcc'),
+    o: pick(runs, 'o'), oc: pick(runs, 'oc'), occ: pick(runs, 'occ'), k: pick(runs, 'k'), kc: pick(runs, 'kc'), kcc: pick(runs, 'kcc'), j: pick(runs, 'j'), jc: pick(runs, 'jc'), jcc: pick(runs, 'jcc'),
     l: pick(runs, 'l'), lc: pick(runs, 'lc'), p: pick(runs, 'p'), pc: pick(runs, 'pc'),
     oursOk: Math.min(...runs.map((r) => r.oursOk)),
     oursWrong: Math.max(...runs.map((r) => r.oursWrong)),
@@ -207,12 +215,39 @@ console.log(`ipmitool loop: 100 BMCs ${sec(loop.ms)} (${loop.ok} ok)`);
 const cpuRows = [];
 for (const d of detail) {
   const loopMs = d.n === 100 ? loop.ms : perBmc * d.n;
-  rows.push(`| ${d.n} | ${sec(d.o.p50)} (${sec(d.o.min)}–${sec(d.o.max)}) | ${sec(d.j.p50)} (${sec(d.j.min)}–${sec(d.j.max)}) | ${sec(d.l.p50)} (${sec(d.l.min)}–${sec(d.l.max)}) | ${sec(d.p.p50)} (${sec(d.p.min)}–${sec(d.p.max)}) | ${(d.o.p50 / d.p.p50).toFixed(2)} | ${(d.j.p50 / d.p.p50).toFixed(2)} | ${(d.l.p50 / d.p.p50).toFixed(2)} | ${sec(loopMs)}${d.n === 100 ? '' : ' (extrapolated)'} | ${d.oursOk}/${d.n} ok and right${d.oursOk < d.n ? ` (${d.n - d.oursOk} not ok in the worst round)` : ''}${d.oursWrong ? `, ${d.oursWrong} wrong` : ''} | ${d.n - d.theirsFailures}/${d.n}${d.theirsFailures ? ` (${d.theirsFailures} failed in the worst round)` : ''} |`);
-  cpuRows.push(`| ${d.n} | ${sec(d.oc.p50)} (CLI ${sec(d.occ.p50)}) | ${sec(d.jc.p50)} (CLI ${sec(d.jcc.p50)}) | ${sec(d.lc.p50)} | ${sec(d.pc.p50)} |`);
+  rows.push(`| ${d.n} | ${sec(d.o.p50)} (${sec(d.o.min)}–${sec(d.o.max)}) | ${sec(d.k.p50)} (${sec(d.k.min)}–${sec(d.k.max)}) | ${sec(d.j.p50)} (${sec(d.j.min)}–${sec(d.j.max)}) | ${sec(d.l.p50)} (${sec(d.l.min)}–${sec(d.l.max)}) | ${sec(d.p.p50)} (${sec(d.p.min)}–${sec(d.p.max)}) | ${(d.o.p50 / d.p.p50).toFixed(2)} | ${(d.k.p50 / d.p.p50).toFixed(2)} | ${(d.j.p50 / d.p.p50).toFixed(2)} | ${(d.l.p50 / d.p.p50).toFixed(2)} | ${sec(loopMs)}${d.n === 100 ? '' : ' (extrapolated)'} | ${d.oursOk}/${d.n} ok and right${d.oursOk < d.n ? ` (${d.n - d.oursOk} not ok in the worst round)` : ''}${d.oursWrong ? `, ${d.oursWrong} wrong` : ''} | ${d.n - d.theirsFailures}/${d.n}${d.theirsFailures ? ` (${d.theirsFailures} failed in the worst round)` : ''} |`);
+  cpuRows.push(`| ${d.n} | ${sec(d.oc.p50)} (CLI ${sec(d.occ.p50)}) | ${sec(d.kc.p50)} (CLI ${sec(d.kcc.p50)}) | ${sec(d.jc.p50)} (CLI ${sec(d.jcc.p50)}) | ${sec(d.lc.p50)} | ${sec(d.pc.p50)} |`);
 }
 
 // The fixed cost of a CLI run (node start, modules, store), for reading the 100-BMC row.
 const floor = stats(Array.from({ length: 5 }, () => clusterdeck(1).ms));
+const floorNode = stats(Array.from({ length: 5 }, () => clusterdeck(1, 0, [], 'agent-node').ms));
+
+// The simulated BMCs' own CPU per batch of 100 (ipmi_sim, and the chassis scripts it runs for every power
+// request): on this machine they share the two cores with the tool measured.
+const simPids = (lab.pids ?? []).map((p) => (typeof p === 'number' ? p : p.pid)).filter((pid) => { try { return fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'ipmi_sim'; } catch { return false; } });
+function simCpu() {
+  let own = 0;
+  let children = 0;
+  for (const pid of simPids) {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    own += (Number(f[11]) + Number(f[12])) * TICK_MS;
+    children += (Number(f[13]) + Number(f[14])) * TICK_MS;
+  }
+  return { own, children };
+}
+function bmcSideOf(fn) {
+  const a = simCpu();
+  for (let i = 0; i < 10; i++) fn();
+  const b = simCpu();
+  return { own: (b.own - a.own) / 10, children: (b.children - a.children) / 10 };
+}
+const sideOurs = bmcSideOf(() => clusterdeck(100));
+const sideTheirs = bmcSideOf(() => ipmipower(100));
+const bmcSide = simPids.length
+  ? `The simulated BMCs' own CPU per batch of 100 (mean of 10; ${simPids.length} ipmi_sim processes): ipmi_sim ${sec(sideOurs.own)} + chassis scripts ${sec(sideOurs.children)} under ClusterDeck, ${sec(sideTheirs.own)} + ${sec(sideTheirs.children)} under ipmipower: they share the two cores with the tool measured, so at 100 BMCs every tool's run is mostly the simulators' work.`
+  : '(the lab lists no ipmi_sim pids: BMC-side CPU not measured)';
 const floorCjs = stats(Array.from({ length: 5 }, () => clusterdeck(1, 0, [], 'agent-cjs').ms));
 const floorLocal = stats(Array.from({ length: 5 }, () => clusterdeck(1, 0, [], 'local').ms));
 const version = stats(Array.from({ length: 5 }, () => run(LAUNCHER, ['--version']).ms));
@@ -264,10 +299,12 @@ const cpuNote = `CPU (user+sys, median; \`/usr/bin/time\` per command, plus the 
 
 Machine: ${machine()}; load average ${load0.toFixed(1)} at the start, ${load1.toFixed(1)} at the end (the machine is shared
 with other work: ${REPEAT} run(s) of the whole comparison, the table gives the median of the runs' medians; each run below).
-ClusterDeck three ways, interleaved in the same rounds: **agent-run**, \`clusterdeck power status ...\` as a user types it
-(package.json "bin": the launcher \`resources/bin/clusterdeck\`, which runs the thin client \`out/main/agentClient.js\`
-without NODE_EXTRA_CA_CERTS), handing the batch to the vault agent (\`clusterdeck agent start\`, started before the
-first timed run and warmed by 3 untimed batches; README "Vault agent"); **agent-run via node clusterdeck.cjs**, the same
+ClusterDeck four ways, interleaved in the same rounds: **agent-run**, \`clusterdeck power status ...\` as a user types it
+(package.json "bin": the launcher \`resources/bin/clusterdeck\`, which runs the Perl thin client \`resources/bin/agentClient.pl\`),
+handing the batch to the vault agent (\`clusterdeck agent start\`, started before the first timed run and warmed by 13
+untimed batches, as a resident agent is; its first batch is given below; README "Vault agent"); **agent-run, Node client**,
+the same with \`CLUSTERDECK_AGENT_CLIENT=node\` (the launcher runs \`out/main/agentClient.js\` without NODE_EXTRA_CA_CERTS, as where
+Perl is missing); **agent-run via node clusterdeck.cjs**, the same
 through the portable entry (\`node resources/bin/clusterdeck.cjs\`, as on Windows: cli.js, then the same client, with
 this machine's NODE_EXTRA_CA_CERTS); and **in-process**, the one-shot CLI running the batch itself
 (\`CLUSTERDECK_IN_PROCESS=1\`; it still takes the vault key from the agent, so no scrypt). The CLI's V8 code cache was warm. Anchors: ${ipmipowerVersion} (\`ipmipower -D LAN_2_0 -W opensesspriv
@@ -277,21 +314,24 @@ Command: \`npm run build && node bench/power.mjs${process.argv.slice(2).length ?
 median of ${SIZES.map((n) => ROUNDS[n]).join('/')} interleaved rounds (min–max in brackets); ClusterDeck's answers are checked
 against the BMCs' state files, ipmipower's only by count (it prints \`127.0.0.1\` without the port).
 
-| BMCs | clusterdeck agent-run | agent-run via node clusterdeck.cjs | clusterdeck in-process | ipmipower --stat | ratio agent-run | ratio via clusterdeck.cjs | ratio in-process | ipmitool loop | clusterdeck results | ipmipower results |
-| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
+| BMCs | clusterdeck agent-run | agent-run, Node client | agent-run via node clusterdeck.cjs | clusterdeck in-process | ipmipower --stat | ratio agent-run | ratio Node client | ratio via clusterdeck.cjs | ratio in-process | ipmitool loop | clusterdeck results | ipmipower results |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 ${rows.join('\n')}
 
 ${cpuNote}
 
-| BMCs | clusterdeck agent-run (CLI + agent) | via node clusterdeck.cjs (CLI + agent) | clusterdeck in-process | ipmipower |
-| --- | --- | --- | --- | --- |
+| BMCs | clusterdeck agent-run (CLI + agent) | Node client (CLI + agent) | via node clusterdeck.cjs (CLI + agent) | clusterdeck in-process | ipmipower |
+| --- | --- | --- | --- | --- | --- |
 ${cpuRows.join('\n')}
 
-Each run (median of its rounds; agent-run / via node clusterdeck.cjs / in-process / ipmipower; load average at its start and end):
+Each run (median of its rounds; agent-run / Node client / via node clusterdeck.cjs / in-process / ipmipower; load average at its start and end):
 
-${repeats.map((r, i) => `- run ${i + 1} (load ${r.loadAt.toFixed(1)} → ${r.loadEnd.toFixed(1)}): ${r.perSize.map((x) => `${x.n} BMCs ${sec(x.o.p50)} / ${sec(x.j.p50)} / ${sec(x.l.p50)} / ${sec(x.p.p50)} (${(x.o.p50 / x.p.p50).toFixed(2)}x, ${(x.j.p50 / x.p.p50).toFixed(2)}x, ${(x.l.p50 / x.p.p50).toFixed(2)}x)`).join('; ')}`).join('\n')}
+${repeats.map((r, i) => `- run ${i + 1} (load ${r.loadAt.toFixed(1)} → ${r.loadEnd.toFixed(1)}): ${r.perSize.map((x) => `${x.n} BMCs ${sec(x.o.p50)} / ${sec(x.k.p50)} / ${sec(x.j.p50)} / ${sec(x.l.p50)} / ${sec(x.p.p50)} (${(x.o.p50 / x.p.p50).toFixed(2)}x, ${(x.k.p50 / x.p.p50).toFixed(2)}x, ${(x.j.p50 / x.p.p50).toFixed(2)}x, ${(x.l.p50 / x.p.p50).toFixed(2)}x)`).join('; ')}`).join('\n')}
 
-Fixed costs (median of 5): \`power status\` of 1 BMC agent-run ${sec(floor.p50)}, via node clusterdeck.cjs ${sec(floorCjs.p50)},
+The agent's first batch of 100 after its start: ${sec(cold.ms)} (agent CPU ${sec(cold.cpuMs - cold.cliCpuMs)}); after 12: ${sec(warm.ms)} (agent CPU ${sec(warm.cpuMs - warm.cliCpuMs)}).
+${bmcSide}
+
+Fixed costs (median of 5): \`power status\` of 1 BMC agent-run ${sec(floor.p50)}, Node client ${sec(floorNode.p50)}, via node clusterdeck.cjs ${sec(floorCjs.p50)},
 in-process ${sec(floorLocal.p50)}; \`clusterdeck --version\` ${sec(version.p50)}; \`node -e 0\` ${sec(bareNode.p50)}, without
 NODE_EXTRA_CA_CERTS ${sec(bareNodeNoCa.p50)}. Without any agent (each command derives the vault
 key with scrypt, ~0.1 s of CPU): 1 BMC ${sec(noAgentFloor.p50)}; 100 BMCs ${sec(na.p50)} against ipmipower's ${sec(nap.p50)} in the same rounds

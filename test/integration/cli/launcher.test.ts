@@ -1,5 +1,6 @@
-// The POSIX launcher resources/bin/clusterdeck (package.json "bin") and the thin client it runs,
-// out/main/agentClient.js: power/sensors/sel go to the thin client exactly when the data folder (found
+// The POSIX launcher resources/bin/clusterdeck (package.json "bin") and the thin clients it runs,
+// resources/bin/agentClient.pl where Perl is installed, else (or with CLUSTERDECK_AGENT_CLIENT=node)
+// out/main/agentClient.js; every test below runs both: power/sensors/sel go to a thin client exactly when the data folder (found
 // as resolveDataDir finds it: the full CLI's `agent status --json` is the oracle here) holds this
 // user's agent socket; every argument arrives intact, in the agent's request and in the full CLI the
 // client runs when the agent leaves a command to it; NODE_EXTRA_CA_CERTS is off for the client and
@@ -17,6 +18,12 @@ import type { CliResult } from '../../support/cli';
 const LAUNCHER = path.join(REPO, 'resources', 'bin', 'clusterdeck');
 const CJS = path.join(REPO, 'resources', 'bin', 'clusterdeck.cjs');
 const CLIENT = path.join(REPO, 'out', 'main', 'agentClient.js');
+
+/** The two thin clients; `thin` is the Node process the thin path starts (Perl's starts none). */
+const CLIENTS = [
+  { name: 'perl', env: {}, thin: [] as string[] },
+  { name: 'node', env: { CLUSTERDECK_AGENT_CLIENT: 'node' }, thin: [CLIENT] },
+] as const;
 
 interface Logged { main: string; argv: string[]; ca: string | null; saved: string | null }
 
@@ -128,10 +135,12 @@ describe('the clusterdeck launcher and the thin client (built CLI)', { timeout: 
       const agent = await fakeAgent(socketPath, printsThin);
       try {
         const argv = [...c.args, 'power', 'status', 'n1'];
-        const r = await run(LAUNCHER, argv, c.env);
-        expect(r, what).toEqual({ code: 0, stdout: 'from the agent\n', stderr: '1 on (0.00 s)\n' });
-        expect(logged().map((l) => l.main), what).toEqual([CLIENT]); // one process: the thin client, no clusterdeck.cjs
-        expect(agent.requests.map((q) => q.argv), what).toEqual([argv]);
+        for (const client of CLIENTS) {
+          const r = await run(LAUNCHER, argv, { ...c.env, ...client.env });
+          expect(r, `${client.name} ${what}`).toEqual({ code: 0, stdout: 'from the agent\n', stderr: '1 on (0.00 s)\n' });
+          expect(logged().map((l) => l.main), `${client.name} ${what}`).toEqual(client.thin); // the thin client only, no clusterdeck.cjs
+          expect(agent.requests.splice(0).map((q) => q.argv), `${client.name} ${what}`).toEqual([argv]);
+        }
       } finally {
         await agent.close();
       }
@@ -182,21 +191,25 @@ describe('the clusterdeck launcher and the thin client (built CLI)', { timeout: 
     const argv = ['--data-dir', dir, 'power', 'status', ...odd];
     const agent = await fakeAgent(path.join(dir, 'agent.sock'), printsThin);
     try {
-      expect((await run(LAUNCHER, argv)).code).toBe(0);
-      expect(logged()).toEqual([{ main: CLIENT, argv, ca: null, saved: null }]);
-      expect(agent.requests).toEqual([{ v: 2, argv, user: expect.any(String), tty: { stdout: false, stderr: false } }]);
+      for (const client of CLIENTS) {
+        expect((await run(LAUNCHER, argv, client.env)).code, client.name).toBe(0);
+        expect(logged(), client.name).toEqual(client.thin.map((main) => ({ main, argv, ca: null, saved: null })));
+        expect(agent.requests.splice(0), client.name).toEqual([{ v: 2, argv, user: expect.any(String), tty: { stdout: false, stderr: false } }]);
+      }
     } finally {
       await agent.close();
     }
     // The agent leaves it to the CLI: the client runs clusterdeck.cjs with the same argv; it answers as it does when run directly.
     const leaves = await fakeAgent(path.join(dir, 'agent.sock'), fallback);
     try {
-      const viaLauncher = await run(LAUNCHER, argv);
-      expect(logged().map((l) => [l.main, l.argv])).toEqual([[CLIENT, argv], [CJS, argv]]);
       const direct = await run(process.execPath, [CJS, ...argv]);
       expect(logged().map((l) => [l.main, l.argv])).toEqual([[CJS, argv]]);
-      expect(viaLauncher).toEqual(direct);
       expect(direct.code).toBe(2); // commander: too many arguments
+      for (const client of CLIENTS) {
+        const viaLauncher = await run(LAUNCHER, argv, client.env);
+        expect(logged().map((l) => [l.main, l.argv]), client.name).toEqual([...client.thin.map((main) => [main, argv]), [CJS, argv]]);
+        expect(viaLauncher, client.name).toEqual(direct);
+      }
       expect(fs.existsSync(path.join(cwd, 'out'))).toBe(false); // nothing was run by a shell
     } finally {
       await leaves.close();
@@ -210,17 +223,70 @@ describe('the clusterdeck launcher and the thin client (built CLI)', { timeout: 
     fs.mkdirSync(links, { recursive: true });
     fs.symlinkSync(path.relative(links, LAUNCHER), path.join(links, 'clusterdeck'));
     try {
-      for (const [ca, bin] of [['/nonexistent', LAUNCHER], ['', LAUNCHER], [undefined, path.join(links, 'clusterdeck')]] as const) {
-        const thin = await run(bin, ['--data-dir', dir, 'power', 'status', 'n1'], { NODE_EXTRA_CA_CERTS: ca, CLUSTERDECK_SAVED_NODE_EXTRA_CA_CERTS: ca === undefined ? 'stale' : undefined });
-        expect(thin, String(ca)).toMatchObject({ code: 0, stdout: 'from the agent\n' });
-        expect(thin.stderr).not.toMatch(/Ignoring extra certs/);
-        expect(logged(), String(ca)).toEqual([{ main: CLIENT, argv: ['--data-dir', dir, 'power', 'status', 'n1'], ca: null, saved: ca ?? null }]);
-        const left = await run(bin, ['--data-dir', dir, 'power', 'status', 'n1', '--leave'], { NODE_EXTRA_CA_CERTS: ca });
-        expect(logged().map((l) => ({ main: l.main, ca: l.ca, saved: l.saved })), String(ca)).toEqual([{ main: CLIENT, ca: null, saved: ca ?? null }, { main: CJS, ca: ca ?? null, saved: null }]);
-        if (ca === '/nonexistent') expect(left.stderr).toMatch(/Ignoring extra certs from `\/nonexistent`/);
+      for (const client of CLIENTS) {
+        for (const [ca, bin] of [['/nonexistent', LAUNCHER], ['', LAUNCHER], [undefined, path.join(links, 'clusterdeck')]] as const) {
+          const what = `${client.name} ${String(ca)}`;
+          const thin = await run(bin, ['--data-dir', dir, 'power', 'status', 'n1'], { ...client.env, NODE_EXTRA_CA_CERTS: ca, CLUSTERDECK_SAVED_NODE_EXTRA_CA_CERTS: ca === undefined ? 'stale' : undefined });
+          expect(thin, what).toMatchObject({ code: 0, stdout: 'from the agent\n' });
+          expect(thin.stderr).not.toMatch(/Ignoring extra certs/);
+          expect(logged(), what).toEqual(client.thin.map((main) => ({ main, argv: ['--data-dir', dir, 'power', 'status', 'n1'], ca: null, saved: ca ?? null })));
+          const left = await run(bin, ['--data-dir', dir, 'power', 'status', 'n1', '--leave'], { ...client.env, NODE_EXTRA_CA_CERTS: ca });
+          expect(logged().map((l) => ({ main: l.main, ca: l.ca, saved: l.saved })), what).toEqual([
+            ...client.thin.map((main) => ({ main, ca: null, saved: ca ?? null })),
+            { main: CJS, ca: ca ?? null, saved: null },
+          ]);
+          if (ca === '/nonexistent') expect(left.stderr).toMatch(/Ignoring extra certs from `\/nonexistent`/);
+        }
       }
     } finally {
       await agent.close();
+    }
+  });
+
+  it('both clients read the agent\'s frames alike: text exactly as sent, error codes, an unknown or missing answer, a silent agent', async () => {
+    const dir = path.join(t.dir, 'frames');
+    const sock = path.join(dir, 'agent.sock');
+    const text = 'é😀 "q" \\ \t tab\u0001 ✓\n';
+    const scenes: { frames: object[]; argv?: string[]; want: Partial<CliResult> | RegExp; full?: boolean }[] = [
+      { frames: [{ type: 'accepted' }, { type: 'stdout', text }, { type: 'stderr', text: 'warn ✓\n' }, { type: 'exit', code: 3 }], want: { code: 3, stdout: text, stderr: 'warn ✓\n' } },
+      { frames: [{ type: 'error', error: { code: 'INVALID_INPUT', message: 'bad node set ü' } }], want: { code: 2, stdout: '', stderr: 'clusterdeck: error: bad node set ü\n' } },
+      { frames: [{ type: 'error', error: { code: 'INTERNAL', message: 'broken' } }], want: { code: 1, stdout: '', stderr: 'clusterdeck: error: broken\n' } },
+      { frames: [{ type: 'hello' }], want: /./, full: true }, // another version's answer: the full CLI runs it
+      { frames: [{ type: 'accepted' }, { type: 'exit', code: 'x' }], want: /does not understand/ },
+      { frames: [{ type: 'accepted' }, { type: 'stdout', text: 'partial\n' }], want: /partial[^]*went away before the batch ended/ },
+    ];
+    for (const client of CLIENTS) {
+      for (const scene of scenes) {
+        const what = `${client.name} ${JSON.stringify(scene.frames)}`;
+        const agent = await fakeAgent(sock, () => scene.frames);
+        try {
+          const r = await run(LAUNCHER, ['--data-dir', dir, 'power', 'status', 'n1'], client.env);
+          if (scene.want instanceof RegExp) {
+            expect(r.stdout + r.stderr, what).toMatch(scene.want);
+            if (!scene.full) expect(r.code, what).toBe(1);
+          } else expect(r, what).toEqual(scene.want);
+          expect(logged().map((l) => l.main), what).toEqual([...client.thin, ...(scene.full ? [CJS] : [])]);
+        } finally {
+          await agent.close();
+        }
+      }
+      // An agent that takes the request and never answers: a status goes the long way; a cycle is not run twice.
+      const held: net.Socket[] = [];
+      const silent = net.createServer((s) => void held.push(s));
+      await new Promise<void>((r) => silent.listen(sock, () => r()));
+      fs.chmodSync(sock, 0o600);
+      try {
+        const env = { ...client.env, CLUSTERDECK_AGENT_ANSWER_MS: '300' };
+        await run(LAUNCHER, ['--data-dir', dir, 'power', 'status', 'n1'], env);
+        expect(logged().map((l) => l.main), `${client.name} silent status`).toEqual([...client.thin, CJS]);
+        const cycle = await run(LAUNCHER, ['--data-dir', dir, 'power', 'cycle', 'n1', '--yes'], env);
+        expect(cycle, `${client.name} silent cycle`).toMatchObject({ code: 1, stdout: '' });
+        expect(cycle.stderr).toMatch(/did not answer within 0\.3 s and was left/);
+        expect(logged().map((l) => l.main)).toEqual(client.thin);
+      } finally {
+        for (const s of held) s.destroy();
+        await new Promise<void>((r) => silent.close(() => r()));
+      }
     }
   });
 

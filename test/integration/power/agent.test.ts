@@ -159,17 +159,24 @@ describe('batch power in the vault agent (built CLI)', { timeout: 120_000 }, () 
     await startAgent();
     const withAgent = SAME.map((args) => normalized(cli(data, args, { env: { CLUSTERDECK_PASSPHRASE: '' } })));
     for (let i = 0; i < SAME.length; i++) expect(withAgent[i], SAME[i].join(' ')).toEqual(without[i]);
-    const viaLauncher = SAME.map((args) => normalized(launch(data, args, { CLUSTERDECK_PASSPHRASE: '' })));
-    for (let i = 0; i < SAME.length; i++) expect(viaLauncher[i], `launcher: ${SAME[i].join(' ')}`).toEqual(without[i]);
+    // Through the launcher: its Perl client (the default where Perl is installed) and its Node client.
+    for (const client of ['perl', 'node']) {
+      const viaLauncher = SAME.map((args) => normalized(launch(data, args, { CLUSTERDECK_PASSPHRASE: '', CLUSTERDECK_AGENT_CLIENT: client })));
+      for (let i = 0; i < SAME.length; i++) expect(viaLauncher[i], `launcher (${client}): ${SAME[i].join(' ')}`).toEqual(without[i]);
+    }
 
     // The agent ran it: the CLI loaded only the fast path (no commander program, no BMC services, no tRPC router)...
     const r = traced(data, t.dir, ['power', 'status', '@gpu'], { CLUSTERDECK_PASSPHRASE: '' });
     expect(r.stdout).toBe('gpu[1-8]: off\n');
     expect(r.chunks.sort()).toEqual(['agentClient.js', 'cli.js']);
-    // ...and through the launcher, the thin client alone.
-    const thin = traced(data, t.dir, ['power', 'status', '@gpu'], { CLUSTERDECK_PASSPHRASE: '' }, 'launcher');
+    // ...and through the launcher, the Node thin client alone, or with Perl no Node process at all.
+    const thin = traced(data, t.dir, ['power', 'status', '@gpu'], { CLUSTERDECK_PASSPHRASE: '', CLUSTERDECK_AGENT_CLIENT: 'node' }, 'launcher');
     expect(thin.stdout).toBe('gpu[1-8]: off\n');
     expect(thin.chunks).toEqual(['agentClient.js']);
+    const loaded = path.join(t.dir, 'loaded-perl.json');
+    const viaPerl = launch(data, ['power', 'status', '@gpu'], { CLUSTERDECK_PASSPHRASE: '', NODE_OPTIONS: `--require ${path.join(t.dir, 'hook.cjs')}`, LOADED_OUT: loaded });
+    expect(viaPerl).toEqual({ code: 0, stdout: 'gpu[1-8]: off\n', stderr: expect.stringMatching(/^8 off \(/) });
+    expect(fs.existsSync(loaded)).toBe(false); // the hook of a Node process never ran
     // Commands the agent does not run still run in-process with it up.
     expect(traced(data, t.dir, ['power', 'last', 'gpu[1-2]']).chunks.some((c) => c.startsWith('program-'))).toBe(true);
 
