@@ -59,10 +59,25 @@ sub json_value {
         die "bad frame\n";
       }
     }
-    if (/\G"((?:[^"\\]|\\.)*)"/gc) {
-      my $s = $1;
-      $s =~ s/\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})/chr(0x10000 + ((hex($1) - 0xD800) << 10) + hex($2) - 0xDC00)/ge;
-      $s =~ s/\\(?:u([0-9a-fA-F]{4})|(.))/defined $1 ? chr(hex $1) : ({ b => "\b", f => "\f", n => "\n", r => "\r", t => "\t" }->{$2} \/\/ $2)/ge;
+    if (/\G"/gc) {
+      # The closing quote found with index() (a regex loop over a long string hits Perl's recursion limit).
+      my $from = pos;
+      my $to = $from;
+      while (1) {
+        $to = index($_, '"', $to);
+        die "bad frame\n" if $to < 0;
+        my $backslashes = 0;
+        $backslashes++ while $to - $backslashes > $from && substr($_, $to - $backslashes - 1, 1) eq '\\';
+        last if $backslashes % 2 == 0;
+        $to++;
+      }
+      my $s = substr($_, $from, $to - $from);
+      pos = $to + 1;
+      # One left-to-right pass, so an escaped backslash is never read as the start of another escape.
+      $s =~ s/\\(?:u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|(.))/
+        defined $1 ? chr(0x10000 + ((hex($1) - 0xD800) << 10) + hex($2) - 0xDC00)
+        : defined $3 ? chr(hex $3)
+        : ({ b => "\b", f => "\f", n => "\n", r => "\r", t => "\t" }->{$4} \/\/ $4)/gsex;
       return $s;
     }
     return $1 + 0 if /\G(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)/gc;

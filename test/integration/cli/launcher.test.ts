@@ -247,8 +247,11 @@ describe('the clusterdeck launcher and the thin client (built CLI)', { timeout: 
     const dir = path.join(t.dir, 'frames');
     const sock = path.join(dir, 'agent.sock');
     const text = 'é😀 "q" \\ \t tab\u0001 ✓\n';
+    // --json of thousands of nodes: a long text full of escapes (Perl's regex engine stops at 32,766 repeats of a group).
+    const big = '{"name": "gpu\\"1\\\\", "power": "on"},\n'.repeat(20_000);
     const scenes: { frames: object[]; argv?: string[]; want: Partial<CliResult> | RegExp; full?: boolean }[] = [
       { frames: [{ type: 'accepted' }, { type: 'stdout', text }, { type: 'stderr', text: 'warn ✓\n' }, { type: 'exit', code: 3 }], want: { code: 3, stdout: text, stderr: 'warn ✓\n' } },
+      { frames: [{ type: 'accepted' }, { type: 'stdout', text: big }, { type: 'exit', code: 0 }], want: { code: 0, stdout: big, stderr: '' } },
       { frames: [{ type: 'error', error: { code: 'INVALID_INPUT', message: 'bad node set ü' } }], want: { code: 2, stdout: '', stderr: 'clusterdeck: error: bad node set ü\n' } },
       { frames: [{ type: 'error', error: { code: 'INTERNAL', message: 'broken' } }], want: { code: 1, stdout: '', stderr: 'clusterdeck: error: broken\n' } },
       { frames: [{ type: 'hello' }], want: /./, full: true }, // another version's answer: the full CLI runs it
