@@ -131,11 +131,11 @@ function ipmitoolLoop(sample) {
 
 // Warm-up: page cache, the CLI's first database open, the BMCs' first answers, the agent's JIT
 // (a resident agent has run batches before: its first batches run cold code, ~3x the CPU of a warm
-// one; V8 has optimized the engine's paths after about ten).
+// one; V8 has optimized the engine's paths after twenty or so).
 const cold = clusterdeck(100);
-for (let i = 0; i < 11; i++) clusterdeck(100);
+for (let i = 0; i < 23; i++) clusterdeck(100);
 const warm = clusterdeck(100);
-console.log(`agent's first batch of 100: ${sec(cold.ms)} (agent cpu ${sec(cold.cpuMs - cold.cliCpuMs)}); after 12: ${sec(warm.ms)} (agent cpu ${sec(warm.cpuMs - warm.cliCpuMs)})`);
+console.log(`agent's first batch of 100: ${sec(cold.ms)} (agent cpu ${sec(cold.cpuMs - cold.cliCpuMs)}); after 24: ${sec(warm.ms)} (agent cpu ${sec(warm.cpuMs - warm.cliCpuMs)})`);
 clusterdeck(100, 0, [], 'agent-node');
 clusterdeck(100, 0, [], 'agent-cjs');
 clusterdeck(100, 0, [], 'local');
@@ -301,7 +301,7 @@ Machine: ${machine()}; load average ${load0.toFixed(1)} at the start, ${load1.to
 with other work: ${REPEAT} run(s) of the whole comparison, the table gives the median of the runs' medians; each run below).
 ClusterDeck four ways, interleaved in the same rounds: **agent-run**, \`clusterdeck power status ...\` as a user types it
 (package.json "bin": the launcher \`resources/bin/clusterdeck\`, which runs the Perl thin client \`resources/bin/agentClient.pl\`),
-handing the batch to the vault agent (\`clusterdeck agent start\`, started before the first timed run and warmed by 13
+handing the batch to the vault agent (\`clusterdeck agent start\`, started before the first timed run and warmed by 25
 untimed batches, as a resident agent is; its first batch is given below; README "Vault agent"); **agent-run, Node client**,
 the same with \`CLUSTERDECK_AGENT_CLIENT=node\` (the launcher runs \`out/main/agentClient.js\` without NODE_EXTRA_CA_CERTS, as where
 Perl is missing); **agent-run via node clusterdeck.cjs**, the same
@@ -328,7 +328,7 @@ Each run (median of its rounds; agent-run / Node client / via node clusterdeck.c
 
 ${repeats.map((r, i) => `- run ${i + 1} (load ${r.loadAt.toFixed(1)} → ${r.loadEnd.toFixed(1)}): ${r.perSize.map((x) => `${x.n} BMCs ${sec(x.o.p50)} / ${sec(x.k.p50)} / ${sec(x.j.p50)} / ${sec(x.l.p50)} / ${sec(x.p.p50)} (${(x.o.p50 / x.p.p50).toFixed(2)}x, ${(x.k.p50 / x.p.p50).toFixed(2)}x, ${(x.j.p50 / x.p.p50).toFixed(2)}x, ${(x.l.p50 / x.p.p50).toFixed(2)}x)`).join('; ')}`).join('\n')}
 
-The agent's first batch of 100 after its start: ${sec(cold.ms)} (agent CPU ${sec(cold.cpuMs - cold.cliCpuMs)}); after 12: ${sec(warm.ms)} (agent CPU ${sec(warm.cpuMs - warm.cliCpuMs)}).
+The agent's first batch of 100 after its start: ${sec(cold.ms)} (agent CPU ${sec(cold.cpuMs - cold.cliCpuMs)}); after 24: ${sec(warm.ms)} (agent CPU ${sec(warm.cpuMs - warm.cliCpuMs)}).
 ${bmcSide}
 
 Fixed costs (median of 5): \`power status\` of 1 BMC agent-run ${sec(floor.p50)}, Node client ${sec(floorNode.p50)}, via node clusterdeck.cjs ${sec(floorCjs.p50)},
