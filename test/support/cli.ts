@@ -25,8 +25,13 @@ export function cli(dataDir: string, args: string[], opts: { input?: string; env
  * lives in the test process and must answer while the command runs.
  */
 export function cliAsync(dataDir: string, args: string[], opts: { env?: Record<string, string> } = {}): Promise<CliResult> {
+  return spawnCollected(process.execPath, [BIN, '--data-dir', dataDir, ...args], { env: { ...process.env, CLUSTERDECK_PASSPHRASE: 'test-passphrase', ...opts.env } });
+}
+
+/** Any command, its output collected, without blocking this process. */
+export function spawnCollected(cmd: string, args: string[], opts: { env: NodeJS.ProcessEnv; cwd?: string }): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, '--data-dir', dataDir, ...args], { env: { ...process.env, CLUSTERDECK_PASSPHRASE: 'test-passphrase', ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

@@ -7,13 +7,12 @@
 // back for that full CLI. The agent here is a stand-in on a real unix socket that records requests
 // (./power/agent.test.ts runs the real one against lab BMCs). Which script each Node process ran
 // comes from a --require hook that logs process.argv and the two variables.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO, tempDir } from '../../support/tmp';
-import type { CliResult } from '../../support/cli';
+import { spawnCollected, type CliResult } from '../../support/cli';
 
 const LAUNCHER = path.join(REPO, 'resources', 'bin', 'clusterdeck');
 const CJS = path.join(REPO, 'resources', 'bin', 'clusterdeck.cjs');
@@ -69,15 +68,7 @@ describe('the clusterdeck launcher and the thin client (built CLI)', { timeout: 
   function run(cmd: string, args: string[], env: Record<string, string | undefined> = {}, dir = cwd): Promise<CliResult> {
     const base: Record<string, string | undefined> = { PATH: process.env.PATH, HOME: home, NODE_OPTIONS: `--require ${hook}`, THIN_LOG: log, CLUSTERDECK_PASSPHRASE: 'x', ...env };
     const clean = Object.fromEntries(Object.entries(base).filter((e): e is [string, string] => e[1] !== undefined));
-    return new Promise((resolve, reject) => {
-      const child = spawn(cmd, args, { cwd: dir, env: clean, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => (stdout += d));
-      child.stderr.on('data', (d) => (stderr += d));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    });
+    return spawnCollected(cmd, args, { cwd: dir, env: clean });
   }
   /** The Node processes the last command started, in order. */
   function logged(): Logged[] {
