@@ -11,7 +11,7 @@ type Column = {
   className?: string;
   align?: 'left' | 'right' | 'center';
   onCell?: unknown;
-  ellipsis?: unknown;
+  ellipsis?: boolean | { showTitle?: boolean };
   shouldCellUpdate?: unknown;
   rowSpan?: unknown;
 };
@@ -51,10 +51,17 @@ function valueAt(record: unknown, dataIndex: Column['dataIndex']): unknown {
   return value;
 }
 
-/** A cell with nothing of its own: not fixed, no onCell (spans, props), no ellipsis, no nested-row indent. */
+/** The tooltip rc-table's Cell gives an ellipsis cell: its text, or the text of its one element. */
+function titleOf(content: ReactNode): string | undefined {
+  if (typeof content === 'string' || typeof content === 'number') return String(content);
+  const inner = isValidElement(content) ? (content.props as { children?: unknown }).children : undefined;
+  return typeof inner === 'string' ? inner : undefined;
+}
+
+/** A cell with nothing of its own: not fixed, no onCell (spans, props), no nested-row indent. */
 function isPlain({ rowInfo, column, colIndex, className, style, inverse }: Props) {
   const fixed = rowInfo.fixedInfoList[colIndex];
-  return !inverse && !className && !style && !column.onCell && !column.ellipsis && !column.shouldCellUpdate
+  return !inverse && !className && !style && !column.onCell && !column.shouldCellUpdate
     && typeof fixed?.fixStart !== 'number' && typeof fixed?.fixEnd !== 'number' && !fixed?.fixedStartShadow && !fixed?.fixedEndShadow
     && !(rowInfo.nestExpandable && colIndex === 0);
 }
@@ -66,7 +73,7 @@ function isPlain({ rowInfo, column, colIndex, className, style, inverse }: Props
  * instead of through VirtualCell and Cell: those two subscribe to four table contexts per cell (each a selector
  * closure, a ref, a state and a layout effect) and allocated ~10 KiB per cell and render, so a scroll frame that
  * showed three new rows produced ~0.5 MB of garbage and the young-generation collections that were the long frames.
- * Fixed, spanning, ellipsis cells, the selection column and other tables keep rc-table's cells. Hover: a light
+ * Fixed cells, cells with onCell (spans), the selection column and other tables keep rc-table's cells. Hover: a light
  * cell reports it to the table like Cell does (so fixed cells of the row highlight) and is highlighted by
  * lightCells.css rather than by re-rendering.
  */
@@ -82,9 +89,11 @@ export default function LightVirtualCell(props: Props) {
   let content = (column.render ? column.render(value, record, renderIndex) : value) as ReactNode;
   if (typeof content === 'object' && content !== null && !Array.isArray(content) && !isValidElement(content)) content = null;
   const { rowHoverable, onHover } = table.getValue();
+  const base = column.ellipsis ? `${rowInfo.prefixCls}-cell cd-light-cell ${rowInfo.prefixCls}-cell-ellipsis` : `${rowInfo.prefixCls}-cell cd-light-cell`;
   return createElement('div', {
-    className: column.className ? `${rowInfo.prefixCls}-cell cd-light-cell ${column.className}` : `${rowInfo.prefixCls}-cell cd-light-cell`,
+    className: column.className ? `${base} ${column.className}` : base,
     style: cellStyle(width, column.align),
+    title: column.ellipsis === true || (column.ellipsis && column.ellipsis.showTitle) ? titleOf(content) : undefined,
     onMouseEnter: rowHoverable === false ? undefined : () => onHover(index, index),
     onMouseLeave: rowHoverable === false ? undefined : () => onHover(-1, -1),
   }, content);
