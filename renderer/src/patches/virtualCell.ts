@@ -15,7 +15,7 @@ type Column = {
   shouldCellUpdate?: unknown;
   rowSpan?: unknown;
 };
-type FixedInfo = { fixStart?: number | false; fixEnd?: number | false; fixedStartShadow?: boolean; fixedEndShadow?: boolean };
+type FixedInfo = { fixStart?: number | null; fixEnd?: number | null; fixedStartShadow?: boolean; fixedEndShadow?: boolean; zIndex?: number; zIndexReverse?: number; isSticky?: boolean };
 type Props = {
   rowInfo: { prefixCls: string; fixedInfoList: FixedInfo[]; nestExpandable?: boolean };
   column: Column;
@@ -29,15 +29,18 @@ type Props = {
 };
 // Just what is read here of rc-table's contexts (they hold more).
 type Grid = { getValue: () => { columnsOffset: number[] } } | undefined;
-type Table = { getValue: () => { rowHoverable?: boolean; onHover: (start: number, end: number) => void } } | undefined;
+type Table = { getValue: () => { rowHoverable?: boolean; allColumnsFixedLeft?: boolean; onHover: (start: number, end: number) => void } } | undefined;
 
-/** One style object per width and alignment: light cells allocate none while scrolling. */
+/** One style object per width, alignment and fixed position: light cells allocate none while scrolling. */
 const styles = new Map<string, CSSProperties>();
-function cellStyle(width: number, align: Column['align']): CSSProperties {
-  const key = `${width}|${align ?? ''}`;
+function cellStyle(width: number, align: Column['align'], fixed: FixedInfo | undefined, pinned: 'start' | 'end' | null): CSSProperties {
+  const key = `${width}|${align ?? ''}|${pinned ?? ''}|${pinned ? `${fixed?.fixStart}|${fixed?.fixEnd}|${fixed?.zIndex}|${fixed?.zIndexReverse}` : ''}`;
   let style = styles.get(key);
   if (!style) {
-    style = { flex: `0 0 ${width}px`, width: `${width}px`, pointerEvents: 'auto', ...(align ? { textAlign: align } : {}) };
+    // as rc-table's Cell places a fixed cell: sticky offset and the stacking variables its CSS reads
+    const place = pinned === 'start' ? { insetInlineStart: fixed!.fixStart! } : pinned === 'end' ? { insetInlineEnd: fixed!.fixEnd! } : {};
+    const stack = pinned ? { '--z-offset': fixed!.zIndex, '--z-offset-reverse': fixed!.zIndexReverse } : {};
+    style = { ...place, ...stack, flex: `0 0 ${width}px`, width: `${width}px`, pointerEvents: 'auto', ...(align ? { textAlign: align } : {}) } as CSSProperties;
     styles.set(key, style);
   }
   return style;
@@ -58,11 +61,15 @@ function titleOf(content: ReactNode): string | undefined {
   return typeof inner === 'string' ? inner : undefined;
 }
 
-/** A cell with nothing of its own: not fixed, no onCell (spans, props), no nested-row indent. */
+/**
+ * A cell with nothing of its own: no onCell (spans, props), no nested-row indent, and not the edge of fixed
+ * columns (its shadow follows the horizontal scroll, which rc-table's Cell subscribes to). A fixed cell inside the
+ * fixed group (the selection column before a fixed name) is plain: its place depends only on the columns.
+ */
 function isPlain({ rowInfo, column, colIndex, className, style, inverse }: Props) {
   const fixed = rowInfo.fixedInfoList[colIndex];
   return !inverse && !className && !style && !column.onCell && !column.shouldCellUpdate
-    && typeof fixed?.fixStart !== 'number' && typeof fixed?.fixEnd !== 'number' && !fixed?.fixedStartShadow && !fixed?.fixedEndShadow
+    && !fixed?.fixedStartShadow && !fixed?.fixedEndShadow
     && !(rowInfo.nestExpandable && colIndex === 0);
 }
 
@@ -73,7 +80,7 @@ function isPlain({ rowInfo, column, colIndex, className, style, inverse }: Props
  * instead of through VirtualCell and Cell: those two subscribe to four table contexts per cell (each a selector
  * closure, a ref, a state and a layout effect) and allocated ~10 KiB per cell and render, so a scroll frame that
  * showed three new rows produced ~0.5 MB of garbage and the young-generation collections that were the long frames.
- * Fixed cells, cells with onCell (spans), the selection column and other tables keep rc-table's cells. Hover: a light
+ * The last fixed column, cells with onCell (spans) and other tables keep rc-table's cells. Hover: a light
  * cell reports it to the table like Cell does (so fixed cells of the row highlight) and is highlighted by
  * lightCells.css rather than by re-rendering.
  */
@@ -88,11 +95,16 @@ export default function LightVirtualCell(props: Props) {
   const value = valueAt(record, column.dataIndex);
   let content = (column.render ? column.render(value, record, renderIndex) : value) as ReactNode;
   if (typeof content === 'object' && content !== null && !Array.isArray(content) && !isValidElement(content)) content = null;
-  const { rowHoverable, onHover } = table.getValue();
-  const base = column.ellipsis ? `${rowInfo.prefixCls}-cell cd-light-cell ${rowInfo.prefixCls}-cell-ellipsis` : `${rowInfo.prefixCls}-cell cd-light-cell`;
+  const { rowHoverable, allColumnsFixedLeft, onHover } = table.getValue();
+  const fixed = rowInfo.fixedInfoList[colIndex];
+  const pinned = allColumnsFixedLeft ? null : typeof fixed?.fixStart === 'number' ? 'start' : typeof fixed?.fixEnd === 'number' ? 'end' : null;
+  const cell = `${rowInfo.prefixCls}-cell`;
+  let classes = `${cell} cd-light-cell`;
+  if (pinned) classes += ` ${cell}-fix ${cell}-fix-${pinned}${fixed?.isSticky ? ` ${cell}-fix-sticky` : ''}`;
+  if (column.ellipsis) classes += ` ${cell}-ellipsis`;
   return createElement('div', {
-    className: column.className ? `${base} ${column.className}` : base,
-    style: cellStyle(width, column.align),
+    className: column.className ? `${classes} ${column.className}` : classes,
+    style: cellStyle(width, column.align, fixed, pinned),
     title: column.ellipsis === true || (column.ellipsis && column.ellipsis.showTitle) ? titleOf(content) : undefined,
     onMouseEnter: rowHoverable === false ? undefined : () => onHover(index, index),
     onMouseLeave: rowHoverable === false ? undefined : () => onHover(-1, -1),
