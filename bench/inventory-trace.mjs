@@ -116,7 +116,7 @@ async function profiled(mode, kind) {
   await cdp.detach();
 }
 
-await traced('wheel'); // warm-up pass: first-time code paths and caches
+if (!process.env.NO_WARMUP) await traced('wheel'); // warm-up pass: first-time code paths and caches (NO_WARMUP=1: measure the first scroll after loading, as bench/inventory.mjs does)
 if (process.env.PROFILE) {
   await profiled('wheel', process.env.PROFILE);
   await profiled('jump', process.env.PROFILE);
