@@ -2,7 +2,8 @@
 // bench/inventory.mjs does (wheel speed, then a scrollbar drag) under a Chromium trace and prints, for every frame
 // longer than 25 ms and for the average frame, the time by event (garbage collection, script, style, layout, paint,
 // the compositor) on the page's main thread and on every other thread of the browser.
-// Run: npm run build && flock /tmp/bench.lock node bench/inventory-trace.mjs   (NODES=… to change the count)
+// Run: npm run build && flock /tmp/bench.lock node bench/inventory-trace.mjs   (NODES=… the count; PROFILE=cpu|alloc
+// profiles instead of tracing; NO_WARMUP=1 skips the warm-up scroll; RELOADS=3 reloads the page as inventory.mjs does)
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -28,7 +29,15 @@ const browser = await launchChromium();
 const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
 await page.goto(url);
 await page.evaluate(() => { location.hash = '#/inventory'; });
-await page.waitForFunction((n) => document.querySelector('[data-testid=nodes-total]')?.textContent?.includes(`${n} of ${n}`) && document.querySelectorAll('.ant-table-tbody-virtual .ant-table-row').length > 10, N);
+const loaded = (n) => document.querySelector('[data-testid=nodes-total]')?.textContent?.includes(`${n} of ${n}`) && document.querySelectorAll('.ant-table-tbody-virtual .ant-table-row').length > 10;
+await page.waitForFunction(loaded, N);
+// RELOADS=3: leave the page and come back as bench/inventory.mjs does before it scrolls (garbage of three loads).
+for (let i = 0; i < Number(process.env.RELOADS ?? 0); i++) {
+  await page.evaluate(() => { location.hash = '#/dashboard'; });
+  await page.getByTestId('stat-nodes').waitFor();
+  await page.evaluate(() => { location.hash = '#/inventory'; });
+  await page.waitForFunction(loaded, N);
+}
 
 const CATEGORIES = ['toplevel', 'devtools.timeline', 'blink.user_timing', 'v8', 'disabled-by-default-v8.gc', 'cc', 'viz', 'gpu', 'benchmark', 'blink'];
 
