@@ -141,6 +141,30 @@ describe('Power page in Chromium', () => {
     await shot(page, 'power-1000-en');
   });
 
+  it('keeps every drawn row its own node after wheeling through the 1,000 results (rows are recycled)', async () => {
+    const body = page.locator('[data-testid=power-table] .ant-table-tbody-virtual-holder');
+    const drawn = () => page.locator('[data-testid=power-table] .ant-table-tbody-virtual .ant-table-row').evaluateAll((els) =>
+      els.map((el) => ({ node: el.getAttribute('data-node'), name: el.children[0]?.textContent, state: el.querySelector('[data-state]')?.getAttribute('data-state'), top: el.getBoundingClientRect().top })));
+    const rowElements = page.locator('[data-testid=power-table] .ant-table-tbody-virtual .ant-table-row');
+    await rowElements.evaluateAll((els) => els.forEach((el) => { (el as HTMLElement).dataset.firstNode = el.getAttribute('data-node')!; }));
+    const first = (await drawn())[0]?.node;
+    await body.hover();
+    for (let i = 0; i < 40; i++) await page.mouse.wheel(0, 400);
+    await expect.poll(async () => (await drawn())[0]?.node).not.toBe(first);
+    // The rows on screen are the first rows' elements, now showing other nodes: the table recycled them.
+    const reused = await rowElements.evaluateAll((els) => els.filter((el) => (el as HTMLElement).dataset.firstNode && (el as HTMLElement).dataset.firstNode !== el.getAttribute('data-node')).length);
+    expect(reused).toBeGreaterThan(3);
+    const shown = (await drawn()).sort((a, b) => a.top - b.top);
+    expect(shown.length).toBeGreaterThan(5);
+    for (const [k, row] of shown.entries()) {
+      expect(row.node).toMatch(/^big\d{4}$/);
+      expect(row.name).toBe(row.node);
+      expect(row.state).toBe('unreachable');
+      if (k) expect(Number(row.node!.slice(3))).toBe(Number(shown[k - 1].node!.slice(3)) + 1); // consecutive, top to bottom
+    }
+    await shot(page, 'power-1000-scrolled-en');
+  });
+
   it('shows the page in Chinese: status of the 100 lab nodes', async () => {
     await setLanguage(page, 'zh-CN');
     await page.getByTestId('nav-power').click();

@@ -1,5 +1,6 @@
 import { Table, type TableProps } from 'antd';
 import { RecycleRowsContext } from '../patches/recycleRows';
+import { useLightCheckboxCell } from './lightSelection';
 
 type PageTableProps<T> = Omit<TableProps<T>, 'scroll' | 'virtual' | 'pagination' | 'size'> & {
   above: number;
@@ -17,10 +18,13 @@ type PageTableProps<T> = Omit<TableProps<T>, 'scroll' | 'virtual' | 'pagination'
  * what sits above it. `above` is that height in pixels; `width` the scroll width when columns
  * overflow. Virtual tables need a numeric-looking y: antd accepts the CSS calc() at runtime.
  */
-export function PageTable<T extends object>({ above, width, recycleRows = false, ...props }: PageTableProps<T>) {
+export function PageTable<T extends object>({ above, width, recycleRows = false, rowSelection, ...props }: PageTableProps<T>) {
+  const lightCheckbox = useLightCheckboxCell();
+  // Recycled rows also get light check boxes (lightSelection.tsx) unless the page draws its own.
+  const light = recycleRows && rowSelection && !rowSelection.renderCell && (rowSelection.type ?? 'checkbox') === 'checkbox';
   return (
     <RecycleRowsContext.Provider value={recycleRows}>
-      <Table<T> size="small" virtual pagination={false} scroll={{ x: width, y: `calc(100vh - ${above}px)` as unknown as number }} {...props} />
+      <Table<T> size="small" virtual pagination={false} scroll={{ x: width, y: `calc(100vh - ${above}px)` as unknown as number }} rowSelection={light ? { ...rowSelection, renderCell: lightCheckbox } : rowSelection} {...props} />
     </RecycleRowsContext.Provider>
   );
 }

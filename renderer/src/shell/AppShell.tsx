@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { memo, useEffect, useState } from 'react';
 import { Layout, Menu, Select, Space, Switch, Tag, Tooltip, Typography, theme as antTheme } from 'antd';
 import { LockOutlined, UnlockOutlined, MoonOutlined, SunOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
@@ -20,7 +20,9 @@ import { TemplatesPage } from '../pages/templates/TemplatesPage';
 import { DatasetsPage } from '../pages/datasets/DatasetsPage';
 import { ShortcutSheet } from './ShortcutSheet';
 
-function PageView({ page }: { page: Page }) {
+// Memo: the shell re-renders on its own polls (vault status every 10 s); a page with a 10,000-row table must not
+// re-render with it (that re-render was a 25 ms frame in the middle of scrolling).
+const PageView = memo(function PageView({ page }: { page: Page }) {
   switch (page) {
     case 'dashboard': return <DashboardPage />;
     case 'inventory': return <InventoryPage />;
@@ -34,7 +36,7 @@ function PageView({ page }: { page: Page }) {
     case 'power': return <PowerPage />;
     default: return <ComingPage page={page} />;
   }
-}
+});
 
 const PAGE_KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '0', '-', '='];
 

@@ -1,5 +1,5 @@
-import { useState } from 'react';
-import { Button, Input, Select, Space, Tag, Typography } from 'antd';
+import { useMemo, useState } from 'react';
+import { Button, Input, Select, Space, Tag, Typography, type TableColumnsType } from 'antd';
 import { DownloadOutlined, ReloadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { PageTable } from '../../components/PageTable';
@@ -19,6 +19,19 @@ export function AuditPage() {
   const [text, setText] = useState('');
   const query = { module, result, text: text || undefined };
   const list = useCall(() => api.audit.list.query({ ...query, offset: 0, limit: 5000 }), [module, result, text], ['*']);
+  // Built once per language: with stable columns the virtual table re-renders only rows that change.
+  const columns = useMemo<TableColumnsType<AuditEntry>>(() => [
+    { title: t('columns.id'), dataIndex: 'id', width: 70 },
+    { title: t('columns.started'), dataIndex: 'startedAt', width: 180, render: (v: string) => v.replace('T', ' ').slice(0, 19) },
+    { title: t('columns.operator'), dataIndex: 'actor', width: 100 },
+    { title: t('columns.via'), dataIndex: 'via', width: 70 },
+    { title: t('columns.module'), dataIndex: 'module', width: 100 },
+    { title: t('columns.action'), dataIndex: 'action', width: 150 },
+    { title: t('columns.targets'), dataIndex: 'targets', width: 200, ellipsis: true },
+    { title: t('columns.params'), dataIndex: 'params', width: 240, ellipsis: true, render: (p: Record<string, unknown>) => JSON.stringify(p) },
+    { title: t('columns.result'), dataIndex: 'result', width: 100, render: (r: string) => <Tag color={RESULT_COLORS[r]}>{t(`results.${r}`)}</Tag> },
+    { title: t('columns.detail'), dataIndex: 'detail', ellipsis: true },
+  ], [t]);
   const modules = ['inventory', 'vault', 'power', 'console', 'exec', 'jobs', 'datasets'];
 
   return (
@@ -37,21 +50,11 @@ export function AuditPage() {
         above={230}
         width={1300}
         data-testid="audit-table"
+        recycleRows // cells keep no state (text and a Tag)
         rowKey="id"
         loading={list.loading}
         dataSource={list.data?.items ?? []}
-        columns={[
-          { title: t('columns.id'), dataIndex: 'id', width: 70 },
-          { title: t('columns.started'), dataIndex: 'startedAt', width: 180, render: (v: string) => v.replace('T', ' ').slice(0, 19) },
-          { title: t('columns.operator'), dataIndex: 'actor', width: 100 },
-          { title: t('columns.via'), dataIndex: 'via', width: 70 },
-          { title: t('columns.module'), dataIndex: 'module', width: 100 },
-          { title: t('columns.action'), dataIndex: 'action', width: 150 },
-          { title: t('columns.targets'), dataIndex: 'targets', width: 200, ellipsis: true },
-          { title: t('columns.params'), dataIndex: 'params', width: 240, ellipsis: true, render: (p: Record<string, unknown>) => JSON.stringify(p) },
-          { title: t('columns.result'), dataIndex: 'result', width: 100, render: (r: string) => <Tag color={RESULT_COLORS[r]}>{t(`results.${r}`)}</Tag> },
-          { title: t('columns.detail'), dataIndex: 'detail', ellipsis: true },
-        ]}
+        columns={columns}
       />
     </Space>
   );

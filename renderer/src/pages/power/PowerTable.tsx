@@ -9,7 +9,8 @@ import type { PowerRow, RowState } from './rows';
 /**
  * The live per-node table: virtual, columns built once per language, and plain-text cells (no
  * Tag or Typography: their style hooks and text measuring cost more than the rest of a frame),
- * so a frame with hundreds of new results re-renders only the visible rows, cheaply.
+ * so a frame with hundreds of new results re-renders only the visible rows, cheaply; rows scrolled in
+ * reuse the rows scrolled out (PageTable's recycleRows).
  */
 export function PowerTable({ rows }: { rows: PowerRow[] }) {
   const { t, i18n } = useTranslation('power');
@@ -38,6 +39,7 @@ export function PowerTable({ rows }: { rows: PowerRow[] }) {
     <PageTable<PowerRow>
       above={330}
       data-testid="power-table"
+      recycleRows // cells keep no state: Elapsed derives its ticking from the row it is given
       rowKey="name"
       dataSource={rows}
       columns={columns}
