@@ -63,7 +63,9 @@ export function AppShell() {
   }, []);
 
   useEffect(() => {
-    const load = () => api.vault.status.query().then(setVault, () => setVault(null));
+    // The same answer keeps the same object: the shell then does not re-render every 10 s for nothing.
+    const keep = (next: VaultStatus | null) => setVault((prev) => (JSON.stringify(prev) === JSON.stringify(next) ? prev : next));
+    const load = () => api.vault.status.query().then(keep, () => keep(null));
     load();
     const timer = setInterval(load, 10_000);
     return () => clearInterval(timer);
