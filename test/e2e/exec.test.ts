@@ -24,7 +24,13 @@ describe('Consoles › Exec over 50 nodes in Chromium', () => {
     await ui.page.getByTestId('exec-run').click();
     await expect.poll(() => ui.page.getByTestId('exec-summary').innerText(), { timeout: 60_000 }).toMatch(/50 ok.*2 unreachable: dead\[01-02\]/);
     const groups = await ui.page.getByTestId('exec-group').allInnerTexts();
-    expect(groups.some((g) => /node\[001-050\]\s*\(50\)[\s\S]*answer-42/.test(g))).toBe(true);
+    // Every node answered 42, in groups that fold identical output. Usually one group node[001-050] (50); under load a
+    // login shell now and then adds a line of its own on stderr (the lab user's ~/.bashrc on this machine runs `pyenv
+    // rehash`, which can warn when 50 logins rehash at once), and that node's output is then a group of its own.
+    const answered = groups.filter((g) => /answer-42/.test(g)).map((g) => Number(/\((\d+)\)/.exec(g)?.[1] ?? 0));
+    expect(answered.reduce((a, b) => a + b, 0), groups.join('\n---\n')).toBe(50);
+    expect(Math.max(...answered), groups.join('\n---\n')).toBeGreaterThan(40);
+    expect(groups.some((g) => /dead\[01-02\]\s*\(2\)/.test(g))).toBe(true);
     await shot(ui.page, 'consoles-exec-en');
     const audit = JSON.parse(cli(ui.data, ['audit', 'list', '--json', '--module', 'exec']).stdout) as { via: string; result: string }[];
     expect(audit[0]).toMatchObject({ via: 'serve', result: 'partial' });
