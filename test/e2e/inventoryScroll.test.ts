@@ -70,6 +70,7 @@ describe('Inventory table after a long scroll', () => {
     await first.locator('.ant-checkbox-input').click();
     await last.locator('.ant-checkbox-input').click({ modifiers: ['Shift'] });
     await expect.poll(() => ui.page.getByTestId('nodes-total').innerText()).toMatch(new RegExp(`${to - from + 1} selected`));
+    await ui.page.waitForTimeout(600); // the check marks' CSS transition, so the screenshot shows what a person sees
     await shot(ui.page, 'inventory-shift-range-en');
     // Rows that scroll in take over the DOM of the selected ones: none of them may show a check.
     const before = (await drawn())[0]?.key;
