@@ -83,7 +83,6 @@ const bmcs = lab.bmcs;
 const password = bmcs[0].password;
 // The lab pads node numbers to the digits of its size: node001 with 100 BMCs, node0001 with 1,000.
 const WIDTH = String(bmcs.length).length;
-const nodeName = (i) => `node${String(i).padStart(WIDTH, '0')}`;
 const names = (n) => `node[${String(1).padStart(WIDTH, '0')}-${String(n).padStart(WIDTH, '0')}]`;
 const truth = (n) => {
   const dir = path.join(dataDir, 'lab', 'bmc', 'power');

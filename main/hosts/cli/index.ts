@@ -4,7 +4,7 @@
 // which the POSIX launcher resources/bin/clusterdeck runs without this file: warm, unlocked, no
 // commander or services loaded here); everything else, and those too when the agent leaves them to
 // the CLI, runs in-process (./program.ts).
-import { agentMayRun, runThroughAgent } from './agentClient';
+import { agentMayRun, exitFlushed, runThroughAgent } from './agentClient';
 import { sessionKeptOpen } from './lifecycle';
 
 export async function main(argv: string[]): Promise<number> {
@@ -21,11 +21,6 @@ export function run(argv = process.argv.slice(2)): void {
     if (sessionKeptOpen()) process.exitCode = code;
     // Exit only once stdout and stderr have been handed to the OS: a pipe that is not drained yet would lose the
     // tail of a large --json listing (seen at ~200 KB through spawnSync).
-    else flushed(process.stdout).then(() => flushed(process.stderr)).then(() => process.exit(code), () => process.exit(code));
+    else exitFlushed(code);
   });
 }
-
-const flushed = (stream: NodeJS.WriteStream) => new Promise<void>((resolve) => {
-  if (stream.writableLength === 0) resolve();
-  else stream.write('', () => resolve());
-});
