@@ -77,8 +77,8 @@ function lazyExternals(packages: readonly string[]): Plugin {
  * renderer/src/patches/: `useChildren` (stable row props; table rows keyed by slot, so scrolled-in rows reuse
  * the React tree and DOM of rows scrolled out) and `useHeights` (measures only rows that appear; rows of the
  * estimated height change nothing), makes List.js pass its `itemHeight` to the latter and find the shown rows by
- * arithmetic while all rows have that height (`uniformRange`), and gives @rc-component/table's virtual rows
- * `virtualCell.ts` for their cells (plain cells of recycling tables drawn without VirtualCell and Cell). Why: see those files;
+ * arithmetic while all rows have that height (`uniformRange`), and gives @rc-component/table's virtual body
+ * `virtualBodyLine.ts` for its rows (rows of recycling tables draw plain cells without VirtualCell and Cell). Why: see those files;
  * the 10,000-node inventory re-rendered, re-measured or mounted rows on every scroll frame. The build fails if
  * the library stops importing either module or its List.js changes the code patched, so an upgrade is reviewed rather
  * than silently losing the fix.
@@ -94,15 +94,15 @@ function stableVirtualRows(): Plugin {
   const uniformRange = resolve(__dirname, 'renderer/src/patches/uniformRange.ts');
   const swapped = new Set<string>();
   let patchedList = false;
-  // rc-table's virtual rows (BodyLine) draw their cells through VirtualCell: plain cells of recycling tables skip it.
-  const TABLE_LINE = /[\\/]@rc-component[\\/]table[\\/]es[\\/]VirtualTable[\\/]BodyLine\.js$/;
-  const lightCell = resolve(__dirname, 'renderer/src/patches/virtualCell.ts');
-  let swappedCell = false;
+  // rc-table's virtual body (BodyGrid) draws its rows through BodyLine: rows of recycling tables are drawn lighter.
+  const TABLE_GRID = /[\\/]@rc-component[\\/]table[\\/]es[\\/]VirtualTable[\\/]BodyGrid\.js$/;
+  const lightLine = resolve(__dirname, 'renderer/src/patches/virtualBodyLine.ts');
+  let swappedLine = false;
   return {
     name: 'clusterdeck-stable-virtual-rows',
     enforce: 'pre',
     resolveId(source, importer) {
-      if (/^\.\/VirtualCell(\.js)?$/.test(source) && importer && TABLE_LINE.test(importer)) { swappedCell = true; return lightCell; }
+      if (/^\.\/BodyLine(\.js)?$/.test(source) && importer && TABLE_GRID.test(importer)) { swappedLine = true; return lightLine; }
       const hook = /^\.\/hooks\/(useChildren|useHeights)(\.js)?$/.exec(source)?.[1];
       if (!hook || !importer || !PACKAGE.test(importer)) return null;
       swapped.add(hook);
@@ -126,7 +126,7 @@ function stableVirtualRows(): Plugin {
         if (!swapped.has(hook)) this.error(`@rc-component/virtual-list no longer imports ./hooks/${hook}: review ${swaps[hook]} against the new version`);
       }
       if (!patchedList) this.error('@rc-component/virtual-list has no es/List.js to patch');
-      if (!swappedCell) this.error(`@rc-component/table's VirtualTable/BodyLine.js no longer imports ./VirtualCell: review ${lightCell}`);
+      if (!swappedLine) this.error(`@rc-component/table's VirtualTable/BodyGrid.js no longer imports ./BodyLine: review ${lightLine}`);
     },
   };
 }

@@ -82,4 +82,34 @@ describe('Inventory table after a long scroll', () => {
       expect(checked).toBe(i >= from && i <= to);
     }
   });
+
+  it('keeps the name column pinned, with its shadow once the table scrolls sideways, and highlights the hovered row', async () => {
+    const table = '[data-testid=nodes-table]';
+    const nameCells = () => ui.page.locator(`${table} .ant-table-tbody-virtual .ant-table-row`).evaluateAll((els) =>
+      els.map((el) => { const cell = el.querySelector('a')!.closest('.ant-table-cell')!; return { className: cell.className, left: cell.getBoundingClientRect().left }; }));
+    await expect.poll(async () => (await nameCells()).length).toBeGreaterThan(10);
+    const before = await nameCells();
+    for (const cell of before) {
+      expect(cell.className).toContain('ant-table-cell-fix-start-shadow');
+      expect(cell.className).not.toContain('ant-table-cell-fix-start-shadow-show');
+    }
+    await ui.page.locator(`${table} .ant-table-tbody-virtual-holder`).hover();
+    await ui.page.mouse.wheel(600, 0);
+    await expect.poll(async () => (await nameCells()).every((c) => c.className.includes('ant-table-cell-fix-start-shadow-show'))).toBe(true);
+    // Pinned: the name cells stay where they were while the other columns moved left.
+    const after = await nameCells();
+    for (const cell of after) expect(cell.left).toBeCloseTo(before[0].left, 0);
+    const hostLeft = await ui.page.locator(`${table} .ant-table-tbody-virtual .ant-table-row`).first().evaluate((el) => el.children[2].getBoundingClientRect().left);
+    expect(hostLeft).toBeLessThan(before[0].left + 100);
+    // Hover: every cell of the row, the pinned ones too, takes the table's hover background.
+    const row = ui.page.locator(`${table} .ant-table-tbody-virtual .ant-table-row`).nth(4);
+    const backgrounds = () => row.evaluate((el) => [...el.children].map((c) => getComputedStyle(c).backgroundColor));
+    const still = await backgrounds();
+    const box = (await row.boundingBox())!;
+    await ui.page.mouse.move(700, box.y + box.height / 2);
+    await expect.poll(async () => (await backgrounds()).every((b, i) => b !== still[i])).toBe(true);
+    await shot(ui.page, 'inventory-sideways-hover-en');
+    await ui.page.mouse.wheel(-600, 0);
+    await expect.poll(async () => (await nameCells()).some((c) => c.className.includes('ant-table-cell-fix-start-shadow-show'))).toBe(false);
+  });
 });
