@@ -11,7 +11,7 @@ import { downloadText } from '../../components/download';
 import { NodeDrawer } from './NodeDrawer';
 import { ImportDialog } from './ImportDialog';
 import { powerCell, useLastPowerStates } from '../power/LastPower';
-import type { Node } from '../../../../shared/contract/schemas/inventory';
+import { NODE_TYPES, type Node } from '../../../../shared/contract/schemas/inventory';
 
 export function NodesTab() {
   const { t, i18n } = useTranslation('inventory');
@@ -49,19 +49,25 @@ export function NodesTab() {
   }, [list.data, search]);
 
   // Built once per language: a virtual table re-renders only visible rows when columns are stable.
-  const columns = useMemo<TableColumnsType<Node>>(() => [
-    { title: t('columns.name'), dataIndex: 'name', width: 160, fixed: 'left', sorter: (a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }), render: (v: string, n) => <a onClick={() => setEditing(n)}>{v}</a> },
-    { title: t('columns.hostname'), dataIndex: 'hostname', width: 160 },
-    { title: t('columns.type'), dataIndex: 'type', width: 100, render: (v: string) => t(`types.${v}`), filters: ['compute', 'gpu', 'login', 'storage', 'management'].map((v) => ({ text: t(`types.${v}`), value: v })), onFilter: (v, n) => n.type === v },
-    { title: t('columns.rack'), dataIndex: 'rack', width: 110, sorter: (a, b) => (a.rack ?? '').localeCompare(b.rack ?? '') },
-    { title: t('columns.u'), dataIndex: 'u', width: 70, render: (u: number | null, n) => (u === null ? '' : n.uHeight > 1 ? `${u}-${u + n.uHeight - 1}` : u) },
-    { title: t('columns.gpus'), key: 'gpus', width: 140, render: (_, n) => (n.gpuCount ? `${n.gpuCount} × ${n.gpuModel ?? 'GPU'}` : '') },
-    { title: t('columns.groups'), dataIndex: 'groups', width: 200, render: (g: string[]) => g.join(', ') },
-    { title: t('columns.ssh'), key: 'ssh', width: 220, render: (_, n) => (n.ssh ? `${n.ssh.user}@${n.ssh.host}:${n.ssh.port}${n.ssh.credential ? ` (${n.ssh.credential})` : ''}` : '') },
-    { title: t('columns.bmc'), key: 'bmc', width: 240, render: (_, n) => (n.bmc ? `${n.bmc.protocol} ${n.bmc.host}:${n.bmc.port}${n.bmc.credential ? ` (${n.bmc.credential})` : ''}` : '') },
-    { title: t('power:lastState'), key: 'power', width: 90, render: (_, n) => powerCell(power.get(n.name), { label: (s) => t(`power:powerStates.${s}`), language: i18n.language, on: token.colorSuccess, off: token.colorTextQuaternary }) },
-    { title: t('columns.labels'), dataIndex: 'labels', render: (l: Record<string, string>) => Object.entries(l).map(([k, v]) => `${k}=${v}`).join(' ') },
-        ], [t, i18n.language, power, token]);
+  const columns = useMemo<TableColumnsType<Node>>(() => {
+    // Looked up once here, not per row drawn: a scroll frame draws new rows, and each t() call allocates.
+    const typeLabels = new Map<string, string>(NODE_TYPES.map((v) => [v, t(`types.${v}`)]));
+    const powerLabels = new Map<string, string>();
+    const powerText = { label: (s: string) => powerLabels.get(s) ?? powerLabels.set(s, t(`power:powerStates.${s}`)).get(s)!, language: i18n.language, on: token.colorSuccess, off: token.colorTextQuaternary };
+    return [
+      { title: t('columns.name'), dataIndex: 'name', width: 160, fixed: 'left', sorter: (a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }), render: (v: string, n) => <a onClick={() => setEditing(n)}>{v}</a> },
+      { title: t('columns.hostname'), dataIndex: 'hostname', width: 160 },
+      { title: t('columns.type'), dataIndex: 'type', width: 100, render: (v: string) => typeLabels.get(v) ?? v, filters: NODE_TYPES.map((v) => ({ text: typeLabels.get(v), value: v })), onFilter: (v, n) => n.type === v },
+      { title: t('columns.rack'), dataIndex: 'rack', width: 110, sorter: (a, b) => (a.rack ?? '').localeCompare(b.rack ?? '') },
+      { title: t('columns.u'), dataIndex: 'u', width: 70, render: (u: number | null, n) => (u === null ? '' : n.uHeight > 1 ? `${u}-${u + n.uHeight - 1}` : u) },
+      { title: t('columns.gpus'), key: 'gpus', width: 140, render: (_, n) => (n.gpuCount ? `${n.gpuCount} × ${n.gpuModel ?? 'GPU'}` : '') },
+      { title: t('columns.groups'), dataIndex: 'groups', width: 200, render: (g: string[]) => g.join(', ') },
+      { title: t('columns.ssh'), key: 'ssh', width: 220, render: (_, n) => (n.ssh ? `${n.ssh.user}@${n.ssh.host}:${n.ssh.port}${n.ssh.credential ? ` (${n.ssh.credential})` : ''}` : '') },
+      { title: t('columns.bmc'), key: 'bmc', width: 240, render: (_, n) => (n.bmc ? `${n.bmc.protocol} ${n.bmc.host}:${n.bmc.port}${n.bmc.credential ? ` (${n.bmc.credential})` : ''}` : '') },
+      { title: t('power:lastState'), key: 'power', width: 90, render: (_, n) => powerCell(power.get(n.name), powerText) },
+      { title: t('columns.labels'), dataIndex: 'labels', render: (l: Record<string, string>) => Object.entries(l).map(([k, v]) => `${k}=${v}`).join(' ') },
+    ];
+  }, [t, i18n.language, power, token]);
 
   const confirmDelete = () => {
     const names = selected.join(',');
