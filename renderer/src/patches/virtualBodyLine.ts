@@ -52,7 +52,21 @@ type LineProps = {
   getHeight?: (rowSpan: number) => number;
 };
 
-const TABLE_FIELDS = ['prefixCls', 'flattenColumns', 'fixedInfoList', 'scrollX', 'classNames', 'styles', 'expandIconColumnIndex', 'indentSize', 'expandIcon', 'expandedKeys', 'onTriggerExpand', 'onRow', 'rowClassName', 'rowHoverable', 'allColumnsFixedLeft'];
+const TableStore = (TableContext as unknown as { Context: Context<Store<TableValue>> }).Context;
+const GridStore = (GridContext as unknown as { Context: Context<Store<{ columnsOffset: number[] }>> }).Context;
+
+/**
+ * What the rows of a virtual table draw from that can change while the table itself is not rendered again by its
+ * parent (so rc-table's immutable mark, which re-renders rows, stays): the fixed columns' places (measured widths),
+ * which edge shadows show (sideways scroll), the columns and their offsets. rc-table's rows and cells subscribe to
+ * these each; the virtual list calls this once (virtualListChildren.ts) and hands every row new props when the
+ * answer changes. Outside a table it answers null and costs nothing more.
+ */
+export function useTableDrawState(): readonly unknown[] | null {
+  const table = useSelected(TableContext as never, ((t: TableValue | undefined) => (t ? [t.fixedInfoList, t.flattenColumns, t.scrollX, shadowsShown(t)] : null)) as never) as unknown[] | null;
+  const offsets = useSelected(GridContext as never, ((g: { columnsOffset: number[] } | undefined) => g?.columnsOffset ?? null) as never) as unknown;
+  return table && [...table, offsets];
+}
 
 /** How each column's light cell is drawn: fixed while the columns and their widths stay (antd re-creates neither while scrolling). */
 type CellPlan = { light: false } | { light: true; className: string; style: CSSProperties; title: boolean; shadow: 'start' | 'end' | null; wrap: boolean };
@@ -128,16 +142,17 @@ function titleOf(content: ReactNode): string | undefined {
  * VirtualCell + Cell pair each. Those two subscribe to four table contexts per cell (a selector closure, a ref, a
  * state and a layout effect each) and BodyLine and its useRowInfo to two more per row: a scroll frame that showed new
  * rows produced most of its garbage there, and the young-generation collections that garbage caused were the long
- * frames. Here the row subscribes once to what it draws from. Cells with onCell (spans) keep rc-table's
+ * frames. Here the row reads the tables' current values and subscribes to nothing: its re-renders follow rc-table's
+ * immutable mark, as BodyLine's do, and the list's useTableDrawState. Cells with onCell (spans) keep rc-table's
  * VirtualCell. Hover: the row
  * reports it to the table as Cell does (so rc-table's cells of the row highlight); light cells highlight by CSS.
  */
 function LightBodyLine({ props, lineRef }: { props: LineProps; lineRef: ForwardedRef<HTMLDivElement> }) {
-  // One subscription per row to what it draws from (BodyLine, useRowInfo and each cell subscribe on their own).
-  const table = useSelected(TableContext as never, TABLE_FIELDS) as TableValue;
-  const shadows = useSelected(TableContext as never, shadowsShown as never) as number;
-  const { columnsOffset } = useSelected(GridContext as never, ['columnsOffset']) as { columnsOffset: number[] };
-  const store = useContext((TableContext as unknown as { Context: Context<Store<TableValue>> }).Context)!;
+  // No subscription of its own: the list re-renders every row when what rows draw from changes (useTableDrawState).
+  const store = useContext(TableStore)!;
+  const table = store.getValue();
+  const shadows = shadowsShown(table);
+  const { columnsOffset } = useContext(GridStore)!.getValue();
   const { data, index, className, rowKey, style, extra: _extra, getHeight: _getHeight, ...rest } = props;
   const { record, indent, index: renderIndex } = data;
   const at = useRef(index);

@@ -2,6 +2,7 @@ import { createElement, useContext, useMemo, useRef, type Key, type ReactElement
 import { Item } from '@rc-component/virtual-list/es/Item';
 import { assignSlots } from './rowSlots';
 import { RecycleRowsContext } from './recycleRows';
+import { useTableDrawState } from './virtualBodyLine';
 
 type RenderInfo = { style: { width?: number }; offsetX: number };
 
@@ -13,8 +14,8 @@ const isTableRow = (item: unknown) => typeof item === 'object' && item !== null 
  * `stableVirtualRows` in electron.vite.config.ts). Same arguments and output, three changes:
  * - The original hands every visible row a new `style` object and a new ref callback on each render, so on
  *   every scroll frame React re-rendered every visible row (the row memo saw new props) and the list measured
- *   every row again. Here the render info changes only with the width or horizontal offset, and each row key
- *   keeps one ref callback for as long as it is shown.
+ *   every row again. Here the render info changes only with the width or horizontal offset (and, in a table, with
+ *   what its rows draw from), and each row key keeps one ref callback for as long as it is shown.
  * - Rows of a table that allows it (`RecycleRowsContext`, PageTable's `recycleRows`) are keyed by slot rather
  *   than by row key (`rowSlots.ts`): a row scrolled out hands its React tree and DOM to the row scrolled in,
  *   which then only re-renders with the new record. Mounting a row (a dozen cells and a checkbox, ~55
@@ -28,7 +29,11 @@ export default function useChildren<T>(
   renderFunc: (item: T, index: number, info: RenderInfo) => ReactElement,
   { getKey }: { getKey: (item: T) => Key },
 ): ReactNode[] {
-  const info = useMemo<RenderInfo>(() => ({ style: { width: scrollWidth }, offsetX }), [scrollWidth, offsetX]);
+  // A table's rows also get new props when what they draw from changes (virtualBodyLine.ts): one subscription here
+  // instead of several in every row.
+  const [fixed, columns, tableWidth, shadows, offsets] = useTableDrawState() ?? [];
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const info = useMemo<RenderInfo>(() => ({ style: { width: scrollWidth }, offsetX }), [scrollWidth, offsetX, fixed, columns, tableWidth, shadows, offsets]);
   const latestSetNodeRef = useRef(setNodeRef);
   latestSetNodeRef.current = setNodeRef;
   const items = useRef(new Map<Key, T>());
