@@ -81,6 +81,13 @@ function report(mode, trace) {
   const top = (o, n = 18) => Object.entries(o).filter(([, v]) => v >= 0.3).sort((x, y) => y[1] - x[1]).slice(0, n).map(([k, v]) => `    ${v.toFixed(1).padStart(6)} ms  ${k}`).join('\n');
   console.log(`\n=== ${mode}: ${frames.length} frames, ${long.length} over 25 ms; busy p50 ${frames.map((f) => f.busy).sort((x, y) => x - y)[frames.length >> 1].toFixed(1)} ms`);
   console.log(`  average frame:\n${top(average)}`);
+  // Collection pauses on the page's main thread during the scroll: how many, how long (the long frames' usual cause).
+  const main = threadNames.size ? [...threadNames].find(([, n]) => n === 'CrRendererMain')?.[0] : undefined;
+  const [from, to] = [frames[0].start, frames[frames.length - 1].start];
+  for (const kind of ['MinorGC', 'MajorGC']) {
+    const pauses = events.filter((e) => e.name === kind && e.ph === 'X' && `${e.pid}:${e.tid}` === main && e.ts >= from && e.ts <= to).map((e) => e.dur / 1000).sort((a, b) => a - b);
+    console.log(`  ${kind}: ${pauses.length} pauses${pauses.length ? `, median ${pauses[pauses.length >> 1].toFixed(1)} ms, max ${pauses[pauses.length - 1].toFixed(1)} ms` : ''}`);
+  }
   for (const f of long) {
     const i = frames.indexOf(f);
     console.log(`  frame ${i}: ${f.interval.toFixed(1)} ms (main thread busy ${f.busy.toFixed(1)}, cpu ${f.cpu.toFixed(1)})\n${top(breakdown(events, threadNames, f.start, f.start + f.interval * 1000))}`);
