@@ -25,6 +25,12 @@ describe('Inventory table after a long scroll', () => {
   const drawn = () => ui.page.locator('[data-testid=nodes-table] .ant-table-tbody-virtual .ant-table-row').evaluateAll((els) =>
     els.map((el) => ({ key: el.getAttribute('data-row-key'), name: el.querySelector('a')?.textContent, host: el.children[2]?.textContent, top: el.getBoundingClientRect().top })));
 
+  /** Whether the rows' DOM order is their order on screen (it is once scrolling has stopped for a moment). */
+  const readsTopToBottom = () => ui.page.locator('[data-testid=nodes-table] .ant-table-tbody-virtual .ant-table-row').evaluateAll((rows) => {
+    const tops = rows.map((r) => r.getBoundingClientRect().top);
+    return tops.every((t, i) => !i || t > tops[i - 1]);
+  });
+
   const scrollDown = async (steps: number) => {
     const body = ui.page.locator('[data-testid=nodes-table] .ant-table-tbody-virtual-holder');
     await body.hover();
@@ -52,6 +58,46 @@ describe('Inventory table after a long scroll', () => {
     await shot(ui.page, 'inventory-scrolled-en');
   });
 
+  it('moves no row element while scrolling, and reads top to bottom in the DOM once scrolling stops', async () => {
+    const body = '[data-testid=nodes-table] .ant-table-tbody-virtual-holder-inner';
+    // Count rows taken out of or put into the page while wheeling (a moved element is removed and inserted again).
+    // (rows mounted or unmounted as the number of rows in view changes by one are not moves)
+    await ui.page.locator(body).evaluate((inner) => {
+      const w = window as unknown as { __rowMoves: number; __rowObserver: MutationObserver };
+      const removed = new Set<Node>();
+      w.__rowMoves = 0;
+      w.__rowObserver = new MutationObserver((records) => {
+        for (const r of records) {
+          r.removedNodes.forEach((n) => removed.add(n));
+          r.addedNodes.forEach((n) => { if (removed.has(n)) w.__rowMoves++; });
+        }
+      });
+      w.__rowObserver.observe(inner, { childList: true });
+    });
+    const holder = ui.page.locator('[data-testid=nodes-table] .ant-table-tbody-virtual-holder');
+    const stepsAndOrder = await holder.evaluate(async (el) => {
+      const start = el.scrollTop;
+      for (let i = 1; i <= 40; i++) {
+        await new Promise((r) => requestAnimationFrame(r));
+        el.scrollTop = start + i * 120;
+        el.dispatchEvent(new Event('scroll'));
+      }
+      await new Promise((r) => requestAnimationFrame(r));
+      const rows = [...el.querySelectorAll('.ant-table-row')] as HTMLElement[];
+      const domKeys = rows.map((r) => r.getAttribute('data-row-key'));
+      const screenKeys = [...rows].sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top).map((r) => r.getAttribute('data-row-key'));
+      return { moves: (window as unknown as { __rowMoves: number }).__rowMoves, domKeys, screenKeys };
+    });
+    expect(stepsAndOrder.moves).toBe(0);
+    expect(stepsAndOrder.domKeys).not.toEqual(stepsAndOrder.screenKeys); // mid-scroll: rows keep their DOM places
+    // On screen the rows are consecutive nodes, top to bottom.
+    const nums = stepsAndOrder.screenKeys.map((k) => Number(k!.slice(1)));
+    for (let k = 1; k < nums.length; k++) expect(nums[k]).toBe(nums[k - 1] + 1);
+    // Once scrolling stops, the DOM order is the reading order again (keyboard focus, screen readers, selection).
+    await expect.poll(() => readsTopToBottom()).toBe(true);
+    await ui.page.evaluate(() => (window as unknown as { __rowObserver: MutationObserver }).__rowObserver.disconnect());
+  });
+
   it('opens the node whose name was clicked', async () => {
     const row = ui.page.locator('[data-testid=nodes-table] .ant-table-tbody-virtual .ant-table-row').nth(8);
     const key = await row.getAttribute('data-row-key');
@@ -63,6 +109,7 @@ describe('Inventory table after a long scroll', () => {
 
   it('selects a range with shift-click and keeps each row\'s check box its own while scrolling', async () => {
     const rowsLocator = ui.page.locator('[data-testid=nodes-table] .ant-table-tbody-virtual .ant-table-row');
+    await expect.poll(() => readsTopToBottom()).toBe(true); // rows picked by their place in the DOM below
     const first = rowsLocator.nth(3);
     const last = rowsLocator.nth(9);
     const from = Number((await first.getAttribute('data-row-key'))!.slice(1));
@@ -104,6 +151,8 @@ describe('Inventory table after a long scroll', () => {
     // Hover: every cell of the row, the pinned ones too, takes the table's hover background.
     const row = ui.page.locator(`${table} .ant-table-tbody-virtual .ant-table-row`).nth(4);
     const backgrounds = () => row.evaluate((el) => [...el.children].map((c) => getComputedStyle(c).backgroundColor));
+    await ui.page.mouse.move(5, 5); // off the table
+    await expect.poll(() => readsTopToBottom()).toBe(true);
     const still = await backgrounds();
     const box = (await row.boundingBox())!;
     await ui.page.mouse.move(700, box.y + box.height / 2);

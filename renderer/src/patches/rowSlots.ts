@@ -22,3 +22,22 @@ export function assignSlots(previous: ReadonlyMap<Key, number>, keys: readonly K
   }
   return next;
 }
+
+/**
+ * The order in which a recycling list hands React its rows (so the order of their DOM elements), by slot:
+ * - while scrolling, the previous order: a row scrolled in takes the DOM place of the row whose slot it took, so
+ *   React moves no element (a moved element is taken out of the page's layout and style and built again: most of
+ *   a scroll frame's style work and of the browser's own garbage), and the rows are placed on screen by CSS `order`;
+ *   slots that are new go last;
+ * - when `settle` (the list stopped scrolling), the shown order, so that the DOM reads top to bottom again for
+ *   keyboard focus, screen readers and text selection.
+ * `shownSlots` are the shown rows' slots from top to bottom. Returns the new order (a new array).
+ */
+export function domOrder(previous: readonly number[], shownSlots: readonly number[], settle: boolean): number[] {
+  if (settle) return [...shownSlots];
+  const shown = new Set(shownSlots);
+  const kept = previous.filter((slot) => shown.has(slot));
+  if (kept.length === shownSlots.length) return kept;
+  const placed = new Set(kept);
+  return [...kept, ...[...shownSlots].filter((slot) => !placed.has(slot)).sort((a, b) => a - b)];
+}

@@ -1,10 +1,13 @@
-import { createElement, useContext, useMemo, useRef, type Key, type ReactElement, type ReactNode } from 'react';
+import { createElement, useContext, useEffect, useMemo, useRef, useState, type Key, type ReactElement, type ReactNode } from 'react';
 import { Item } from '@rc-component/virtual-list/es/Item';
-import { assignSlots } from './rowSlots';
+import { assignSlots, domOrder } from './rowSlots';
 import { RecycleRowsContext } from './recycleRows';
 import { useTableDrawState } from './virtualBodyLine';
 
-type RenderInfo = { style: { width?: number }; offsetX: number };
+type RenderInfo = { style: { width?: number; order?: number }; offsetX: number };
+
+/** How long after the last scroll a recycling list puts its rows' DOM back in reading order. */
+const SETTLE_MS = 250;
 
 /** A row of an antd/rc-table virtual body (its flattened record), as opposed to a Select option or a tree node. */
 const isTableRow = (item: unknown) => typeof item === 'object' && item !== null && 'record' in item && 'indent' in item;
@@ -40,10 +43,20 @@ export default function useChildren<T>(
   const refs = useRef(new Map<Key, (element: HTMLElement | null) => void>());
   const slots = useRef(new Map<Key, number>());
   const made = useRef(new Map<Key, { item: T; index: number; info: RenderInfo; render: typeof renderFunc; slot: number | undefined; element: ReactElement }>());
+  const order = useRef<number[]>([]);
+  const [settleTick, setSettleTick] = useState(0);
+  const settled = useRef(0);
   const shown = list.slice(startIndex, endIndex + 1);
   const keys = shown.map(getKey);
   const recycle = useContext(RecycleRowsContext) && shown.length > 0 && isTableRow(shown[0]);
   if (recycle) slots.current = assignSlots(slots.current, keys); // same answer if React renders twice
+  // Recycled rows keep their DOM places while the list scrolls (domOrder) and are put back in reading order once it
+  // stops; meanwhile each row is placed on screen by CSS `order` (the list's rows are items of a flex column).
+  useEffect(() => {
+    if (!recycle) return;
+    const timer = setTimeout(() => setSettleTick((t) => t + 1), SETTLE_MS);
+    return () => clearTimeout(timer);
+  }, [recycle, startIndex, endIndex]);
   const elements = shown.map((item, i) => {
     const key = keys[i];
     const index = startIndex + i;
@@ -59,10 +72,23 @@ export default function useChildren<T>(
       };
       refs.current.set(key, setRef);
     }
-    const element = createElement(Item, { key: recycle ? `slot-${slot}` : key, setRef, children: renderFunc(item, index, info) });
+    // A recycled row's own info: its place on screen (`order`) follows its index, not its DOM place.
+    const rowInfo = recycle ? { style: { ...info.style, order: index }, offsetX: info.offsetX } : info;
+    const element = createElement(Item, { key: recycle ? `slot-${slot}` : key, setRef, children: renderFunc(item, index, rowInfo) });
     made.current.set(key, { item, index, info, render: renderFunc, slot, element });
     return element;
   });
+  if (recycle) {
+    const settle = settleTick !== settled.current;
+    settled.current = settleTick;
+    order.current = domOrder(order.current, keys.map((k) => slots.current.get(k)!), settle);
+    if (!settle) {
+      const place = new Map(order.current.map((slot, at) => [slot, at]));
+      const placed: ReactNode[] = new Array(elements.length);
+      elements.forEach((element, i) => { placed[place.get(slots.current.get(keys[i])!)!] = element; });
+      elements.splice(0, elements.length, ...(placed as ReactElement[]));
+    }
+  }
   const shownKeys = new Set(keys);
   for (const key of made.current.keys()) if (!shownKeys.has(key)) made.current.delete(key);
   return elements;

@@ -1,6 +1,6 @@
 import type { Key } from 'react';
 import { describe, expect, it } from 'vitest';
-import { assignSlots } from '../../../renderer/src/patches/rowSlots';
+import { assignSlots, domOrder } from '../../../renderer/src/patches/rowSlots';
 
 const slotsOf = (map: Map<Key, number>, keys: Key[]) => keys.map((k) => map.get(k));
 
@@ -28,5 +28,21 @@ describe('assignSlots (virtual table rows keyed by slot)', () => {
   it('after a jump to rows never shown reuses every slot', () => {
     const first = assignSlots(new Map(), ['a', 'b', 'c']);
     expect(new Set(slotsOf(assignSlots(first, ['x', 'y', 'z']), ['x', 'y', 'z']))).toEqual(new Set([0, 1, 2]));
+  });
+});
+
+describe('domOrder (the DOM order of recycled rows)', () => {
+  it('keeps the previous DOM order while scrolling: a row scrolled in takes the place of the row whose slot it took', () => {
+    // DOM [0,1,2,3] showing rows a,b,c,d; scrolled two down: e,f took slots 0,1 -> shown slots top to bottom 2,3,0,1
+    expect(domOrder([0, 1, 2, 3], [2, 3, 0, 1], false)).toEqual([0, 1, 2, 3]);
+  });
+
+  it('puts new slots last and drops slots no longer shown', () => {
+    expect(domOrder([3, 0, 1, 2], [1, 2, 4, 5, 0], false)).toEqual([0, 1, 2, 4, 5]);
+    expect(domOrder([], [0, 1, 2], false)).toEqual([0, 1, 2]);
+  });
+
+  it('settles into the shown order, top to bottom', () => {
+    expect(domOrder([0, 1, 2, 3], [2, 3, 0, 1], true)).toEqual([2, 3, 0, 1]);
   });
 });
