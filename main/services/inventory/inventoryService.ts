@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Db } from '../../store/db';
 import { nowIso } from '../../store/db';
 import { AppError } from '../../../shared/errors';
@@ -130,7 +131,11 @@ export function createInventory(db: Db, audit: AuditLog): InventoryService {
         const s = q.search.trim().toLowerCase();
         rows = rows.filter((r) => r.name.toLowerCase().includes(s) || r.hostname.toLowerCase().includes(s) || (r.gpu_model ?? '').toLowerCase().includes(s));
       }
-      return { total: rows.length, items: rows.slice(q.offset, q.offset + q.limit).map((r) => rowToNode(r, l)) };
+      const items = rows.slice(q.offset, q.offset + q.limit).map((r) => rowToNode(r, l));
+      if (q.ifNoneMatch === undefined) return { total: rows.length, items };
+      // A digest of what would be sent, so it is right whoever changed the store (another CLI process, another serve).
+      const etag = createHash('sha256').update(JSON.stringify([q.nodeset ?? '', q.search ?? '', q.offset, q.limit, rows.length, items])).digest('base64url').slice(0, 32);
+      return etag === q.ifNoneMatch ? { total: rows.length, items: [], etag, notModified: true } : { total: rows.length, items, etag };
     },
     getNode,
     addNode: (actor, node) =>

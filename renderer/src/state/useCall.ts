@@ -6,16 +6,18 @@ import type { AppErrorData } from '../../../shared/errors';
 /**
  * Loads data from the contract, with reload and a typed error; ignores answers to stale requests.
  * `refreshOn` names audit modules ('inventory', 'vault', '*') whose changes reload the data.
+ * `kept`: data to show at once when the component mounts (an answer kept from an earlier visit, listCache.ts); the
+ * first load then runs without the loading state, and its answer replaces it.
  */
-export function useCall<T>(fn: () => Promise<T>, deps: unknown[], refreshOn: string[] = []): { data: T | undefined; error: AppErrorData | null; loading: boolean; reload: () => void } {
-  const [data, setData] = useState<T>();
+export function useCall<T>(fn: () => Promise<T>, deps: unknown[], refreshOn: string[] = [], kept?: T): { data: T | undefined; error: AppErrorData | null; loading: boolean; reload: () => void } {
+  const [data, setData] = useState<T | undefined>(kept);
   const [error, setError] = useState<AppErrorData | null>(null);
-  const [loading, setLoading] = useState(true);
+  const [loading, setLoading] = useState(kept === undefined);
   const [tick, setTick] = useState(0);
   const seq = useRef(0);
   useEffect(() => {
     const mine = ++seq.current;
-    setLoading(true);
+    if (mine > 1 || kept === undefined) setLoading(true);
     fn().then(
       (value) => { if (mine === seq.current) { setData(value); setError(null); setLoading(false); } },
       (e) => { if (mine === seq.current) { setError(appErrorOf(e)); setLoading(false); } },

@@ -52,9 +52,21 @@ export const NodeQuery = Page.extend({
   /** A node set expression (`gpu[001-064],@rack3`); only these nodes are listed. */
   nodeset: z.string().max(100_000).optional(),
   search: z.string().max(200).optional(),
+  /**
+   * As HTTP's If-None-Match: the etag of the listing the caller holds ('' when it holds none). Given, the answer
+   * carries the listing's etag, and when it is the same, no items (`notModified`).
+   */
+  ifNoneMatch: z.string().max(128).optional(),
 });
 
-export const NodeList = z.object({ total: z.number().int(), items: z.array(Node) });
+export const NodeList = z.object({
+  total: z.number().int(),
+  items: z.array(Node),
+  /** A digest of exactly this answer (query, total, items); only when the query gave ifNoneMatch. */
+  etag: z.string().optional(),
+  /** The caller's listing (ifNoneMatch) is still this one: `items` is empty, `total` is right. */
+  notModified: z.boolean().optional(),
+});
 export type NodeList = z.infer<typeof NodeList>;
 
 export const NodeUpdate = z.object({ name: Name, patch: NodeInput.partial() });

@@ -5,13 +5,14 @@ import { useTranslation } from 'react-i18next';
 import { PageTable } from '../../components/PageTable';
 import { api } from '../../api/client';
 import { useCall } from '../../state/useCall';
+import { askWithKept, keptList } from '../../state/listCache';
 import { useErrorNotice } from '../../components/errors';
 import { NodeSetInput } from '../../components/NodeSetInput';
 import { downloadText } from '../../components/download';
 import { NodeDrawer } from './NodeDrawer';
 import { ImportDialog } from './ImportDialog';
 import { powerCell, useLastPowerStates } from '../power/LastPower';
-import { NODE_TYPES, type Node } from '../../../../shared/contract/schemas/inventory';
+import { NODE_TYPES, type Node, type NodeList } from '../../../../shared/contract/schemas/inventory';
 
 export function NodesTab() {
   const { t, i18n } = useTranslation('inventory');
@@ -26,7 +27,13 @@ export function NodesTab() {
   const [editing, setEditing] = useState<Node | 'new' | null>(null);
   const [importing, setImporting] = useState(false);
   const searchRef = useRef<InputRef>(null);
-  const list = useCall(() => api.inventory.listNodes.query({ nodeset: applied || undefined, offset: 0, limit: 100_000 }), [applied], ['inventory', 'lab']);
+  // Asked with the etag of the list kept from the last visit: an unchanged list is not sent again (listCache.ts),
+  // and the kept one is drawn at once.
+  const listKey = `nodes:${applied}`;
+  const list = useCall(
+    () => askWithKept(listKey, (ifNoneMatch) => api.inventory.listNodes.query({ nodeset: applied || undefined, offset: 0, limit: 100_000, ifNoneMatch })),
+    [applied], ['inventory', 'lab'], keptList<NodeList>(listKey),
+  );
 
   // "/" focuses the search box, "n" adds a node, Delete removes the selection: the repeated moves.
   useEffect(() => {
