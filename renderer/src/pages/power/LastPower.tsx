@@ -14,8 +14,21 @@ const listeners = new Set<() => void>();
 let stopFeed: (() => void) | null = null;
 let reloadTimer: ReturnType<typeof setTimeout> | null = null;
 
+/** Whether an answer says what the store holds already (same nodes, states and times). */
+function sameAsHeld(list: readonly LastState[]): boolean {
+  if (list.length !== states.size) return false;
+  for (const s of list) {
+    const held = states.get(s.name);
+    if (!held || held.state !== s.state || held.checkedAt !== s.checkedAt) return false;
+  }
+  return true;
+}
+
 function load(): void {
   api.power.lastStates.query({}).then((list) => {
+    // Unchanged (the usual answer when a page showing states mounts again): nothing re-renders. A new map would
+    // rebuild the inventory's columns and redraw every row, in the first frames of a scroll started at once.
+    if (sameAsHeld(list)) return;
     states = new Map(list.map((s) => [s.name, s]));
     version++;
     for (const l of listeners) l();
