@@ -1,9 +1,7 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { shot } from '../support/browser';
 import { useUiSession } from '../support/uiSession';
-import { cli } from '../support/cli';
+import { cli, importGeneratedNodes } from '../support/cli';
 
 // Coming back to the Inventory page: the list kept from the last visit is drawn at once and asked for again with its
 // etag (renderer/src/state/listCache.ts), so an unchanged list of thousands of nodes is not sent again; a change made
@@ -13,13 +11,7 @@ const name = (i: number) => `r${String(i).padStart(4, '0')}`;
 
 describe('Inventory page, visited again', () => {
   const ui = useUiSession({
-    prepare: (s) => {
-      const rows = ['name,hostname,rack,u'];
-      for (let i = 1; i <= N; i++) rows.push(`${name(i)},10.4.${i >> 8}.${i & 255},,`);
-      const file = path.join(s.dir, 'nodes.csv');
-      fs.writeFileSync(file, rows.join('\n'));
-      expect(cli(s.data, ['nodes', 'import', file]).code).toBe(0);
-    },
+    prepare: (s) => importGeneratedNodes(s.dir, s.data, N, name, '10.4'),
   });
 
   /** Text frames the page receives that answer with a node listing, by size. */

@@ -1,9 +1,7 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { shot } from '../support/browser';
 import { useUiSession } from '../support/uiSession';
-import { cli } from '../support/cli';
+import { importGeneratedNodes } from '../support/cli';
 
 // The virtual table hands the React tree and DOM of rows scrolled out to rows scrolled in (renderer/src/patches/):
 // after a long scroll every drawn row must still show, open and select its own node.
@@ -13,13 +11,7 @@ const name = (i: number) => `n${String(i).padStart(4, '0')}`;
 describe('Inventory table after a long scroll', () => {
   const ui = useUiSession({
     nav: 'inventory',
-    prepare: (s) => {
-      const rows = ['name,hostname,rack,u'];
-      for (let i = 1; i <= N; i++) rows.push(`${name(i)},10.3.${i >> 8}.${i & 255},,`);
-      const file = path.join(s.dir, 'nodes.csv');
-      fs.writeFileSync(file, rows.join('\n'));
-      expect(cli(s.data, ['nodes', 'import', file]).code).toBe(0);
-    },
+    prepare: (s) => importGeneratedNodes(s.dir, s.data, N, name, '10.3'),
   });
 
   const drawn = () => ui.page.locator('[data-testid=nodes-table] .ant-table-tbody-virtual .ant-table-row').evaluateAll((els) =>

@@ -44,3 +44,17 @@ export function spawnCollected(cmd: string, args: string[], opts: { env: NodeJS.
 export function csv(rows: string[]): string {
   return `${rows.join('\n')}\n`;
 }
+
+/**
+ * Imports `count` generated nodes (name `nameOf(i)`, address `subnet.<i/256>.<i%256>`, i from 1) into a data folder
+ * through the CLI, as a user's CSV would; the test fails if the import does.
+ */
+export function importGeneratedNodes(dir: string, data: string, count: number, nameOf: (i: number) => string, subnet: string): void {
+  const rows = ['name,hostname,rack,u'];
+  for (let i = 1; i <= count; i++) rows.push(`${nameOf(i)},${subnet}.${i >> 8}.${i & 255},,`);
+  const file = path.join(dir, 'generated-nodes.csv');
+  fs.writeFileSync(file, rows.join('\n'));
+  const r = cli(data, ['nodes', 'import', file]);
+  if (r.code !== 0) throw new Error(`nodes import failed: ${r.stderr}`);
+}
+
