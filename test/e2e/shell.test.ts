@@ -16,6 +16,7 @@ describe('UI shell through clusterdeck serve in Chromium', () => {
   let browser: Browser;
   let page: Page;
   let requests: string[];
+  const consoleLines: string[] = [];
 
   beforeAll(async () => {
     cli(data, ['racks', 'add', 'r01']);
@@ -28,6 +29,7 @@ describe('UI shell through clusterdeck serve in Chromium', () => {
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     requests = recordRequests(page);
+    page.on('console', (m) => consoleLines.push(`${m.type()}: ${m.text()}`));
     const started = Date.now();
     await page.goto(serve.url);
     await page.getByTestId('page-title').waitFor();
@@ -58,6 +60,11 @@ describe('UI shell through clusterdeck serve in Chromium', () => {
     expect(requests.length).toBeGreaterThan(3);
     const foreign = requests.filter((u) => !u.startsWith(serve.origin) && !u.startsWith(serve.origin.replace('http', 'ws')) && !u.startsWith('data:') && !u.startsWith('blob:'));
     expect(foreign).toEqual([]);
+  });
+
+  it('writes no error and no web address to the console while every page is shown in both languages', () => {
+    // An offline console: no library's sponsor notice or update hint pointing at the internet, and nothing failing quietly.
+    expect(consoleLines.filter((l) => l.startsWith('error:') || /https?:\/\/(?!127\.0\.0\.1)/.test(l))).toEqual([]);
   });
 
   it('jumps between pages by keyboard: Alt+digit in sidebar order, Alt+, to Settings', async () => {

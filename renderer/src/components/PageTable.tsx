@@ -22,9 +22,12 @@ export function PageTable<T extends object>({ above, width, recycleRows = false,
   const lightCheckbox = useLightCheckboxCell();
   // Recycled rows also get light check boxes (lightSelection.tsx) unless the page draws its own.
   const light = recycleRows && rowSelection && !rowSelection.renderCell && (rowSelection.type ?? 'checkbox') === 'checkbox';
+  // A virtual table shares the width its columns leave among the columns without a numeric width, and antd gives
+  // its selection column none: without this the check boxes' column takes half of what was meant for the last one.
+  const selection = rowSelection && { columnWidth: 48, ...rowSelection, ...(light ? { renderCell: lightCheckbox } : {}) };
   return (
     <RecycleRowsContext.Provider value={recycleRows}>
-      <Table<T> size="small" virtual pagination={false} scroll={{ x: width, y: `calc(100vh - ${above}px)` as unknown as number }} rowSelection={light ? { ...rowSelection, renderCell: lightCheckbox } : rowSelection} {...props} />
+      <Table<T> size="small" virtual pagination={false} scroll={{ x: width, y: `calc(100vh - ${above}px)` as unknown as number }} rowSelection={selection} {...props} />
     </RecycleRowsContext.Provider>
   );
 }

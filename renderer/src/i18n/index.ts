@@ -35,6 +35,8 @@ void i18n.use(initReactI18next).init({
   defaultNS: 'common',
   interpolation: { escapeValue: false },
   returnNull: false,
+  // i18next otherwise prints a sponsor's message with a web address in every page's console at start.
+  showSupportNotice: false,
 });
 
 export default i18n;

@@ -121,7 +121,7 @@ export function NodesTab() {
       </Typography.Text>
       <PageTable<Node>
         above={300}
-        width={1590}
+        width={1800} /* the columns' widths and ~220 px left for Labels */
         recycleRows
         data-testid="nodes-table"
         rowKey="name"

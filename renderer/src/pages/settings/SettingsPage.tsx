@@ -28,10 +28,13 @@ function VaultCard({ onChange }: { onChange(): void }) {
         {s && !s.unlocked && (
           <>
             <Typography.Text type="secondary">{t(s.initialized ? 'vault.unlockHint' : 'vault.initHint')}</Typography.Text>
-            <Space.Compact style={{ maxWidth: 420 }}>
-              <Input.Password data-testid="vault-passphrase" value={passphrase} placeholder={t('vault.passphrase')} onChange={(e) => setPassphrase(e.target.value)} onPressEnter={unlock} autoComplete="off" />
-              <Button type="primary" onClick={unlock} disabled={!passphrase} data-testid="vault-unlock">{t('common:actions.unlock')}</Button>
-            </Space.Compact>
+            {/* A form of its own: Enter submits, and browsers expect a password field inside one. */}
+            <form onSubmit={(e) => { e.preventDefault(); void unlock(); }}>
+              <Space.Compact style={{ maxWidth: 420 }}>
+                <Input.Password data-testid="vault-passphrase" value={passphrase} placeholder={t('vault.passphrase')} onChange={(e) => setPassphrase(e.target.value)} autoComplete="off" />
+                <Button type="primary" htmlType="submit" disabled={!passphrase} data-testid="vault-unlock">{t('common:actions.unlock')}</Button>
+              </Space.Compact>
+            </form>
           </>
         )}
       </Space>
