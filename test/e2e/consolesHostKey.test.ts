@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -132,6 +133,28 @@ describe('Consoles: host key first contact and reconnect in place, in Chromium',
     await page.getByTestId('sshconfig-import').click();
     await expect.poll(() => JSON.parse(cli(data, ['nodes', 'show', 'login01']).stdout || '{}').ssh, { timeout: 10_000 })
       .toEqual({ host: '127.0.0.1', port: 2222, user: 'ops', credential: null, jumpHost: 'node001' });
+  });
+
+  it('asks in the import dialog for an encrypted key\'s passphrase; Enter checks it with a new preview', async () => {
+    const key = path.join(t.dir, 'id_locked');
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', 'open sesame', '-f', key]);
+    const file = path.join(t.dir, 'ssh_config_locked');
+    fs.writeFileSync(file, `Host locked01\n  HostName 127.0.0.1\n  IdentityFile ${key}\n`);
+    await page.getByTestId('sshconfig-open').click();
+    const dialog = page.getByTestId('sshconfig-dialog');
+    await dialog.locator('input').first().fill(file);
+    await dialog.locator('input').first().press('Enter');
+    const passphrase = dialog.locator('input[type=password]');
+    await passphrase.waitFor();
+    await passphrase.fill('wrong');
+    await passphrase.press('Enter');
+    await expect.poll(() => dialog.innerText()).toMatch(/id_locked: .*(wrong|incorrect|passphrase)/i);
+    await passphrase.fill('open sesame');
+    await passphrase.press('Enter');
+    await expect.poll(() => passphrase.count()).toBe(0); // the key opens: nothing left to ask
+    expect(await dialog.innerText()).toMatch(/locked01[\s\S]*new/);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
   });
 
   it('reopens the last set of terminals on load, unless turned off', async () => {

@@ -65,8 +65,11 @@ export function SshConfigImport() {
             <Space key={k.file} direction="vertical" style={{ width: '100%' }}>
               <Alert type="warning" showIcon message={`${k.file}: ${k.reason}`} />
               {(k.status === 'needs-passphrase' || k.status === 'wrong-passphrase') && (
-                <Input.Password placeholder={t('sshConfig.passphrase', { file: k.file })} value={passphrases[k.file] ?? ''}
-                  onChange={(e) => setPassphrases((p) => ({ ...p, [k.file]: e.target.value }))} />
+                // In a form (browsers expect a password field in one): Enter checks the passphrase with a new dry run.
+                <form onSubmit={(e) => { e.preventDefault(); void run(true); }}>
+                  <Input.Password placeholder={t('sshConfig.passphrase', { file: k.file })} value={passphrases[k.file] ?? ''} autoComplete="off"
+                    onChange={(e) => setPassphrases((p) => ({ ...p, [k.file]: e.target.value }))} />
+                </form>
               )}
             </Space>
           ))}
