@@ -3,13 +3,15 @@
 // longer than 25 ms and for the average frame, the time by event (garbage collection, script, style, layout, paint,
 // the compositor) on the page's main thread and on every other thread of the browser.
 // Run: npm run build && flock /tmp/bench.lock node bench/inventory-trace.mjs   (NODES=… the count; PROFILE=cpu|alloc
-// profiles instead of tracing; NO_WARMUP=1 skips the warm-up scroll; RELOADS=3 reloads the page as inventory.mjs does)
+// profiles instead of tracing; NO_WARMUP=1 skips the warm-up scroll; RELOADS=3 reloads the page as inventory.mjs does;
+// FLOOR=1 traces the floor list of bench/lib/floorList.mjs instead of the Inventory page)
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BIN, launchChromium, startServe } from './lib/ui.mjs';
 import { mainThreadFrames } from './lib/frames.mjs';
+import { floorListHtml } from './lib/floorList.mjs';
 
 const N = Number(process.env.NODES ?? 10_000);
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cd-bench-invtrace-'));
@@ -27,12 +29,15 @@ if (imported.status !== 0) throw new Error(imported.stderr);
 const { proc: serve, url } = await startServe(dataDir, env);
 const browser = await launchChromium();
 const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-await page.goto(url);
-await page.evaluate(() => { location.hash = '#/inventory'; });
 const loaded = (n) => document.querySelector('[data-testid=nodes-total]')?.textContent?.includes(`${n} of ${n}`) && document.querySelectorAll('.ant-table-tbody-virtual .ant-table-row').length > 10;
-await page.waitForFunction(loaded, N);
+if (process.env.FLOOR) await page.setContent(floorListHtml(N)); // FLOOR=1: the same rows in bench/lib/floorList.mjs's minimal list
+else {
+  await page.goto(url);
+  await page.evaluate(() => { location.hash = '#/inventory'; });
+  await page.waitForFunction(loaded, N);
+}
 // RELOADS=3: leave the page and come back as bench/inventory.mjs does before it scrolls (garbage of three loads).
-for (let i = 0; i < Number(process.env.RELOADS ?? 0); i++) {
+for (let i = 0; i < (process.env.FLOOR ? 0 : Number(process.env.RELOADS ?? 0)); i++) {
   await page.evaluate(() => { location.hash = '#/dashboard'; });
   await page.getByTestId('stat-nodes').waitFor();
   await page.evaluate(() => { location.hash = '#/inventory'; });
@@ -87,6 +92,12 @@ function report(mode, trace) {
   for (const kind of ['MinorGC', 'MajorGC']) {
     const pauses = events.filter((e) => e.name === kind && e.ph === 'X' && `${e.pid}:${e.tid}` === main && e.ts >= from && e.ts <= to).map((e) => e.dur / 1000).sort((a, b) => a - b);
     console.log(`  ${kind}: ${pauses.length} pauses${pauses.length ? `, median ${pauses[pauses.length >> 1].toFixed(1)} ms, max ${pauses[pauses.length - 1].toFixed(1)} ms` : ''}`);
+  }
+  // Why each major collection started, and what the heaps held then (Blink's is the global figure less V8's old space).
+  for (const e of events.filter((e) => e.name === 'V8.GCIncrementalMarkingStart' && e.ph === 'X' && `${e.pid}:${e.tid}` === main && e.ts >= from && e.ts <= to)) {
+    const v = e.args?.value ?? {};
+    const mb = (b) => (b / 2 ** 20).toFixed(0);
+    console.log(`  major collection started (${(e.dur / 1000).toFixed(1)} ms): ${v.reason ?? '?'}; global ${mb(v.global_consumed_bytes)} of ${mb(v.global_allocation_limit)} MiB, V8 old space ${mb(v.old_gen_consumed_bytes)} of ${mb(v.old_gen_allocation_limit)} MiB`);
   }
   for (const f of long) {
     const i = frames.indexOf(f);

@@ -108,3 +108,11 @@ export function scrollRows({ idle, wheel, jump, domPerRow }, rows) {
     `| elements per drawn row | ${domPerRow.toFixed(1)} | — |`,
   ].join('\n');
 }
+
+/** The rows of a RESULTS.md table for the floor list's figures (bench/lib/floorList.mjs), beside a page's. */
+export function floorRows({ wheel, jump }) {
+  return [
+    `| floor, the same rows in a minimal hand-written virtual list: frames over 25 ms wheel / drag (max) | ${wheel.dropped} of ${wheel.n} (${ms(wheel.max)}) / ${jump.dropped} of ${jump.n} (${ms(jump.max)}) | — |`,
+    `| floor: main thread per wheel / drag frame | ${mainThreadText(wheel.mainThread)} / ${mainThreadText(jump.mainThread)} | — |`,
+  ].join('\n');
+}
